@@ -1,0 +1,2 @@
+// Filled in by its issue; see ../../shared/DESIGN.md for this package's role.
+export {};
