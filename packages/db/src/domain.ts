@@ -1,0 +1,41 @@
+// Domain vocabulary shared by the API (validation), the controller (plans,
+// phases, conditions) and the dashboard. Plain data, no I/O.
+
+export const ENGINES = ["woocommerce", "medusa"] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export const PLANS = ["small", "medium", "large"] as const;
+export type Plan = (typeof PLANS)[number];
+
+export const PHASES = [
+  "Pending",
+  "Provisioning",
+  "Ready",
+  "Failed",
+  "Deleting",
+  "Deleted",
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const CONDITION_TYPES = [
+  "NamespaceReady",
+  "GuardrailsReady",
+  "SecretsReady",
+  "ReleaseReady",
+  "WorkloadsReady",
+  "Ready",
+] as const;
+export type ConditionType = (typeof CONDITION_TYPES)[number];
+
+/** Kubernetes condition shape. */
+export interface Condition {
+  type: ConditionType | string;
+  status: "True" | "False" | "Unknown";
+  reason: string;
+  message: string;
+  observedGeneration: number;
+  lastTransitionTime: string;
+}
+
+export type EventType = "Normal" | "Warning";
+export type UserRole = "admin" | "member";

@@ -1,0 +1,184 @@
+// The one interface the controller uses to act on and observe a cluster. Two
+// implementations: the real one (client-node + helm CLI) and the simulated one
+// (in memory, for tests, benchmarks and a clearly labelled demo mode).
+//
+// Observation is cluster-wide and label-selected: `snapshot()` costs the same
+// number of API reads whether there are 5 stores or 500, and never runs helm
+// (Helm's own release Secrets are read through the API instead).
+
+export type ClusterMode = "kube" | "simulated";
+
+export interface ClusterInfo {
+  mode: ClusterMode;
+  reachable: boolean;
+  /** kubeconfig context name, or "simulated". */
+  context: string | null;
+  server: string | null;
+  /** Human sentence for the dashboard banner, e.g. "unreachable: connect ECONNREFUSED". */
+  message: string;
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [key: string]: unknown;
+}
+
+export type HelmReleaseStatus =
+  | "deployed"
+  | "failed"
+  | "pending-install"
+  | "pending-upgrade"
+  | "pending-rollback"
+  | "uninstalling"
+  | "superseded"
+  | "uninstalled"
+  | "unknown";
+
+export interface HelmReleaseState {
+  name: string;
+  namespace: string;
+  /** Latest revision only. */
+  revision: number;
+  status: HelmReleaseStatus;
+  /** From the release Secret's `storeplane.io/values-digest` label. */
+  valuesDigest: string | null;
+}
+
+export interface ContainerState {
+  name: string;
+  image: string;
+  ready: boolean;
+  restartCount: number;
+  /** e.g. ImagePullBackOff, ErrImagePull, CrashLoopBackOff, CreateContainerConfigError */
+  waitingReason: string | null;
+  waitingMessage: string | null;
+  /** e.g. OOMKilled, Error, Completed */
+  lastTerminatedReason: string | null;
+}
+
+export interface PodState {
+  name: string;
+  namespace: string;
+  phase: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+  ready: boolean;
+  /** Owner workload/job name when known (from ownerReferences or the app.kubernetes.io/name label). */
+  owner: string | null;
+  /** Unschedulable message from the PodScheduled condition, when pending for that reason. */
+  unschedulableMessage: string | null;
+  containers: ContainerState[];
+  createdAt: string | null;
+}
+
+export interface WorkloadState {
+  kind: "Deployment" | "StatefulSet";
+  name: string;
+  namespace: string;
+  desiredReplicas: number;
+  readyReplicas: number;
+}
+
+export interface JobState {
+  name: string;
+  namespace: string;
+  active: number;
+  succeeded: number;
+  failed: number;
+  /** Job condition Complete=True */
+  complete: boolean;
+  /** Job condition Failed=True, with its reason/message */
+  failedReason: string | null;
+  failedMessage: string | null;
+}
+
+export interface PvcState {
+  name: string;
+  namespace: string;
+  phase: string;
+}
+
+export interface EventState {
+  namespace: string;
+  type: "Normal" | "Warning";
+  reason: string;
+  message: string;
+  involvedKind: string;
+  involvedName: string;
+  lastSeen: string | null;
+}
+
+export interface NamespaceState {
+  name: string;
+  storeId: string | null;
+  phase: "Active" | "Terminating";
+  labels: Record<string, string>;
+  /** Guardrail objects present, by `${kind}/${name}` → their spec-digest label (null if missing the label). */
+  guardrails: Record<string, string | null>;
+  /** Names of Secrets the platform created in this namespace. */
+  secrets: string[];
+  releases: HelmReleaseState[];
+  workloads: WorkloadState[];
+  jobs: JobState[];
+  pods: PodState[];
+  pvcs: PvcState[];
+  /** Recent Warning events only. */
+  events: EventState[];
+}
+
+export interface ClusterSnapshot {
+  takenAt: Date;
+  /** Only platform-managed namespaces, by name. */
+  namespaces: Map<string, NamespaceState>;
+}
+
+export interface EnsureNamespaceInput {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface ReleaseSpec {
+  namespace: string;
+  release: string;
+  /** Chart directory (or packaged chart path). */
+  chart: string;
+  /** Extra values files applied before `values` (e.g. charts/woocommerce/values-local.yaml). */
+  valuesFiles: string[];
+  /** Values from the controller; never secrets (those come from existingSecret). */
+  values: Record<string, unknown>;
+  /** Short digest (≤ 40 chars) of chart version + values files + values, stored as a release label. */
+  valuesDigest: string;
+  timeoutSeconds: number;
+}
+
+export interface Cluster {
+  readonly mode: ClusterMode;
+  info(): Promise<ClusterInfo>;
+  /** Cluster-wide, label-selected observation of every managed namespace. */
+  snapshot(): Promise<ClusterSnapshot>;
+
+  /** Create the namespace if absent, else make sure its labels are set. */
+  ensureNamespace(input: EnsureNamespaceInput): Promise<void>;
+  /** Server-side apply with the platform's field manager. */
+  applyObjects(namespace: string, objects: KubeObject[]): Promise<void>;
+  /** Create the Secret once with generated data; never overwrite an existing one. */
+  ensureSecret(
+    namespace: string,
+    name: string,
+    labels: Record<string, string>,
+    generate: () => Record<string, string>,
+  ): Promise<{ created: boolean }>;
+  readSecret(namespace: string, name: string): Promise<Record<string, string> | null>;
+
+  /** helm upgrade --install (no --wait: the controller observes progress itself). */
+  installRelease(spec: ReleaseSpec): Promise<void>;
+  /** Recover a release stuck in pending-* by a dead process: roll back to the last good revision, or remove a never-deployed one. */
+  unlockRelease(namespace: string, release: string): Promise<void>;
+  uninstallRelease(namespace: string, release: string): Promise<void>;
+  deleteNamespace(name: string): Promise<void>;
+}
