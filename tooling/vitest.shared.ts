@@ -6,7 +6,10 @@ import { defineConfig, type ViteUserConfig } from "vitest/config";
 
 const repoRoot = resolve(import.meta.dirname, "..");
 
-export function packageTestConfig(packageDir: string, test: NonNullable<ViteUserConfig["test"]> = {}) {
+export function packageTestConfig(
+  packageDir: string,
+  test: NonNullable<ViteUserConfig["test"]> = {},
+) {
   const reportName = basename(resolve(packageDir, ".."));
   return defineConfig({
     test: {
@@ -15,7 +18,10 @@ export function packageTestConfig(packageDir: string, test: NonNullable<ViteUser
       hookTimeout: 60_000,
       reporters: [
         "default",
-        ["json", { outputFile: join(repoRoot, ".reports", `${reportName}-${basename(packageDir)}.json`) }],
+        [
+          "json",
+          { outputFile: join(repoRoot, ".reports", `${reportName}-${basename(packageDir)}.json`) },
+        ],
       ],
       ...test,
     },

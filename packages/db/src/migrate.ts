@@ -1,0 +1,22 @@
+// Migrations are listed statically (not read from disk) so that bundled apps
+// carry them and the order never depends on a directory listing.
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import * as initial from "./migrations/2026-11-23-0001-initial.ts";
+import type { Database } from "./schema.ts";
+
+const migrations: Record<string, Migration> = {
+  "2026-11-23-0001-initial": initial,
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    throw new Error("database migration failed", { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,91 @@
+// How controller replicas share work: each claims due stores with
+// FOR UPDATE SKIP LOCKED and a claim expiry, so two replicas never hold one
+// store at once and a crashed replica's claims lapse on their own.
+import { type Kysely, sql } from "kysely";
+import type { Database, Store } from "../schema.ts";
+
+export interface ClaimDueStoresInput {
+  owner: string;
+  limit: number;
+  ttlSeconds: number;
+}
+
+/** Claims up to `limit` stores whose reconcile is due and that nobody holds. */
+export async function claimDueStores(
+  db: Kysely<Database>,
+  input: ClaimDueStoresInput,
+): Promise<Store[]> {
+  if (input.limit <= 0) return [];
+  const result = await sql<Store>`
+    with due as (
+      select id from stores
+      where deleted_at is null
+        and next_reconcile_at <= now()
+        and (claimed_by is null or claim_expires_at < now())
+      order by next_reconcile_at
+      limit ${input.limit}
+      for update skip locked
+    )
+    update stores as s
+    set claimed_by = ${input.owner},
+        claim_expires_at = now() + make_interval(secs => ${input.ttlSeconds})
+    from due
+    where s.id = due.id
+    returning s.*`.execute(db);
+  return result.rows;
+}
+
+/** Extends a claim the owner still holds; false when it was lost (expired and taken). */
+export async function renewClaim(
+  db: Kysely<Database>,
+  input: { storeId: string; owner: string; ttlSeconds: number },
+): Promise<boolean> {
+  const result = await db
+    .updateTable("stores")
+    .set({ claim_expires_at: sql`now() + make_interval(secs => ${input.ttlSeconds})` })
+    .where("id", "=", input.storeId)
+    .where("claimed_by", "=", input.owner)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export interface ReleaseClaimInput {
+  storeId: string;
+  owner: string;
+  /** When the store should next be looked at. */
+  nextReconcileAt: Date;
+  /** The generation the reconcile worked from. */
+  claimedGeneration: number;
+}
+
+/**
+ * Gives a store back. If its desired state changed while it was held (the
+ * NOTIFY for that change found it claimed), it is due again at once rather
+ * than at `nextReconcileAt`, so no change waits for a sweep.
+ */
+export async function releaseClaim(
+  db: Kysely<Database>,
+  input: ReleaseClaimInput,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("stores")
+    .set({
+      claimed_by: null,
+      claim_expires_at: null,
+      next_reconcile_at: sql`case when generation > ${input.claimedGeneration} then now() else ${input.nextReconcileAt} end`,
+    })
+    .where("id", "=", input.storeId)
+    .where("claimed_by", "=", input.owner)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** On shutdown: hand back everything this replica holds, due at once for the others. */
+export async function releaseAllClaims(db: Kysely<Database>, owner: string): Promise<number> {
+  const result = await db
+    .updateTable("stores")
+    .set({ claimed_by: null, claim_expires_at: null, next_reconcile_at: sql`now()` })
+    .where("claimed_by", "=", owner)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

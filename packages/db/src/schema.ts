@@ -1,0 +1,143 @@
+// Kysely table types. Columns with database defaults are Generated<T>;
+// nullable columns are `T | null`, never optional.
+import type {
+  ColumnType,
+  Generated,
+  Insertable,
+  JSONColumnType,
+  Selectable,
+  Updateable,
+} from "kysely";
+import type { Condition, Engine, EventType, Phase, Plan, UserRole } from "./domain.ts";
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>;
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  password_hash: string;
+  role: UserRole;
+  /** Per-user override of the default store limit; null means the platform default. */
+  store_limit: number | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  /** sha256 of the session token; the token itself lives only in the user's cookie. */
+  token_hash: string;
+  /** sha256 of the CSRF token bound to this session. */
+  csrf_hash: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Generated<Timestamp>;
+  last_seen_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  /** sha256 of the token; the token is shown once at creation and never stored. */
+  token_hash: string;
+  /** First characters of the token, safe to show ("sp_ab12…") so users can tell tokens apart. */
+  token_prefix: string;
+  created_at: Generated<Timestamp>;
+  last_used_at: NullableTimestamp;
+  expires_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface StoreSpec {
+  /** Free-form engine options; validated by the API before it lands here. */
+  [key: string]: unknown;
+}
+
+export interface StoresTable {
+  id: Generated<string>;
+  name: string;
+  engine: Engine;
+  owner_id: string;
+  plan: Plan;
+  spec: JSONColumnType<StoreSpec, StoreSpec | undefined, StoreSpec>;
+  /** Bumped on every change of desired state (create, retry, delete request). */
+  generation: Generated<number>;
+  /** The generation the controller last acted on. */
+  observed_generation: Generated<number>;
+  deletion_requested_at: NullableTimestamp;
+  /** Set by the controller once everything the store owned is gone; the row stays for history. */
+  deleted_at: NullableTimestamp;
+  phase: Generated<Phase>;
+  conditions: JSONColumnType<Condition[], Condition[] | undefined, Condition[]>;
+  store_url: string | null;
+  admin_url: string | null;
+  /** Consecutive failed reconcile attempts; reset by success or a manual retry. */
+  failure_count: Generated<number>;
+  last_error: string | null;
+  next_reconcile_at: Generated<Timestamp>;
+  claimed_by: string | null;
+  claim_expires_at: NullableTimestamp;
+  provisioning_started_at: NullableTimestamp;
+  ready_at: NullableTimestamp;
+  idempotency_key: string | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface StoreEventsTable {
+  id: Generated<string>;
+  store_id: string;
+  created_at: Generated<Timestamp>;
+  type: EventType;
+  reason: string;
+  message: string;
+  /** "user:<email>", "token:<prefix>", "controller:<replica>" */
+  actor: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  created_at: Generated<Timestamp>;
+  actor_user_id: string | null;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  details: JSONColumnType<
+    Record<string, unknown>,
+    Record<string, unknown> | undefined,
+    Record<string, unknown>
+  >;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  stores: StoresTable;
+  store_events: StoreEventsTable;
+  audit_log: AuditLogTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type Session = Selectable<SessionsTable>;
+export type ApiToken = Selectable<ApiTokensTable>;
+export type Store = Selectable<StoresTable>;
+export type NewStore = Insertable<StoresTable>;
+export type StoreUpdate = Updateable<StoresTable>;
+export type StoreEvent = Selectable<StoreEventsTable>;
+export type NewStoreEvent = Insertable<StoreEventsTable>;
+export type AuditEntry = Selectable<AuditLogTable>;
+export type NewAuditEntry = Insertable<AuditLogTable>;
