@@ -3,6 +3,8 @@ export * from "./domain.ts";
 export * from "./embedded-server.ts";
 export * from "./env.ts";
 export * from "./migrate.ts";
+export * from "./repositories/audit-log.ts";
 export * from "./repositories/claims.ts";
+export * from "./repositories/store-events.ts";
 export type * from "./schema.ts";
 export * from "./wakeup.ts";

@@ -11,6 +11,8 @@ import type {
 import type { Condition, Engine, EventType, Phase, Plan, UserRole } from "./domain.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A timestamp the database fills in by default. */
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<
   Date | null,
   Date | string | null | undefined,
@@ -24,8 +26,8 @@ export interface UsersTable {
   role: UserRole;
   /** Per-user override of the default store limit; null means the platform default. */
   store_limit: number | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface SessionsTable {
@@ -37,8 +39,8 @@ export interface SessionsTable {
   csrf_hash: string | null;
   ip: string | null;
   user_agent: string | null;
-  created_at: Generated<Timestamp>;
-  last_seen_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  last_seen_at: GeneratedTimestamp;
   expires_at: Timestamp;
   revoked_at: NullableTimestamp;
 }
@@ -51,12 +53,14 @@ export interface ApiTokensTable {
   token_hash: string;
   /** First characters of the token, safe to show ("sp_ab12…") so users can tell tokens apart. */
   token_prefix: string;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
   last_used_at: NullableTimestamp;
   expires_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
 }
 
+// jsonb columns take JSON text on insert/update: node-postgres would turn a JS
+// array into a Postgres array literal, so callers always JSON.stringify.
 export interface StoreSpec {
   /** Free-form engine options; validated by the API before it lands here. */
   [key: string]: unknown;
@@ -68,7 +72,7 @@ export interface StoresTable {
   engine: Engine;
   owner_id: string;
   plan: Plan;
-  spec: JSONColumnType<StoreSpec, StoreSpec | undefined, StoreSpec>;
+  spec: JSONColumnType<StoreSpec, string | undefined, string>;
   /** Bumped on every change of desired state (create, retry, delete request). */
   generation: Generated<number>;
   /** The generation the controller last acted on. */
@@ -77,26 +81,26 @@ export interface StoresTable {
   /** Set by the controller once everything the store owned is gone; the row stays for history. */
   deleted_at: NullableTimestamp;
   phase: Generated<Phase>;
-  conditions: JSONColumnType<Condition[], Condition[] | undefined, Condition[]>;
+  conditions: JSONColumnType<Condition[], string | undefined, string>;
   store_url: string | null;
   admin_url: string | null;
   /** Consecutive failed reconcile attempts; reset by success or a manual retry. */
   failure_count: Generated<number>;
   last_error: string | null;
-  next_reconcile_at: Generated<Timestamp>;
+  next_reconcile_at: GeneratedTimestamp;
   claimed_by: string | null;
   claim_expires_at: NullableTimestamp;
   provisioning_started_at: NullableTimestamp;
   ready_at: NullableTimestamp;
   idempotency_key: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface StoreEventsTable {
   id: Generated<string>;
   store_id: string;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
   type: EventType;
   reason: string;
   message: string;
@@ -106,7 +110,7 @@ export interface StoreEventsTable {
 
 export interface AuditLogTable {
   id: Generated<string>;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTimestamp;
   actor_user_id: string | null;
   actor: string;
   action: string;
@@ -114,11 +118,7 @@ export interface AuditLogTable {
   target_id: string | null;
   ip: string | null;
   user_agent: string | null;
-  details: JSONColumnType<
-    Record<string, unknown>,
-    Record<string, unknown> | undefined,
-    Record<string, unknown>
-  >;
+  details: JSONColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
 export interface Database {
