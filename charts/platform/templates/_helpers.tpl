@@ -1,0 +1,84 @@
+{{- define "sp.name" -}}{{ .Release.Name | trunc 40 | trimSuffix "-" }}{{- end }}
+
+{{- define "sp.selectorLabels" -}}
+app.kubernetes.io/name: storeplane
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "sp.labels" -}}
+{{ include "sp.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: storeplane
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end }}
+
+{{- define "sp.image" -}}{{ printf "%s:%s" .repository .tag }}{{- end }}
+
+{{/* Where DATABASE_URL comes from: the generated Secret (bundled) or yours (external). */}}
+{{- define "sp.databaseSecretName" -}}
+{{- if eq .Values.database.mode "external" -}}
+{{- required "database.external.existingSecret is required when database.mode=external (a Secret holding DATABASE_URL)" .Values.database.external.existingSecret -}}
+{{- else -}}
+{{- printf "%s-database" (include "sp.name" .) -}}
+{{- end -}}
+{{- end }}
+{{- define "sp.databaseSecretKey" -}}
+{{- if eq .Values.database.mode "external" -}}{{ .Values.database.external.key }}{{- else -}}DATABASE_URL{{- end -}}
+{{- end }}
+
+{{- define "sp.databaseEnv" -}}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "sp.databaseSecretName" . }}
+      key: {{ include "sp.databaseSecretKey" . }}
+{{- end }}
+
+{{- define "sp.containerSecurity" -}}
+allowPrivilegeEscalation: false
+privileged: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: [ALL]
+{{- end }}
+
+{{- define "sp.podSecurity" -}}
+runAsNonRoot: true
+runAsUser: {{ .uid }}
+runAsGroup: {{ .uid }}
+fsGroup: {{ .uid }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{- define "sp.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* Bounded wait for the database, shared by the migration hook. */}}
+{{- define "sp.waitForDatabase" -}}
+- name: wait-for-database
+  image: {{ include "sp.image" .Values.images.postgres | quote }}
+  imagePullPolicy: {{ .Values.images.postgres.pullPolicy }}
+  command:
+    - sh
+    - -c
+    - |
+      for i in $(seq 1 120); do
+        pg_isready -q -d "$DATABASE_URL" && exit 0
+        echo "waiting for the database ($i/120)"; sleep 5
+      done
+      echo "the database did not become ready within 10 minutes" >&2
+      exit 1
+  env:
+    {{- include "sp.databaseEnv" . | nindent 4 }}
+  securityContext:
+    {{- include "sp.containerSecurity" . | nindent 4 }}
+  resources:
+    requests: { cpu: 10m, memory: 32Mi }
+    limits: { cpu: 100m, memory: 64Mi }
+{{- end }}
