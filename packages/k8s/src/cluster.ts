@@ -74,6 +74,10 @@ export interface PodState {
   unschedulableMessage: string | null;
   containers: ContainerState[];
   createdAt: string | null;
+  /** Added by packages/k8s: deletion requested but the pod still exists. Optional for older producers. */
+  terminating?: boolean;
+  /** Added by packages/k8s: metadata.finalizers, to explain what holds a terminating namespace. */
+  finalizers?: string[];
 }
 
 export interface WorkloadState {
@@ -100,7 +104,10 @@ export interface JobState {
 export interface PvcState {
   name: string;
   namespace: string;
+  /** Pending/Bound/Lost, or "Terminating" when deletion was requested but a finalizer holds it. */
   phase: string;
+  /** Added by packages/k8s: metadata.finalizers (e.g. kubernetes.io/pvc-protection). */
+  finalizers?: string[];
 }
 
 export interface EventState {
@@ -129,6 +136,11 @@ export interface NamespaceState {
   pvcs: PvcState[];
   /** Recent Warning events only. */
   events: EventState[];
+  /**
+   * Added by packages/k8s: messages of the namespace's own True conditions while
+   * terminating (NamespaceContentRemaining, NamespaceFinalizersRemaining, …).
+   */
+  terminationMessages?: string[];
 }
 
 export interface ClusterSnapshot {
@@ -156,6 +168,15 @@ export interface ReleaseSpec {
   timeoutSeconds: number;
 }
 
+/**
+ * Options for calls that run helm. Aborting ends the helm process (SIGTERM):
+ * helm then marks the release failed instead of leaving it pending-*, which is
+ * how the controller shuts down without stranding a release.
+ */
+export interface ClusterCallOptions {
+  signal?: AbortSignal;
+}
+
 export interface Cluster {
   readonly mode: ClusterMode;
   info(): Promise<ClusterInfo>;
@@ -176,9 +197,9 @@ export interface Cluster {
   readSecret(namespace: string, name: string): Promise<Record<string, string> | null>;
 
   /** helm upgrade --install (no --wait: the controller observes progress itself). */
-  installRelease(spec: ReleaseSpec): Promise<void>;
+  installRelease(spec: ReleaseSpec, opts?: ClusterCallOptions): Promise<void>;
   /** Recover a release stuck in pending-* by a dead process: roll back to the last good revision, or remove a never-deployed one. */
-  unlockRelease(namespace: string, release: string): Promise<void>;
-  uninstallRelease(namespace: string, release: string): Promise<void>;
+  unlockRelease(namespace: string, release: string, opts?: ClusterCallOptions): Promise<void>;
+  uninstallRelease(namespace: string, release: string, opts?: ClusterCallOptions): Promise<void>;
   deleteNamespace(name: string): Promise<void>;
 }
