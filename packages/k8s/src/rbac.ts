@@ -7,5 +7,81 @@ export interface PolicyRule {
   verbs: string[];
 }
 
-// Filled in by packages/k8s as the real client gains each call.
-export const controllerPolicyRules: PolicyRule[] = [];
+// What helm needs on every kind an engine chart creates: read the live object,
+// create/patch/update it on install and upgrade (Helm 4 applies server-side
+// by patch), delete it on upgrade or uninstall, and watch hook Jobs (Helm 4
+// waits for hooks by default).
+const HELM_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"];
+
+// Grouped by what uses them; each entry names its caller so an unused rule is
+// easy to spot. Namespaces are cluster-scoped, so this is a ClusterRole.
+export const controllerPolicyRules: PolicyRule[] = [
+  // KubeClient: ensureNamespace (create, then read + merge-patch labels),
+  // deleteNamespace, snapshot list.
+  {
+    apiGroups: [""],
+    resources: ["namespaces"],
+    verbs: ["get", "list", "create", "patch", "delete"],
+  },
+  // Guardrails: server-side apply (patch; the API server also checks create
+  // when the apply creates the object) and the snapshot list.
+  {
+    apiGroups: [""],
+    resources: ["resourcequotas", "limitranges"],
+    verbs: ["list", "create", "patch"],
+  },
+  {
+    apiGroups: ["networking.k8s.io"],
+    resources: ["networkpolicies"],
+    verbs: ["list", "create", "patch"],
+  },
+  // Our create-once Secrets (create, get) and Helm's release storage (get,
+  // list, create, update, delete); unlockRelease deletes pending revisions.
+  { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "create", "update", "delete"] },
+  // Snapshot and the API's reader.
+  { apiGroups: [""], resources: ["events"], verbs: ["list"] },
+  { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
+  // Objects the engine charts create through `helm upgrade --install`
+  // (also listed by the snapshot: deployments, statefulsets, jobs, PVCs).
+  {
+    apiGroups: [""],
+    resources: ["services", "configmaps", "serviceaccounts", "persistentvolumeclaims"],
+    verbs: HELM_VERBS,
+  },
+  { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: HELM_VERBS },
+  { apiGroups: ["batch"], resources: ["jobs"], verbs: HELM_VERBS },
+  { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: HELM_VERBS },
+];
+
+/** True when `granted` (e.g. a ClusterRole's rules) allows verb on group/resource. */
+export function allows(
+  granted: PolicyRule[],
+  apiGroup: string,
+  resource: string,
+  verb: string,
+): boolean {
+  return granted.some(
+    (r) =>
+      (r.apiGroups.includes(apiGroup) || r.apiGroups.includes("*")) &&
+      (r.resources.includes(resource) || r.resources.includes("*")) &&
+      (r.verbs.includes(verb) || r.verbs.includes("*")),
+  );
+}
+
+/** Every (group, resource, verb) the controller needs that `granted` does not allow. */
+export function missingPermissions(
+  granted: PolicyRule[],
+  needed: PolicyRule[] = controllerPolicyRules,
+): string[] {
+  const missing: string[] = [];
+  for (const rule of needed) {
+    for (const g of rule.apiGroups) {
+      for (const res of rule.resources) {
+        for (const v of rule.verbs) {
+          if (!allows(granted, g, res, v)) missing.push(`${g || "core"}/${res}:${v}`);
+        }
+      }
+    }
+  }
+  return missing;
+}

@@ -20,6 +20,16 @@ export const LABELS = {
 /** Label selector that matches everything the platform created for stores. */
 export const MANAGED_SELECTOR = `${LABELS.managedBy}=${PLATFORM_NAME}`;
 
+/**
+ * Selects what the engine charts create (workloads, pod templates, jobs,
+ * PVC templates): every chart labels them `storeplane.io/store-id`. Charts
+ * keep `app.kubernetes.io/managed-by: Helm`, so MANAGED_SELECTOR cannot be used.
+ */
+export const STORE_WORKLOAD_SELECTOR = LABELS.storeId;
+
+/** Helm's own release Secrets carry these labels (name, status, version too). */
+export const HELM_RELEASE_SELECTOR = "owner=helm";
+
 export function storeNamespace(storeName: string): string {
   return `store-${storeName}`;
 }

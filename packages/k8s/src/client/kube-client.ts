@@ -1,0 +1,343 @@
+// A thin typed client over @kubernetes/client-node 1.x: only the calls the
+// controller and the API's reader make, each with a timeout, each failure
+// mapped to a KubeError. It decides nothing; callers do.
+
+import type { CoreV1Event } from "@kubernetes/client-node";
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  type KubeConfig,
+  NetworkingV1Api,
+  type V1Deployment,
+  type V1Job,
+  type V1LimitRange,
+  type V1Namespace,
+  type V1NetworkPolicy,
+  type V1PersistentVolumeClaim,
+  type V1Pod,
+  type V1ResourceQuota,
+  type V1StatefulSet,
+  VersionApi,
+} from "@kubernetes/client-node";
+import type { KubeObject } from "../cluster.ts";
+import { FIELD_MANAGER, LABELS, PLATFORM_NAME } from "../store-contract.ts";
+import { isKubeError, KubeError, toKubeError } from "./errors.ts";
+import { describeTarget, type KubeTarget } from "./kubeconfig.ts";
+import { hasLabels, storeNamespaceLabels } from "./namespace-labels.ts";
+import { APPLY_PATCH, MERGE_PATCH, METADATA_ONLY_LIST, requestOptions } from "./request-options.ts";
+
+export interface KubeClientOptions {
+  /** Per-request timeout. The controller uses ~10 s, the API's reader ~2 s. */
+  timeoutMs?: number;
+}
+
+/** Only what the snapshot needs from a Secret: never its data. */
+export interface SecretMeta {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export class KubeClient {
+  readonly target: KubeTarget;
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly batch: BatchV1Api;
+  private readonly net: NetworkingV1Api;
+  private readonly version: VersionApi;
+  private readonly timeoutMs: number;
+
+  constructor(kc: KubeConfig, opts: KubeClientOptions = {}) {
+    this.target = describeTarget(kc);
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.apps = kc.makeApiClient(AppsV1Api);
+    this.batch = kc.makeApiClient(BatchV1Api);
+    this.net = kc.makeApiClient(NetworkingV1Api);
+    this.version = kc.makeApiClient(VersionApi);
+  }
+
+  private opts(extra: { contentType?: string; accept?: string } = {}) {
+    return requestOptions({ timeoutMs: this.timeoutMs, ...extra });
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toKubeError(err, what);
+    }
+  }
+
+  /** null on NotFound; every other failure throws. */
+  private async orNull<T>(what: string, fn: () => Promise<T>): Promise<T | null> {
+    try {
+      return await this.call(what, fn);
+    } catch (err) {
+      if (isKubeError(err, "NotFound")) return null;
+      throw err;
+    }
+  }
+
+  async serverVersion(): Promise<string> {
+    const info = await this.call("get server version", () => this.version.getCode(this.opts()));
+    return info.gitVersion;
+  }
+
+  // --- namespaces -----------------------------------------------------------
+
+  readNamespace(name: string): Promise<V1Namespace | null> {
+    return this.orNull(`read namespace ${name}`, () =>
+      this.core.readNamespace({ name }, this.opts()),
+    );
+  }
+
+  /**
+   * Create the namespace with platform and Pod Security labels; if it already
+   * exists, add any missing label with a merge patch (never removes labels).
+   */
+  async ensureNamespace(
+    name: string,
+    labels: Record<string, string>,
+  ): Promise<"created" | "updated" | "unchanged"> {
+    const wanted = storeNamespaceLabels(labels);
+    try {
+      await this.call(`create namespace ${name}`, () =>
+        this.core.createNamespace(
+          { body: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: wanted } } },
+          this.opts(),
+        ),
+      );
+      return "created";
+    } catch (err) {
+      if (!isKubeError(err, "Conflict")) throw err;
+    }
+    const current = await this.readNamespace(name);
+    if (!current) throw new KubeError("Conflict", `namespace ${name} vanished while being ensured`);
+    if (hasLabels(current.metadata?.labels, wanted)) return "unchanged";
+    await this.call(`label namespace ${name}`, () =>
+      this.core.patchNamespace(
+        { name, body: { metadata: { labels: wanted } } },
+        this.opts({ contentType: MERGE_PATCH }),
+      ),
+    );
+    return "updated";
+  }
+
+  /** Idempotent: a namespace already gone counts as deleted. */
+  async deleteNamespace(name: string): Promise<{ deleted: boolean }> {
+    const res = await this.orNull(`delete namespace ${name}`, () =>
+      this.core.deleteNamespace({ name, propagationPolicy: "Background" }, this.opts()),
+    );
+    return { deleted: res !== null };
+  }
+
+  // --- server-side apply ----------------------------------------------------
+
+  /**
+   * Server-side apply with the platform's field manager and force=true: the
+   * controller owns these objects outright, so a conflicting manager (a human
+   * with kubectl edit) is overridden rather than blocking the reconcile.
+   */
+  async apply(namespace: string, obj: KubeObject): Promise<void> {
+    const name = obj.metadata.name;
+    const body = { ...obj, metadata: { ...obj.metadata, namespace } };
+    const params = { name, namespace, body, fieldManager: FIELD_MANAGER, force: true };
+    const options = this.opts({ contentType: APPLY_PATCH });
+    const what = `apply ${obj.kind} ${namespace}/${name}`;
+    switch (`${obj.apiVersion}/${obj.kind}`) {
+      case "v1/ResourceQuota":
+        await this.call(what, () => this.core.patchNamespacedResourceQuota(params, options));
+        return;
+      case "v1/LimitRange":
+        await this.call(what, () => this.core.patchNamespacedLimitRange(params, options));
+        return;
+      case "networking.k8s.io/v1/NetworkPolicy":
+        await this.call(what, () => this.net.patchNamespacedNetworkPolicy(params, options));
+        return;
+      default:
+        // Applying another kind would also need a new RBAC rule (rbac.ts).
+        throw new KubeError("Invalid", `${what}: kind not supported by the platform client`);
+    }
+  }
+
+  // --- secrets --------------------------------------------------------------
+
+  /**
+   * Create the Secret once. If it already exists (409) it is left untouched:
+   * generated credentials are never regenerated or overwritten.
+   */
+  async createSecretOnce(
+    namespace: string,
+    name: string,
+    labels: Record<string, string>,
+    data: Record<string, string>,
+  ): Promise<{ created: boolean }> {
+    try {
+      await this.call(`create secret ${namespace}/${name}`, () =>
+        this.core.createNamespacedSecret(
+          {
+            namespace,
+            body: {
+              apiVersion: "v1",
+              kind: "Secret",
+              type: "Opaque",
+              metadata: {
+                name,
+                namespace,
+                labels: { ...labels, [LABELS.managedBy]: PLATFORM_NAME },
+              },
+              stringData: data,
+            },
+          },
+          this.opts(),
+        ),
+      );
+      return { created: true };
+    } catch (err) {
+      if (isKubeError(err, "Conflict")) return { created: false };
+      throw err;
+    }
+  }
+
+  /** Decoded data, or null when the Secret does not exist. */
+  async readSecret(namespace: string, name: string): Promise<Record<string, string> | null> {
+    const secret = await this.orNull(`read secret ${namespace}/${name}`, () =>
+      this.core.readNamespacedSecret({ name, namespace }, this.opts()),
+    );
+    if (!secret) return null;
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(secret.data ?? {})) {
+      out[key] = Buffer.from(value, "base64").toString("utf8");
+    }
+    return out;
+  }
+
+  /** Idempotent: a Secret already gone counts as deleted. */
+  async deleteSecret(namespace: string, name: string): Promise<{ deleted: boolean }> {
+    const res = await this.orNull(`delete secret ${namespace}/${name}`, () =>
+      this.core.deleteNamespacedSecret({ name, namespace }, this.opts()),
+    );
+    return { deleted: res !== null };
+  }
+
+  // --- cluster-wide label-selected lists (the snapshot) ---------------------
+
+  async listNamespaces(labelSelector: string): Promise<V1Namespace[]> {
+    const list = await this.call("list namespaces", () =>
+      this.core.listNamespace({ labelSelector }, this.opts()),
+    );
+    return list.items;
+  }
+
+  async listResourceQuotas(labelSelector: string): Promise<V1ResourceQuota[]> {
+    const list = await this.call("list resourcequotas", () =>
+      this.core.listResourceQuotaForAllNamespaces({ labelSelector }, this.opts()),
+    );
+    return list.items;
+  }
+
+  async listLimitRanges(labelSelector: string): Promise<V1LimitRange[]> {
+    const list = await this.call("list limitranges", () =>
+      this.core.listLimitRangeForAllNamespaces({ labelSelector }, this.opts()),
+    );
+    return list.items;
+  }
+
+  async listNetworkPolicies(labelSelector: string): Promise<V1NetworkPolicy[]> {
+    const list = await this.call("list networkpolicies", () =>
+      this.net.listNetworkPolicyForAllNamespaces({ labelSelector }, this.opts()),
+    );
+    return list.items;
+  }
+
+  /**
+   * Secrets as metadata only (PartialObjectMetadataList): used for Helm's
+   * release Secrets (`owner=helm`) and our own credential Secrets, whose
+   * payloads the snapshot must never fetch.
+   */
+  async listSecretMetadata(labelSelector: string, namespace?: string): Promise<SecretMeta[]> {
+    const options = this.opts({ accept: METADATA_ONLY_LIST });
+    const list = await this.call("list secrets", () =>
+      namespace
+        ? this.core.listNamespacedSecret({ namespace, labelSelector }, options)
+        : this.core.listSecretForAllNamespaces({ labelSelector }, options),
+    );
+    return list.items.map((s) => ({
+      name: s.metadata?.name ?? "",
+      namespace: s.metadata?.namespace ?? "",
+      labels: s.metadata?.labels ?? {},
+    }));
+  }
+
+  async listDeployments(
+    labelSelector: string | undefined,
+    namespace?: string,
+  ): Promise<V1Deployment[]> {
+    const list = await this.call("list deployments", () =>
+      namespace
+        ? this.apps.listNamespacedDeployment({ namespace, labelSelector }, this.opts())
+        : this.apps.listDeploymentForAllNamespaces({ labelSelector }, this.opts()),
+    );
+    return list.items;
+  }
+
+  async listStatefulSets(
+    labelSelector: string | undefined,
+    namespace?: string,
+  ): Promise<V1StatefulSet[]> {
+    const list = await this.call("list statefulsets", () =>
+      namespace
+        ? this.apps.listNamespacedStatefulSet({ namespace, labelSelector }, this.opts())
+        : this.apps.listStatefulSetForAllNamespaces({ labelSelector }, this.opts()),
+    );
+    return list.items;
+  }
+
+  async listJobs(labelSelector: string | undefined, namespace?: string): Promise<V1Job[]> {
+    const list = await this.call("list jobs", () =>
+      namespace
+        ? this.batch.listNamespacedJob({ namespace, labelSelector }, this.opts())
+        : this.batch.listJobForAllNamespaces({ labelSelector }, this.opts()),
+    );
+    return list.items;
+  }
+
+  async listPods(labelSelector: string | undefined, namespace?: string): Promise<V1Pod[]> {
+    const list = await this.call("list pods", () =>
+      namespace
+        ? this.core.listNamespacedPod({ namespace, labelSelector }, this.opts())
+        : this.core.listPodForAllNamespaces({ labelSelector }, this.opts()),
+    );
+    return list.items;
+  }
+
+  async listPvcs(
+    labelSelector: string | undefined,
+    namespace?: string,
+  ): Promise<V1PersistentVolumeClaim[]> {
+    const list = await this.call("list persistentvolumeclaims", () =>
+      namespace
+        ? this.core.listNamespacedPersistentVolumeClaim({ namespace, labelSelector }, this.opts())
+        : this.core.listPersistentVolumeClaimForAllNamespaces({ labelSelector }, this.opts()),
+    );
+    return list.items;
+  }
+
+  /**
+   * Warning events. Events carry no labels of ours, so they are selected by
+   * field (type=Warning) and filtered to managed namespaces by the caller.
+   */
+  async listWarningEvents(namespace?: string): Promise<CoreV1Event[]> {
+    const fieldSelector = "type=Warning";
+    const list = await this.call("list events", () =>
+      namespace
+        ? this.core.listNamespacedEvent({ namespace, fieldSelector }, this.opts())
+        : this.core.listEventForAllNamespaces({ fieldSelector }, this.opts()),
+    );
+    return list.items;
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./args.ts";
+export { REPO_TOOLS_HELM, resolveHelmBinary } from "./binary.ts";
+export * from "./errors.ts";
+export * from "./helm.ts";

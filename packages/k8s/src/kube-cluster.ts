@@ -1,0 +1,179 @@
+// The real Cluster: client-node for everything the API server can answer,
+// the helm CLI for releases. Errors surface as KubeError / HelmError, both
+// with a `transient` flag the controller uses to requeue or give up.
+import type { KubeConfig } from "@kubernetes/client-node";
+import pino, { type Logger } from "pino";
+import { isKubeError } from "./client/errors.ts";
+import { DEFAULT_TIMEOUT_MS, KubeClient, type SecretMeta } from "./client/kube-client.ts";
+import { loadDefaultKubeConfig } from "./client/kubeconfig.ts";
+import type { Cluster, ClusterInfo, ClusterSnapshot, HelmReleaseStatus } from "./cluster.ts";
+import type { Helm } from "./helm/helm.ts";
+import { toReleaseStatus } from "./helm/helm.ts";
+import { buildSnapshot, readSnapshotLists } from "./observe/build-snapshot.ts";
+import { HELM_RELEASE_SELECTOR } from "./store-contract.ts";
+
+export interface KubeClusterOptions {
+  /** Default: $KUBECONFIG / ~/.kube/config / in-cluster service account. */
+  kubeConfig?: KubeConfig;
+  helm: Helm;
+  logger?: Logger;
+  /** Per-request API timeout (default 10 s). */
+  timeoutMs?: number;
+  /** Selector for the engine charts' objects (default STORE_WORKLOAD_SELECTOR). */
+  workloadSelector?: string;
+  /**
+   * Aborting it ends every in-flight helm process (SIGTERM, then SIGKILL), in
+   * addition to each call's own signal. The controller's shutdown aborts only
+   * after its grace period, so helm normally finishes and no release is left
+   * pending-*.
+   */
+  helmSignal?: AbortSignal;
+  /** helm --timeout for rollbacks and uninstalls (default 300 s). */
+  helmTimeoutSeconds?: number;
+}
+
+const PENDING: ReadonlySet<HelmReleaseStatus> = new Set([
+  "pending-install",
+  "pending-upgrade",
+  "pending-rollback",
+]);
+
+export async function clusterInfo(client: KubeClient): Promise<ClusterInfo> {
+  const { context, server } = client.target;
+  try {
+    const version = await client.serverVersion();
+    return {
+      mode: "kube",
+      reachable: true,
+      context,
+      server,
+      message: `connected to ${server ?? "the cluster"} (Kubernetes ${version})`,
+    };
+  } catch (err) {
+    const reason = isKubeError(err) ? err.message : String(err);
+    return { mode: "kube", reachable: false, context, server, message: `unreachable: ${reason}` };
+  }
+}
+
+interface Revision {
+  secret: string;
+  version: number;
+  status: HelmReleaseStatus;
+}
+
+function revisions(secrets: SecretMeta[]): Revision[] {
+  return secrets
+    .map((s) => ({
+      secret: s.name,
+      version: Number.parseInt(s.labels.version ?? "", 10),
+      status: toReleaseStatus(s.labels.status),
+    }))
+    .filter((r) => Number.isFinite(r.version))
+    .sort((a, b) => a.version - b.version);
+}
+
+export function createKubeCluster(options: KubeClusterOptions): Cluster {
+  const kc = options.kubeConfig ?? loadDefaultKubeConfig();
+  const client = new KubeClient(kc, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const logger = (options.logger ?? pino({ level: "silent" })).child({ cluster: "kube" });
+  const { helm } = options;
+  const helmTimeoutSeconds = options.helmTimeoutSeconds ?? 300;
+  // A call's own signal (ClusterCallOptions) and the cluster-wide one both end helm.
+  const signalFor = (call?: AbortSignal): AbortSignal | undefined => {
+    const signals = [call, options.helmSignal].filter((s): s is AbortSignal => s !== undefined);
+    return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+  };
+
+  return {
+    mode: "kube",
+
+    info: () => clusterInfo(client),
+
+    async snapshot(): Promise<ClusterSnapshot> {
+      const lists = await readSnapshotLists(client, { workloadSelector: options.workloadSelector });
+      return buildSnapshot(lists);
+    },
+
+    async ensureNamespace({ name, labels }) {
+      const outcome = await client.ensureNamespace(name, labels);
+      if (outcome !== "unchanged") logger.info({ namespace: name, outcome }, "namespace ensured");
+    },
+
+    async applyObjects(namespace, objects) {
+      // Sequential: a quota applied before the policies is what the policies assume.
+      for (const obj of objects) {
+        if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+          throw new Error(
+            `${obj.kind}/${obj.metadata.name} belongs to ${obj.metadata.namespace}, not ${namespace}`,
+          );
+        }
+        await client.apply(namespace, obj);
+      }
+      logger.debug({ namespace, count: objects.length }, "guardrails applied");
+    },
+
+    async ensureSecret(namespace, name, labels, generate) {
+      const result = await client.createSecretOnce(namespace, name, labels, generate());
+      // Name only: the generated data is never logged.
+      logger.info({ namespace, secret: name, created: result.created }, "secret ensured");
+      return result;
+    },
+
+    readSecret: (namespace, name) => client.readSecret(namespace, name),
+
+    async installRelease(spec, opts) {
+      const log = logger.child({ namespace: spec.namespace, release: spec.release });
+      log.info({ chart: spec.chart, valuesDigest: spec.valuesDigest }, "helm upgrade --install");
+      const info = await helm.upgradeInstall(spec, { signal: signalFor(opts?.signal) });
+      log.info({ revision: info?.revision, status: info?.status }, "helm upgrade --install done");
+    },
+
+    async unlockRelease(namespace, release, opts) {
+      const log = logger.child({ namespace, release });
+      const secrets = await client.listSecretMetadata(
+        `${HELM_RELEASE_SELECTOR},name=${release}`,
+        namespace,
+      );
+      const revs = revisions(secrets);
+      const latest = revs.at(-1);
+      if (!latest || !PENDING.has(latest.status)) {
+        log.info({ status: latest?.status ?? "absent" }, "release not pending: nothing to unlock");
+        return;
+      }
+      const lastDeployed = revs
+        .filter((r) => r.version < latest.version && r.status === "deployed")
+        .at(-1);
+      if (lastDeployed) {
+        log.warn(
+          { from: latest.version, to: lastDeployed.version },
+          "rolling back a pending release",
+        );
+        await helm.rollback(namespace, release, lastDeployed.version, {
+          signal: signalFor(opts?.signal),
+          timeoutSeconds: helmTimeoutSeconds,
+        });
+        return;
+      }
+      // Never deployed (or nothing to return to): drop the pending revisions
+      // so the next `upgrade --install` starts clean; Helm adopts the objects
+      // the dead process created, since they carry this release's annotations.
+      for (const r of revs.filter((x) => PENDING.has(x.status))) {
+        log.warn({ revision: r.version, status: r.status }, "deleting a pending release Secret");
+        await client.deleteSecret(namespace, r.secret);
+      }
+    },
+
+    async uninstallRelease(namespace, release, opts) {
+      const { outcome } = await helm.uninstall(namespace, release, {
+        signal: signalFor(opts?.signal),
+        timeoutSeconds: helmTimeoutSeconds,
+      });
+      logger.info({ namespace, release, outcome }, "helm uninstall");
+    },
+
+    async deleteNamespace(name) {
+      const { deleted } = await client.deleteNamespace(name);
+      logger.info({ namespace: name, alreadyGone: !deleted }, "namespace deletion requested");
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { NamespaceState } from "../cluster.ts";
+import { eventProblems } from "./event-problems.ts";
+import { jobProblems } from "./job-problems.ts";
+import { podProblems } from "./pod-problems.ts";
+import { dedupe, type Problem } from "./problem.ts";
+
+/** Every problem in a store namespace, most specific first (pods, jobs, then events). */
+export function namespaceProblems(ns: NamespaceState): Problem[] {
+  const out: Problem[] = [];
+  for (const pod of ns.pods) out.push(...podProblems(pod));
+  for (const job of ns.jobs) out.push(...jobProblems(job));
+  for (const r of ns.releases) {
+    if (r.status === "failed") {
+      out.push({
+        kind: "ReleaseFailed",
+        message: `Helm release "${r.name}" revision ${r.revision} failed`,
+      });
+    }
+  }
+  out.push(...eventProblems(ns.events));
+  return dedupe(out);
+}
+
+export function describeNamespaceProblems(ns: NamespaceState): string[] {
+  return namespaceProblems(ns).map((p) => p.message);
+}
+
+export interface StoreHealth {
+  /** Value for the WorkloadsReady condition. */
+  ready: boolean;
+  /** Condition reason (CamelCase): WorkloadsReady, NoWorkloads, Progressing, or the first problem's kind. */
+  reason: string;
+  /** One sentence for the condition message. */
+  message: string;
+  problems: string[];
+}
+
+/**
+ * WorkloadsReady for the controller: every Deployment/StatefulSet has its
+ * desired replicas ready, no job failed and every job that still exists has
+ * completed. Problems outrank progress in the reason, so a store waiting on
+ * an image that cannot be pulled says so instead of "Progressing".
+ */
+export function summarizeStoreHealth(ns: NamespaceState): StoreHealth {
+  const problems = namespaceProblems(ns);
+  const messages = problems.map((p) => p.message);
+  const first = problems[0];
+  if (first) {
+    const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : "";
+    return {
+      ready: false,
+      reason: first.kind,
+      message: `${first.message}${more}`,
+      problems: messages,
+    };
+  }
+  if (ns.workloads.length === 0) {
+    return {
+      ready: false,
+      reason: "NoWorkloads",
+      message: "no workloads found yet",
+      problems: messages,
+    };
+  }
+  const waiting = ns.workloads
+    .filter((w) => w.readyReplicas < w.desiredReplicas)
+    .map((w) => `${w.kind} ${w.name} ${w.readyReplicas}/${w.desiredReplicas} ready`);
+  const jobs = ns.jobs.filter((j) => !j.complete).map((j) => `Job ${j.name} running`);
+  const pending = [...waiting, ...jobs];
+  if (pending.length > 0) {
+    return {
+      ready: false,
+      reason: "Progressing",
+      message: `waiting: ${pending.join(", ")}`,
+      problems: messages,
+    };
+  }
+  const total = ns.workloads.length;
+  return {
+    ready: true,
+    reason: "WorkloadsReady",
+    message: `${total} workload${total === 1 ? "" : "s"} ready${ns.jobs.length ? `, ${ns.jobs.length} job(s) complete` : ""}`,
+    problems: messages,
+  };
+}
