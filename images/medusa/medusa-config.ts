@@ -61,7 +61,8 @@ module.exports = defineConfig({
     cookieOptions: { secure: httpsOnly, sameSite: "lax" },
   },
   admin: {
-    disable: process.env.MEDUSA_ADMIN_DISABLED === "true" || process.env.MEDUSA_ADMIN_DISABLED === "1",
+    disable:
+      process.env.MEDUSA_ADMIN_DISABLED === "true" || process.env.MEDUSA_ADMIN_DISABLED === "1",
     backendUrl: process.env.MEDUSA_BACKEND_URL || "/",
   },
   modules: redisModules,

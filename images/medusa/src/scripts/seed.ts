@@ -15,6 +15,7 @@ import {
   createTaxRegionsWorkflow,
   linkSalesChannelsToApiKeyWorkflow,
   linkSalesChannelsToStockLocationWorkflow,
+  updateApiKeysWorkflow,
   updateStoresWorkflow,
 } from "@medusajs/medusa/core-flows";
 import {
@@ -227,6 +228,20 @@ export default async function seed({ container }: ExecArgs) {
     title: PUBLISHABLE_KEY_TITLE,
     type: "publishable",
   });
+  if (!apiKey) {
+    // Medusa creates a "Default Publishable API Key" when none exists: adopt it
+    // (under our title) rather than leave the store with two keys.
+    const [adopted] = (
+      await apiKeyModule.listApiKeys({ type: "publishable" }, { order: { created_at: "ASC" } })
+    ).filter((k) => !k.revoked_at);
+    if (adopted) {
+      const { result } = await updateApiKeysWorkflow(container).run({
+        input: { selector: { id: adopted.id }, update: { title: PUBLISHABLE_KEY_TITLE } },
+      });
+      apiKey = result[0];
+      created.push(`publishable key (adopted "${adopted.title}")`);
+    }
+  }
   if (!apiKey) {
     const { result } = await createApiKeysWorkflow(container).run({
       input: { api_keys: [{ title: PUBLISHABLE_KEY_TITLE, type: "publishable", created_by: "" }] },

@@ -1,6 +1,6 @@
 // Storefront stylesheet, kept in a TS module so `medusa build` ships it with
 // the compiled server (no separate static-file step).
-export const SHOP_CSS = String.raw`
+export const SHOP_CSS = `
 :root{--ink:#1d1d1f;--muted:#5f6368;--line:#e3e3e6;--bg:#fafaf7;--card:#fff;--accent:#1f5f4a;--accent-ink:#fff;--warn:#8a1c1c;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
 *{box-sizing:border-box}body{margin:0;line-height:1.5}
 a{color:var(--accent)}a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #f0b429;outline-offset:2px}

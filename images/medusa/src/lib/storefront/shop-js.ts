@@ -1,8 +1,8 @@
 // The storefront's whole client: plain browser JavaScript (no build step) that
 // talks to the Store API of the same origin with the publishable key the
 // server injected into the page. DOM is built with textContent only (no
-// innerHTML of API data). Kept free of backticks so it can live in String.raw.
-export const SHOP_JS = String.raw`
+// innerHTML of API data). Kept free of backticks or backslashes so it can live in a template literal.
+export const SHOP_JS = `
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("shop-config").textContent);
@@ -234,7 +234,7 @@ export const SHOP_JS = String.raw`
         h("td", {}, [h("a", { href: "/products/" + encodeURIComponent(item.product_handle || ""), text: item.product_title }), h("br"), h("small", { text: item.variant_title || "" })]),
         h("td", {}, [qtyCell]),
         h("td", { class: "num", text: money(item.unit_price, cart.currency_code) }),
-        h("td", { class: "num", text: money(item.total, cart.currency_code) }),
+        h("td", { class: "num", text: money(item.total !== undefined && item.total !== null ? item.total : item.unit_price * item.quantity, cart.currency_code) }),
       ]);
     });
     return h("table", {}, [
