@@ -1,0 +1,122 @@
+// The real helm binary and rendering helpers shared by the chart suites.
+// Resolution order: $HELM_BIN, `helm` on PATH, then the repo's .tools/bin/helm
+// (installed by the root postinstall). No helm means the suite fails: a chart
+// suite that silently skips would pass without proving anything.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseAllDocuments } from "yaml";
+
+export const repoRoot = resolve(import.meta.dirname, "..", "..");
+export const chartsDir = resolve(import.meta.dirname, "..");
+
+function findOnPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    if (dir && existsSync(join(dir, command))) return join(dir, command);
+  }
+  return undefined;
+}
+
+export function resolveHelm(): string {
+  const candidates = [
+    process.env.HELM_BIN,
+    findOnPath("helm"),
+    join(repoRoot, ".tools", "bin", "helm"),
+  ].filter((c): c is string => Boolean(c));
+  for (const candidate of candidates) {
+    if (spawnSync(candidate, ["version", "--short"], { stdio: "ignore" }).status === 0)
+      return candidate;
+  }
+  throw new Error(
+    `helm not found: tried $HELM_BIN, helm on PATH and ${join(repoRoot, ".tools", "bin", "helm")}. ` +
+      "Run `npm install` (its postinstall fetches helm) or set HELM_BIN.",
+  );
+}
+
+export interface HelmResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function helm(args: string[]): HelmResult {
+  const result = spawnSync(resolveHelm(), args, {
+    cwd: chartsDir,
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A Kubernetes object as rendered; only the fields the tests read are typed. */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are arbitrary JSON, narrowed where read
+  [key: string]: any;
+}
+
+export function parseManifests(text: string): K8sObject[] {
+  return parseAllDocuments(text)
+    .map((doc) => {
+      if (doc.errors.length > 0)
+        throw new Error(`invalid YAML from helm: ${doc.errors[0]?.message}`);
+      return doc.toJS() as K8sObject | null;
+    })
+    .filter((o): o is K8sObject => o !== null && typeof o === "object");
+}
+
+export const ENGINE_CHARTS = ["woocommerce", "medusa"] as const;
+export const CHARTS = ["platform", ...ENGINE_CHARTS] as const;
+export type ChartName = (typeof CHARTS)[number];
+export const VALUES_FILES = ["values.yaml", "values-local.yaml", "values-prod.yaml"] as const;
+
+/** What the controller passes to every engine chart (StoreChartValues). */
+export const STORE_VALUES = {
+  "store.id": "st_01hx7k2m",
+  "store.name": "shop",
+  "store.host": "shop.localhost",
+  "store.url": "http://shop.localhost",
+  existingSecret: "store-credentials",
+  plan: "small",
+} as const;
+
+export function isEngine(chart: ChartName): boolean {
+  return (ENGINE_CHARTS as readonly string[]).includes(chart);
+}
+
+export function setArgs(values: Record<string, string>): string[] {
+  return Object.entries(values).flatMap(([key, value]) => ["--set-string", `${key}=${value}`]);
+}
+
+/** The arguments every render of `chart` gets: the values file, and the store values for engines. */
+export function baseArgs(chart: ChartName, valuesFile: string): string[] {
+  const files = valuesFile === "values.yaml" ? [] : ["-f", join(chart, valuesFile)];
+  return [...files, ...(isEngine(chart) ? setArgs(STORE_VALUES) : [])];
+}
+
+export function namespaceFor(chart: ChartName): string {
+  return isEngine(chart) ? "store-shop" : "storeplane";
+}
+
+export function releaseFor(chart: ChartName): string {
+  return isEngine(chart) ? "store" : "storeplane";
+}
+
+export function template(chart: ChartName, args: string[]): HelmResult {
+  return helm(["template", releaseFor(chart), chart, "--namespace", namespaceFor(chart), ...args]);
+}
+
+/** Render or throw with helm's own error. */
+export function render(chart: ChartName, valuesFile: string, extra: string[] = []): K8sObject[] {
+  const result = template(chart, [...baseArgs(chart, valuesFile), ...extra]);
+  if (result.status !== 0)
+    throw new Error(`helm template ${chart} (${valuesFile}) failed:\n${result.stderr}`);
+  return parseManifests(result.stdout);
+}
