@@ -100,7 +100,10 @@ export function toKubeError(err: unknown, what: string): KubeError {
     const status = err.code;
     const body = parseStatusBody(err.body);
     const code = codeForStatus(status);
-    const detail = body.message ?? `HTTP ${status}`;
+    // client-node drops the body of a 401, so that one gets a plain sentence.
+    const detail =
+      body.message ??
+      (status === 401 ? "the API server rejected our credentials (HTTP 401)" : `HTTP ${status}`);
     return new KubeError(code, `${what}: ${code}: ${detail}`, {
       status,
       reason: body.reason ?? null,

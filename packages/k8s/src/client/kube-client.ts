@@ -83,7 +83,7 @@ export class KubeClient {
   }
 
   async serverVersion(): Promise<string> {
-    const info = await this.call("get server version", () => this.version.getCode(this.opts()));
+    const info = await this.call("get server version", () => this.version.getCode({}, this.opts()));
     return info.gitVersion;
   }
 

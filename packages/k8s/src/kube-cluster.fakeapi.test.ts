@@ -1,0 +1,387 @@
+// Level: createKubeCluster / createClusterReader with the real client-node
+// against the HTTP-level fake API server; helm replaced by a recorder (the
+// helm wrapper has its own tests with the real binary).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createClusterReader } from "./cluster-reader.ts";
+import { buildGuardrails } from "./guardrails.ts";
+import { createKubeCluster } from "./kube-cluster.ts";
+import { LABELS, STORE_SECRET_NAME } from "./store-contract.ts";
+import { FakeApiServer } from "./testing/fake-api-server.ts";
+import { createRecordingHelm } from "./testing/recording-helm.ts";
+
+let api: FakeApiServer;
+beforeAll(async () => {
+  api = await new FakeApiServer().start();
+});
+afterAll(() => api.close());
+beforeEach(() => api.reset());
+
+const managed = { [LABELS.managedBy]: "storeplane" };
+
+function helmSecret(ns: string, version: number, status: string, digest?: string) {
+  api.put({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: `sh.helm.release.v1.store.v${version}`,
+      namespace: ns,
+      labels: {
+        owner: "helm",
+        name: "store",
+        status,
+        version: String(version),
+        ...(digest ? { [LABELS.valuesDigest]: digest } : {}),
+      },
+    },
+    type: "helm.sh/release.v1",
+    data: { release: "H4sIAAAA-not-for-the-controller" },
+  });
+}
+
+/** One store namespace with a bit of everything the snapshot reads. */
+function seedStore(i: number) {
+  const ns = `store-s${i}`;
+  const storeLabel = { [LABELS.storeId]: `id-${i}` };
+  api.put({
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: ns, labels: { ...managed, ...storeLabel } },
+  });
+  for (const o of buildGuardrails({
+    namespace: ns,
+    limits: { cpu: "1", memory: "1Gi", storage: "2Gi", pods: 10, pvcs: 2 },
+    ingressNamespace: "traefik",
+  })) {
+    api.put(o);
+  }
+  api.put({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: STORE_SECRET_NAME, namespace: ns, labels: managed },
+    data: { "admin-password": "c2VjcmV0" },
+  });
+  helmSecret(ns, 1, "superseded", "d1");
+  helmSecret(ns, 2, "deployed", "d2");
+  api.put({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", namespace: ns, labels: storeLabel },
+    spec: { replicas: 1 },
+    status: { readyReplicas: 1 },
+  });
+  api.put({
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name: "db", namespace: ns, labels: storeLabel },
+    spec: { replicas: 1 },
+    status: { readyReplicas: 0 },
+  });
+  api.put({
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: "setup", namespace: ns, labels: storeLabel },
+    status: { succeeded: 1, conditions: [{ type: "Complete", status: "True" }] },
+  });
+  api.put({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: "db-0",
+      namespace: ns,
+      labels: storeLabel,
+      ownerReferences: [
+        { apiVersion: "apps/v1", kind: "StatefulSet", name: "db", uid: "u", controller: true },
+      ],
+    },
+    spec: { containers: [{ name: "mariadb", image: "mariadb:11.4-nope" }] },
+    status: {
+      phase: "Pending",
+      containerStatuses: [
+        {
+          name: "mariadb",
+          image: "mariadb:11.4-nope",
+          imageID: "",
+          ready: false,
+          restartCount: 0,
+          state: { waiting: { reason: "ImagePullBackOff", message: "Back-off pulling image" } },
+        },
+      ],
+    },
+  });
+  api.put({
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name: "data-db-0", namespace: ns, labels: storeLabel },
+    status: { phase: "Bound" },
+  });
+  api.put({
+    apiVersion: "v1",
+    kind: "Event",
+    metadata: { name: `ev-${i}`, namespace: ns },
+    type: "Warning",
+    reason: "FailedMount",
+    message: "MountVolume.SetUp failed",
+    involvedObject: { kind: "Pod", name: "db-0", namespace: ns },
+    lastTimestamp: "2026-11-23T01:00:00Z",
+  });
+}
+
+function seedForeignNoise() {
+  // Things a snapshot must ignore: unmanaged namespaces and their Helm releases.
+  api.put({ apiVersion: "v1", kind: "Namespace", metadata: { name: "kube-system" } });
+  api.put({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: "sh.helm.release.v1.traefik.v1",
+      namespace: "kube-system",
+      labels: { owner: "helm", name: "traefik", status: "deployed", version: "1" },
+    },
+  });
+  api.put({
+    apiVersion: "v1",
+    kind: "Event",
+    metadata: { name: "other", namespace: "kube-system" },
+    type: "Warning",
+    reason: "FailedMount",
+    message: "not ours",
+    involvedObject: { kind: "Pod", name: "x" },
+  });
+}
+
+function cluster() {
+  const helm = createRecordingHelm();
+  return {
+    helm,
+    cluster: createKubeCluster({ kubeConfig: api.kubeConfig(), helm, timeoutMs: 2_000 }),
+  };
+}
+
+describe("snapshot", () => {
+  it("turns the label-selected lists into per-namespace state, ignoring what is not ours", async () => {
+    seedStore(1);
+    seedForeignNoise();
+    const snap = await cluster().cluster.snapshot();
+    expect([...snap.namespaces.keys()]).toEqual(["store-s1"]);
+    const ns = snap.namespaces.get("store-s1");
+    expect(ns?.storeId).toBe("id-1");
+    expect(ns?.phase).toBe("Active");
+    expect(Object.keys(ns?.guardrails ?? {}).sort()).toEqual([
+      "LimitRange/storeplane-limits",
+      "NetworkPolicy/allow-dns",
+      "NetworkPolicy/allow-ingress-controller",
+      "NetworkPolicy/allow-internet-egress",
+      "NetworkPolicy/allow-same-namespace",
+      "NetworkPolicy/default-deny",
+      "ResourceQuota/storeplane-quota",
+    ]);
+    expect(
+      Object.values(ns?.guardrails ?? {}).every((d) => typeof d === "string" && d.length === 16),
+    ).toBe(true);
+    expect(ns?.secrets).toEqual([STORE_SECRET_NAME]);
+    expect(ns?.releases).toEqual([
+      { name: "store", namespace: "store-s1", revision: 2, status: "deployed", valuesDigest: "d2" },
+    ]);
+    expect(ns?.workloads).toEqual([
+      {
+        kind: "Deployment",
+        name: "web",
+        namespace: "store-s1",
+        desiredReplicas: 1,
+        readyReplicas: 1,
+      },
+      {
+        kind: "StatefulSet",
+        name: "db",
+        namespace: "store-s1",
+        desiredReplicas: 1,
+        readyReplicas: 0,
+      },
+    ]);
+    expect(ns?.jobs[0]).toMatchObject({ name: "setup", complete: true, failedReason: null });
+    expect(ns?.pods[0]).toMatchObject({ name: "db-0", owner: "db", phase: "Pending" });
+    expect(ns?.pods[0]?.containers[0]).toMatchObject({
+      image: "mariadb:11.4-nope",
+      waitingReason: "ImagePullBackOff",
+    });
+    expect(ns?.pvcs).toEqual([
+      { name: "data-db-0", namespace: "store-s1", phase: "Bound", finalizers: [] },
+    ]);
+    expect(ns?.events.map((e) => e.message)).toEqual(["MountVolume.SetUp failed"]);
+  });
+
+  it("never downloads Secret payloads: both Secret lists ask for metadata only", async () => {
+    seedStore(1);
+    await cluster().cluster.snapshot();
+    const secretLists = api.requests.filter((r) => r.path === "/api/v1/secrets");
+    expect(secretLists.map((r) => r.query.labelSelector).sort()).toEqual([
+      "app.kubernetes.io/managed-by=storeplane",
+      "owner=helm",
+    ]);
+    for (const r of secretLists) expect(r.headers.accept).toContain("as=PartialObjectMetadataList");
+  });
+
+  it("costs the same 12 cluster-wide list requests for 2 stores and for 50", async () => {
+    const { cluster: c } = cluster();
+    const requestsFor = async (stores: number) => {
+      api.reset();
+      for (let i = 0; i < stores; i++) seedStore(i);
+      const snap = await c.snapshot();
+      expect(snap.namespaces.size).toBe(stores);
+      return api.requests.map((r) => `${r.method} ${r.path}`).sort();
+    };
+    const two = await requestsFor(2);
+    const fifty = await requestsFor(50);
+    expect(two).toHaveLength(12);
+    expect(fifty).toEqual(two);
+    // None of them is namespaced: the cost cannot depend on the store count.
+    expect(two.every((r) => r.startsWith("GET ") && !r.includes("/namespaces/"))).toBe(true);
+  });
+});
+
+describe("mutations", () => {
+  it("ensureSecret calls generate, creates once, and reports created:false afterwards without overwriting", async () => {
+    const { cluster: c } = cluster();
+    await c.ensureNamespace({ name: "store-a", labels: {} });
+    expect(
+      await c.ensureSecret("store-a", STORE_SECRET_NAME, {}, () => ({ "admin-password": "one" })),
+    ).toEqual({ created: true });
+    expect(
+      await c.ensureSecret("store-a", STORE_SECRET_NAME, {}, () => ({ "admin-password": "two" })),
+    ).toEqual({ created: false });
+    expect(await c.readSecret("store-a", STORE_SECRET_NAME)).toEqual({ "admin-password": "one" });
+  });
+
+  it("applyObjects refuses an object that names another namespace", async () => {
+    const { cluster: c } = cluster();
+    const [quota] = buildGuardrails({
+      namespace: "store-b",
+      limits: { cpu: "1", memory: "1Gi", storage: "1Gi", pods: 1, pvcs: 1 },
+      ingressNamespace: "traefik",
+    });
+    await expect(c.applyObjects("store-a", quota ? [quota] : [])).rejects.toThrow(
+      /belongs to store-b/,
+    );
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it("installRelease and uninstallRelease go to helm with the call's abort signal", async () => {
+    const { cluster: c, helm } = cluster();
+    const ac = new AbortController();
+    const spec = {
+      namespace: "store-a",
+      release: "store",
+      chart: "/charts/woocommerce",
+      valuesFiles: [],
+      values: {},
+      valuesDigest: "abc",
+      timeoutSeconds: 60,
+    };
+    await c.installRelease(spec, { signal: ac.signal });
+    await c.uninstallRelease("store-a", "store");
+    expect(helm.calls.map((x) => x.method)).toEqual(["upgradeInstall", "uninstall"]);
+    expect(helm.calls[0]?.args[1]).toMatchObject({ signal: ac.signal });
+  });
+});
+
+describe("unlockRelease", () => {
+  it("rolls back to the last deployed revision when the latest is pending-upgrade", async () => {
+    helmSecret("store-a", 1, "superseded");
+    helmSecret("store-a", 2, "deployed");
+    helmSecret("store-a", 3, "pending-upgrade");
+    const { cluster: c, helm } = cluster();
+    await c.unlockRelease("store-a", "store");
+    expect(helm.calls).toHaveLength(1);
+    expect(helm.calls[0]?.method).toBe("rollback");
+    expect(helm.calls[0]?.args.slice(0, 3)).toEqual(["store-a", "store", 2]);
+    const list = api.requests[0];
+    expect(list?.path).toBe("/api/v1/namespaces/store-a/secrets");
+    expect(list?.query.labelSelector).toBe("owner=helm,name=store");
+    expect(api.requests.some((r) => r.method === "DELETE")).toBe(false);
+  });
+
+  it("deletes the pending Secret of a never-deployed release so the next install starts clean", async () => {
+    helmSecret("store-a", 1, "pending-install");
+    const { cluster: c, helm } = cluster();
+    await c.unlockRelease("store-a", "store");
+    expect(helm.calls).toHaveLength(0);
+    const del = api.requests.filter((r) => r.method === "DELETE").map((r) => r.path);
+    expect(del).toEqual(["/api/v1/namespaces/store-a/secrets/sh.helm.release.v1.store.v1"]);
+    expect(api.get("", "secrets", "store-a", "sh.helm.release.v1.store.v1")).toBeUndefined();
+  });
+
+  it("does nothing when the latest revision is not pending", async () => {
+    helmSecret("store-a", 1, "failed");
+    const { cluster: c, helm } = cluster();
+    await c.unlockRelease("store-a", "store");
+    expect(helm.calls).toHaveLength(0);
+    expect(api.requests.map((r) => r.method)).toEqual(["GET"]);
+  });
+});
+
+describe("info", () => {
+  it("reports the context, server and version when reachable", async () => {
+    const info = await cluster().cluster.info();
+    expect(info).toMatchObject({
+      mode: "kube",
+      reachable: true,
+      context: "fake-context",
+      server: api.url,
+    });
+    expect(info.message).toContain("v1.33.0-fake");
+  });
+
+  it("says unreachable (without throwing) when the API server fails", async () => {
+    api.intercept(() => ({ status: 503, body: { message: "overloaded" } }));
+    const info = await cluster().cluster.info();
+    expect(info.reachable).toBe(false);
+    expect(info.message).toMatch(/^unreachable: .*overloaded/);
+  });
+});
+
+describe("cluster reader", () => {
+  it("reads store credentials from the store's Secret", async () => {
+    api.put({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: STORE_SECRET_NAME, namespace: "store-shop" },
+      data: {
+        "admin-username": Buffer.from("admin").toString("base64"),
+        "admin-password": Buffer.from("pw").toString("base64"),
+        "admin-email": Buffer.from("a@example.com").toString("base64"),
+      },
+    });
+    const reader = createClusterReader({ kubeConfig: api.kubeConfig() });
+    expect(await reader.credentials("shop")).toEqual({
+      username: "admin",
+      password: "pw",
+      email: "a@example.com",
+    });
+    expect(await reader.credentials("other")).toBeNull();
+  });
+
+  it("lists one store's resources with human problems", async () => {
+    seedStore(7);
+    const reader = createClusterReader({ kubeConfig: api.kubeConfig() });
+    const res = await reader.resources("s7");
+    expect(res.pods.map((p) => p.name)).toEqual(["db-0"]);
+    expect(res.workloads.map((w) => w.name).sort()).toEqual(["db", "web"]);
+    expect(res.jobs.map((j) => j.name)).toEqual(["setup"]);
+    expect(res.problems[0]).toBe(
+      'ImagePullBackOff: image "mariadb:11.4-nope" cannot be pulled (Back-off pulling image)',
+    );
+    expect(api.requests.every((r) => r.path.includes("/namespaces/store-s7/"))).toBe(true);
+  });
+
+  it("fails fast with a clear Timeout when the cluster does not answer", async () => {
+    api.intercept(() => "hang");
+    const reader = createClusterReader({ kubeConfig: api.kubeConfig(), timeoutMs: 200 });
+    const started = Date.now();
+    await expect(reader.resources("s1")).rejects.toMatchObject({
+      name: "KubeError",
+      code: "Timeout",
+    });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect((await reader.info()).reachable).toBe(false);
+  });
+});

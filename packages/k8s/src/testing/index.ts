@@ -1,0 +1,3 @@
+// Test tools only. Never imported by production code.
+export * from "./fake-api-server.ts";
+export * from "./recording-helm.ts";
