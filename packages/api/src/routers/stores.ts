@@ -1,0 +1,160 @@
+import {
+  appendStoreEvent,
+  listStoreEvents,
+  listStores,
+  notifyStoreChanged,
+  requestStoreDeletion,
+  retryFailedStore,
+} from "@storeplane/db";
+import { audit } from "../audit.ts";
+import { ForbiddenError, InvalidStateError, storeNotFound } from "../errors.ts";
+import {
+  createStoreInput,
+  listStoresInput,
+  storeEventsInput,
+  storeRefInput,
+} from "../schemas/index.ts";
+import { findVisibleStore } from "../stores/access.ts";
+import { readCluster, requireClusterReader } from "../stores/cluster.ts";
+import { createStore } from "../stores/create.ts";
+import { protectedProcedure, router } from "../trpc.ts";
+import { toEventView, toStoreView } from "../views.ts";
+
+export const storesRouter = router({
+  /** Records the desired store and returns at once; the controller provisions it. */
+  create: protectedProcedure.input(createStoreInput).mutation(async ({ ctx, input }) => {
+    const store = await createStore(ctx, input);
+    return toStoreView(store);
+  }),
+
+  /** The caller's stores, newest first; `all: true` (admins only) lists everyone's. */
+  list: protectedProcedure.input(listStoresInput).query(async ({ ctx, input }) => {
+    if (input.all && ctx.auth.user.role !== "admin") {
+      throw new ForbiddenError("all: only admins may list every user's stores");
+    }
+    const stores = await listStores(ctx.db, {
+      ...(input.all ? {} : { ownerId: ctx.auth.user.id }),
+      includeDeleted: input.includeDeleted ?? false,
+    });
+    return stores.map(toStoreView);
+  }),
+
+  /** By id or by name. */
+  get: protectedProcedure.input(storeRefInput).query(async ({ ctx, input }) => {
+    return toStoreView(await findVisibleStore(ctx.db, ctx.auth, input.id));
+  }),
+
+  /** Requests deletion; repeating it is harmless. The controller removes everything and marks the row deleted. */
+  delete: protectedProcedure.input(storeRefInput).mutation(async ({ ctx, input }) => {
+    const store = await ctx.db.transaction().execute(async (trx) => {
+      const found = await findVisibleStore(trx, ctx.auth, input.id);
+      if (found.deleted_at || found.deletion_requested_at) return found;
+      const updated = await requestStoreDeletion(trx, found.id);
+      if (!updated) throw storeNotFound(input.id);
+      await appendStoreEvent(trx, {
+        storeId: updated.id,
+        type: "Normal",
+        reason: "DeleteRequested",
+        message: `deletion of store "${updated.name}" requested`,
+        actor: ctx.auth.actor,
+      });
+      await audit(trx, ctx, {
+        action: "store.delete",
+        targetType: "store",
+        targetId: updated.id,
+        details: { name: updated.name },
+      });
+      await notifyStoreChanged(trx, updated.id);
+      return updated;
+    });
+    return toStoreView(store);
+  }),
+
+  /** Only for Failed stores: clears the backoff and makes the controller try again now. */
+  retry: protectedProcedure.input(storeRefInput).mutation(async ({ ctx, input }) => {
+    const store = await ctx.db.transaction().execute(async (trx) => {
+      const found = await findVisibleStore(trx, ctx.auth, input.id);
+      const updated = await retryFailedStore(trx, found.id);
+      if (!updated) {
+        const state = found.deleted_at
+          ? "deleted"
+          : found.deletion_requested_at
+            ? "being deleted"
+            : found.phase;
+        throw new InvalidStateError(
+          `retry: store "${found.name}" is ${state}; only Failed stores can be retried`,
+        );
+      }
+      await appendStoreEvent(trx, {
+        storeId: updated.id,
+        type: "Normal",
+        reason: "RetryRequested",
+        message: `retry requested after ${found.failure_count} failed attempts${found.last_error ? ` (last error: ${found.last_error})` : ""}`,
+        actor: ctx.auth.actor,
+      });
+      await audit(trx, ctx, {
+        action: "store.retry",
+        targetType: "store",
+        targetId: updated.id,
+        details: { name: updated.name, failureCount: found.failure_count },
+      });
+      await notifyStoreChanged(trx, updated.id);
+      return updated;
+    });
+    return toStoreView(store);
+  }),
+
+  /** Newest first; `afterId` returns only newer events (live tails). */
+  events: protectedProcedure.input(storeEventsInput).query(async ({ ctx, input }) => {
+    const store = await findVisibleStore(ctx.db, ctx.auth, input.id);
+    const events = await listStoreEvents(ctx.db, store.id, {
+      ...(input.afterId ? { afterId: input.afterId } : {}),
+      limit: input.limit ?? 100,
+    });
+    return events.map(toEventView);
+  }),
+
+  /**
+   * The store admin's login, read from the store's Secret through the cluster
+   * reader. A mutation: it reveals a secret (never cached, never in a URL) and
+   * every reveal is audited.
+   */
+  credentials: protectedProcedure.input(storeRefInput).mutation(async ({ ctx, input }) => {
+    const store = await findVisibleStore(ctx.db, ctx.auth, input.id);
+    const reader = requireClusterReader(ctx.clusterReader);
+    const credentials = await readCluster("reading the store's credentials", () =>
+      reader.credentials(store.name),
+    );
+    if (!credentials) {
+      throw new InvalidStateError(
+        `credentials: store "${store.name}" has no credentials yet (its Secret is created while provisioning)`,
+      );
+    }
+    await ctx.db.transaction().execute(async (trx) => {
+      await audit(trx, ctx, {
+        action: "store.credentials.reveal",
+        targetType: "store",
+        targetId: store.id,
+        details: { name: store.name },
+      });
+    });
+    return {
+      storeId: store.id,
+      name: store.name,
+      adminUrl: credentials.adminUrl ?? store.admin_url,
+      username: credentials.username,
+      password: credentials.password,
+      email: credentials.email ?? null,
+    };
+  }),
+
+  /** Live pods, workloads and jobs with human-readable problems. */
+  resources: protectedProcedure.input(storeRefInput).query(async ({ ctx, input }) => {
+    const store = await findVisibleStore(ctx.db, ctx.auth, input.id);
+    const reader = requireClusterReader(ctx.clusterReader);
+    const resources = await readCluster("reading the store's resources", () =>
+      reader.resources(store.name),
+    );
+    return { storeId: store.id, name: store.name, ...resources };
+  }),
+});

@@ -1,0 +1,125 @@
+// The domain subpath only: this module reaches browsers through the web forms.
+import { ENGINES, PLANS } from "@storeplane/db/domain";
+import { z } from "zod";
+import { inputObject, optionalBoolean, requiredString } from "./common.ts";
+
+/**
+ * Names that would collide with platform hosts (`<name>.<base domain>`),
+ * well-known service names or Kubernetes' own namespaces (`store-<name>` is
+ * safe, but a store called "kube-system" would still confuse people).
+ */
+export const RESERVED_STORE_NAMES: ReadonlySet<string> = new Set([
+  "admin",
+  "api",
+  "app",
+  "apps",
+  "assets",
+  "auth",
+  "billing",
+  "blog",
+  "cdn",
+  "console",
+  "controller",
+  "dashboard",
+  "default",
+  "docs",
+  "ftp",
+  "help",
+  "imap",
+  "ingress",
+  "internal",
+  "kube-node-lease",
+  "kube-public",
+  "kube-system",
+  "localhost",
+  "login",
+  "mail",
+  "metrics",
+  "monitoring",
+  "ns1",
+  "ns2",
+  "platform",
+  "pop",
+  "pop3",
+  "postgres",
+  "root",
+  "smtp",
+  "sso",
+  "static",
+  "status",
+  "storage",
+  "store",
+  "storeplane",
+  "stores",
+  "support",
+  "system",
+  "www",
+]);
+
+export const STORE_NAME_MIN = 3;
+export const STORE_NAME_MAX = 40;
+const lengthRule = `must be ${STORE_NAME_MIN}–${STORE_NAME_MAX} characters`;
+
+/** A DNS-1123 label (it becomes a host name and part of a namespace name), not reserved. */
+export const storeNameSchema = requiredString()
+  .min(STORE_NAME_MIN, lengthRule)
+  .max(STORE_NAME_MAX, lengthRule)
+  .regex(/^[a-z0-9-]*$/, "may contain only lowercase letters, digits and '-'")
+  .regex(/^[a-z]/, "must start with a lowercase letter")
+  .regex(/[a-z0-9]$/, "must end with a lowercase letter or digit")
+  .refine((name) => !name.includes("--"), "must not contain '--'")
+  .refine((name) => !RESERVED_STORE_NAMES.has(name), "is reserved");
+
+export const engineSchema = z.enum(ENGINES, {
+  error: (issue) =>
+    issue.input === undefined ? "is required" : `must be one of ${ENGINES.join(", ")}`,
+});
+
+export const planSchema = z.enum(PLANS, {
+  error: (issue) =>
+    issue.input === undefined ? "is required" : `must be one of ${PLANS.join(", ")}`,
+});
+
+export const idempotencyKeySchema = requiredString()
+  .min(8, "must be 8–100 characters")
+  .max(100, "must be 8–100 characters")
+  .regex(/^[A-Za-z0-9._:-]+$/, "may contain only letters, digits and . _ : -");
+
+export const createStoreInput = inputObject({
+  name: storeNameSchema,
+  engine: engineSchema,
+  plan: planSchema.default("small"),
+  idempotencyKey: idempotencyKeySchema.optional(),
+});
+export type CreateStoreInput = z.input<typeof createStoreInput>;
+
+/** A store by id, or by the name of a live store. */
+export const storeRefSchema = requiredString()
+  .min(1, "is required")
+  .max(100, "must be at most 100 characters");
+
+export const storeRefInput = inputObject({ id: storeRefSchema });
+export type StoreRefInput = z.infer<typeof storeRefInput>;
+
+export const listStoresInput = inputObject({
+  /** Admins only: every user's stores. */
+  all: optionalBoolean(),
+  /** Also stores the controller has finished deleting. */
+  includeDeleted: optionalBoolean(),
+}).default({});
+export type ListStoresInput = z.input<typeof listStoresInput>;
+
+export const storeEventsInput = inputObject({
+  id: storeRefSchema,
+  /** Only events newer than this one (for live tails). */
+  afterId: requiredString()
+    .regex(/^\d{1,18}$/, "must be an event id")
+    .optional(),
+  limit: z
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 500")
+    .max(500, "must be between 1 and 500")
+    .optional(),
+});
+export type StoreEventsInput = z.input<typeof storeEventsInput>;

@@ -1,0 +1,85 @@
+// What the API returns for rows: only fields a client may see (no hashes, no
+// claim bookkeeping), in camelCase.
+import type { ApiToken, Session, Store, StoreEvent, User } from "@storeplane/db";
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  role: "admin" | "member";
+  storeLimit: number | null;
+  createdAt: Date;
+}
+
+export function toPublicUser(user: User): PublicUser {
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    storeLimit: user.store_limit,
+    createdAt: user.created_at,
+  };
+}
+
+export function toStoreView(store: Store) {
+  return {
+    id: store.id,
+    name: store.name,
+    engine: store.engine,
+    plan: store.plan,
+    ownerId: store.owner_id,
+    phase: store.phase,
+    conditions: store.conditions,
+    generation: store.generation,
+    observedGeneration: store.observed_generation,
+    storeUrl: store.store_url,
+    adminUrl: store.admin_url,
+    failureCount: store.failure_count,
+    lastError: store.last_error,
+    deletionRequestedAt: store.deletion_requested_at,
+    deletedAt: store.deleted_at,
+    provisioningStartedAt: store.provisioning_started_at,
+    readyAt: store.ready_at,
+    nextReconcileAt: store.next_reconcile_at,
+    createdAt: store.created_at,
+    updatedAt: store.updated_at,
+  };
+}
+export type StoreView = ReturnType<typeof toStoreView>;
+
+export function toEventView(event: StoreEvent) {
+  return {
+    id: event.id,
+    storeId: event.store_id,
+    createdAt: event.created_at,
+    type: event.type,
+    reason: event.reason,
+    message: event.message,
+    actor: event.actor,
+  };
+}
+export type StoreEventView = ReturnType<typeof toEventView>;
+
+export function toTokenView(token: ApiToken) {
+  return {
+    id: token.id,
+    name: token.name,
+    prefix: token.token_prefix,
+    createdAt: token.created_at,
+    lastUsedAt: token.last_used_at,
+    expiresAt: token.expires_at,
+  };
+}
+export type TokenView = ReturnType<typeof toTokenView>;
+
+export function toSessionView(session: Session, currentSessionId: string | null) {
+  return {
+    id: session.id,
+    createdAt: session.created_at,
+    lastSeenAt: session.last_seen_at,
+    expiresAt: session.expires_at,
+    ip: session.ip,
+    userAgent: session.user_agent,
+    current: session.id === currentSessionId,
+  };
+}
+export type SessionView = ReturnType<typeof toSessionView>;
