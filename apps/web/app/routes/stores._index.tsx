@@ -1,0 +1,134 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { EngineLabel, PhaseBadge, QuotaMeter } from "../components/store-bits.tsx";
+import { requireUser, storeLimitFor } from "../utils/auth.server.ts";
+import { formatAge } from "../utils/format.ts";
+import { useStoreEvents } from "../utils/use-store-events.ts";
+
+export const meta: MetaFunction = () => [{ title: "Stores · storeplane" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user, api } = await requireUser(request, context);
+  const stores = await api.stores.list({});
+  return json({
+    now: Date.now(),
+    // Live stores count against the quota until the controller has removed them.
+    quota: { used: stores.length, limit: storeLimitFor(user, context) },
+    stores: stores.map((store) => ({
+      id: store.id,
+      name: store.name,
+      engine: store.engine,
+      plan: store.plan,
+      phase: store.phase,
+      createdAt: store.createdAt,
+      storeUrl: store.phase === "Ready" ? store.storeUrl : null,
+      adminUrl: store.phase === "Ready" ? store.adminUrl : null,
+      message: store.phase === "Failed" ? store.lastError : null,
+    })),
+  });
+}
+
+export default function StoresPage() {
+  const { stores, quota, now } = useLoaderData<typeof loader>();
+  useStoreEvents();
+  const atLimit = quota.used >= quota.limit;
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Stores</h1>
+          <p>Every store runs in its own namespace with its own database and guardrails.</p>
+        </div>
+        <div className="row" style={{ alignItems: "flex-end", gap: "1.25rem" }}>
+          <QuotaMeter used={quota.used} limit={quota.limit} />
+          {atLimit ? (
+            <span className="btn btn-primary" aria-disabled="true" title="Store quota reached">
+              New store
+            </span>
+          ) : (
+            <Link to="/stores/new" className="btn btn-primary">
+              New store
+            </Link>
+          )}
+        </div>
+      </div>
+      <div className="card" style={{ padding: 0 }}>
+        {stores.length === 0 ? (
+          <div className="empty">
+            <h2>No stores yet</h2>
+            <p>Create a WooCommerce or Medusa store; it is ready in a minute or two.</p>
+            <Link to="/stores/new" className="btn btn-primary">
+              Create your first store
+            </Link>
+          </div>
+        ) : (
+          <div className="table-wrap">
+            <table aria-describedby="stores-caption">
+              <caption id="stores-caption" className="sr-only">
+                Your stores, newest first. Status updates live.
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Engine</th>
+                  <th scope="col" className="hide-sm">
+                    Plan
+                  </th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="hide-sm">
+                    Age
+                  </th>
+                  <th scope="col">Links</th>
+                </tr>
+              </thead>
+              <tbody aria-live="polite" aria-relevant="all">
+                {stores.map((store) => (
+                  <tr key={store.id} data-store={store.name}>
+                    <td>
+                      <Link to={`/stores/${store.id}`} className="store-name">
+                        {store.name}
+                      </Link>
+                    </td>
+                    <td>
+                      <EngineLabel engine={store.engine} />
+                    </td>
+                    <td className="hide-sm">{store.plan}</td>
+                    <td>
+                      <PhaseBadge phase={store.phase} />
+                      {store.message ? (
+                        <div className="small muted" style={{ maxWidth: 280 }}>
+                          {store.message}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td className="hide-sm">
+                      <time dateTime={String(store.createdAt)}>
+                        {formatAge(store.createdAt, now)}
+                      </time>
+                    </td>
+                    <td>
+                      {store.storeUrl ? (
+                        <div className="links">
+                          <a href={store.storeUrl} target="_blank" rel="noreferrer">
+                            Storefront
+                          </a>
+                          {store.adminUrl ? (
+                            <a href={store.adminUrl} target="_blank" rel="noreferrer">
+                              Admin
+                            </a>
+                          ) : null}
+                        </div>
+                      ) : (
+                        <span className="muted small">once Ready</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+// What the Express server hands to every loader and action. The server builds
+// it once per process (database, cluster reader, the store-change hub) and adds
+// the per-request facts (client IP).
+import type { ApiConfig, ApiDeps, ClusterReader } from "@storeplane/api";
+import type { DatabaseHandle } from "@storeplane/db";
+import type { Logger } from "pino";
+import type { StoreChangeHub } from "./store-change-hub.server.ts";
+
+export interface ClusterStatus {
+  mode: "kube" | "simulated" | "none";
+  reachable: boolean;
+  context: string | null;
+  server: string | null;
+  message: string;
+}
+
+export interface WebDeps {
+  database: DatabaseHandle;
+  /** Read-only cluster access for pods and credentials; null when no cluster is connected. */
+  clusterReader: ClusterReader | null;
+  clusterInfo(): Promise<ClusterStatus>;
+  logger: Logger;
+  mode: "development" | "production";
+  port: number;
+  /** Secret for CSRF tokens and cookie signing; random per process when absent. */
+  sessionSecret?: string;
+  /** The API's configuration (limits, store domain); read from the environment when absent. */
+  apiConfig?: ApiConfig;
+}
+
+export interface WebLoadContext {
+  deps: WebDeps;
+  apiDeps: ApiDeps;
+  hub: StoreChangeHub;
+  secret: string;
+  clusterStatus(): Promise<ClusterStatus>;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+declare module "@remix-run/node" {
+  interface AppLoadContext extends WebLoadContext {}
+}

@@ -1,0 +1,60 @@
+// Standalone entry for the dashboard (production image, or `npm run dev -w
+// @storeplane/web` without the controller). `npm run dev` at the root uses
+// startWebServer from server/app.ts instead, sharing one process with the
+// controller.
+import { readApiConfig } from "@storeplane/api";
+import { migrateToLatest, openDatabase } from "@storeplane/db";
+import { createClusterReader } from "@storeplane/k8s";
+import pino from "pino";
+import { readWebEnv } from "./app/env.server.ts";
+import type { ClusterStatus } from "./app/utils/load-context.server.ts";
+import { startWebServer } from "./server/app.ts";
+
+const env = readWebEnv();
+const logger = pino({
+  level: env.LOG_LEVEL,
+  redact: { paths: ["*.password", "*.token", "*.sessionToken", "*.cookie"], censor: "[redacted]" },
+});
+
+const database = await openDatabase({
+  url: env.DATABASE_URL,
+  dataDir: env.DATABASE_URL ? undefined : env.PGLITE_DATA_DIR,
+  onListenError: (error) => logger.warn({ err: error }, "LISTEN connection failed"),
+});
+await migrateToLatest(database.db);
+logger.info({ database: database.description }, "database ready");
+
+const clusterReader = env.CLUSTER === "kube" ? createClusterReader({ logger }) : null;
+const clusterInfo = async (): Promise<ClusterStatus> =>
+  clusterReader
+    ? clusterReader.info()
+    : {
+        mode: "none",
+        reachable: false,
+        context: null,
+        server: null,
+        message: "this dashboard was started without a cluster (CLUSTER=none)",
+      };
+
+const server = await startWebServer({
+  database,
+  clusterReader,
+  clusterInfo,
+  logger,
+  mode: env.NODE_ENV === "production" ? "production" : "development",
+  port: env.PORT,
+  ...(env.SESSION_SECRET ? { sessionSecret: env.SESSION_SECRET } : {}),
+  apiConfig: readApiConfig(),
+});
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    await server.close();
+    await database.close();
+    process.exit(0);
+  });
+}
