@@ -1,0 +1,72 @@
+// Follows a store until it settles: Ready, Failed or deleted (or, when
+// waiting for a deletion, until it is gone or Failed).
+import type { ClientStore } from "./progress.ts";
+
+export type WaitOutcome = "ready" | "failed" | "deleted";
+
+export interface WaitForStoreOptions {
+  /** "settled" (default): Ready, Failed or deleted. "deleted": only deleted or Failed count. */
+  until?: "settled" | "deleted";
+  /** Called after every poll with the store's current state. */
+  onProgress?: (store: ClientStore) => void;
+  timeoutMs?: number;
+  intervalMs?: number;
+  signal?: AbortSignal;
+}
+
+export class WaitTimeoutError extends Error {
+  constructor(
+    readonly store: ClientStore,
+    timeoutMs: number,
+  ) {
+    super(
+      `timed out after ${Math.round(timeoutMs / 1000)}s; store "${store.name}" is ${store.phase}`,
+    );
+    this.name = "WaitTimeoutError";
+  }
+}
+
+/** Anything with `stores.get.query({ id })`, i.e. the typed client. */
+export interface StoreGetter {
+  stores: { get: { query(input: { id: string }): Promise<ClientStore> } };
+}
+
+export async function waitForStore(
+  client: StoreGetter,
+  id: string,
+  options: WaitForStoreOptions = {},
+): Promise<{ store: ClientStore; outcome: WaitOutcome }> {
+  const timeoutMs = options.timeoutMs ?? 15 * 60_000;
+  const intervalMs = options.intervalMs ?? 2_000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const store = await client.stores.get.query({ id });
+    options.onProgress?.(store);
+    const outcome = settled(store, options.until ?? "settled");
+    if (outcome) return { store, outcome };
+    if (Date.now() + intervalMs > deadline) throw new WaitTimeoutError(store, timeoutMs);
+    await sleep(intervalMs, options.signal);
+  }
+}
+
+function settled(store: ClientStore, until: "settled" | "deleted"): WaitOutcome | null {
+  if (store.deletedAt || store.phase === "Deleted") return "deleted";
+  if (store.phase === "Failed") return "failed";
+  if (until === "settled" && store.phase === "Ready" && !store.deletionRequestedAt) return "ready";
+  return null;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
