@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1.7
+# storeplane web (Remix dashboard + tRPC API at /api/trpc), port 3000, /healthz.
+# Also runs the database migrations (Helm hook in charts/platform):
+#   npm run migrate -w @storeplane/db
+# Build from the repository root: docker build -f images/web.Dockerfile -t storeplane/web:dev .
+# The workspace runs as TypeScript source through tsx (internal packages have no
+# build step, see STACK.md), so the image keeps the workspace and its node_modules.
+
+FROM node:22.21.1-bookworm-slim AS build
+# unzip: the root postinstall unpacks helm/kubectl (unused here, but it must succeed).
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends ca-certificates unzip \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+RUN npm ci --no-audit --no-fund \
+  && npm run build -w @storeplane/web \
+  && rm -rf .tools images e2e charts/test /root/.npm
+
+FROM node:22.21.1-bookworm-slim
+ENV NODE_ENV=production PORT=3000
+WORKDIR /app
+COPY --from=build --chown=node:node /app /app
+# uid 1000 (node): the chart sets runAsNonRoot with this uid and a read-only root filesystem.
+USER 1000
+WORKDIR /app/apps/web
+EXPOSE 3000
+CMD ["/app/node_modules/.bin/tsx", "server.ts"]
