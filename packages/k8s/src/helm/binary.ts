@@ -18,19 +18,18 @@ function isExecutable(path: string): boolean {
 }
 
 export interface ResolveHelmOptions {
-  helmBin?: string;
-  path?: string;
+  /** Default process.env (HELM_BIN, PATH). */
+  env?: NodeJS.ProcessEnv;
   toolsHelm?: string;
 }
 
 /** Absolute path of the helm binary, or null when none is installed. */
 export function resolveHelmBinary(opts: ResolveHelmOptions = {}): string | null {
-  const env = readK8sEnv();
-  const explicit = opts.helmBin ?? env.HELM_BIN;
+  const env = readK8sEnv(opts.env);
   // An explicit choice that does not work is an error, not a reason to
   // silently run some other helm.
-  if (explicit) return isExecutable(explicit) ? explicit : null;
-  for (const dir of (opts.path ?? env.PATH).split(delimiter)) {
+  if (env.HELM_BIN) return isExecutable(env.HELM_BIN) ? env.HELM_BIN : null;
+  for (const dir of env.PATH.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, "helm");
     if (isExecutable(candidate)) return candidate;
