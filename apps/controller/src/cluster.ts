@@ -1,0 +1,25 @@
+// Chooses the cluster. `kube` is the default; the simulated cluster runs only
+// when CLUSTER=simulated is set explicitly, and says so loudly.
+import { type Cluster, createHelm, createKubeCluster } from "@storeplane/k8s";
+import { createSimulatedCluster } from "@storeplane/k8s/simulated";
+import type { Logger } from "pino";
+import type { ControllerConfig } from "./env.ts";
+
+export function createCluster(
+  config: Pick<ControllerConfig, "cluster" | "helmTimeoutSeconds">,
+  logger: Logger,
+  helmSignal: AbortSignal,
+): Cluster {
+  if (config.cluster === "simulated") {
+    logger.warn(
+      "CLUSTER=simulated: acting on an in-memory SIMULATED cluster (test and demo tool) — nothing reaches Kubernetes",
+    );
+    return createSimulatedCluster().connect("controller");
+  }
+  return createKubeCluster({
+    helm: createHelm({ logger }),
+    logger,
+    helmSignal,
+    helmTimeoutSeconds: config.helmTimeoutSeconds,
+  });
+}

@@ -1,0 +1,153 @@
+// What a store should look like in the cluster, computed from its row and the
+// controller's configuration: namespace labels, guardrails, the Helm release
+// (with the digest that decides whether helm must run) and its URLs.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Store } from "@storeplane/db";
+import {
+  buildGuardrails,
+  expectedGuardrails,
+  type KubeObject,
+  LABELS,
+  PLATFORM_NAME,
+  type ReleaseSpec,
+  STORE_RELEASE_NAME,
+  STORE_SECRET_NAME,
+  type StoreChartValues,
+  shortDigest,
+  storeNamespace,
+  storeNamespaceLabels,
+} from "@storeplane/k8s";
+import type { ControllerConfig } from "./env.ts";
+import { planLimits } from "./plans.ts";
+import { TerminalError } from "./reconcile/errors.ts";
+
+export type DesiredConfig = Pick<
+  ControllerConfig,
+  | "chartsDir"
+  | "valuesProfile"
+  | "baseDomain"
+  | "urlScheme"
+  | "ingressNamespace"
+  | "helmTimeoutSeconds"
+>;
+
+export interface DesiredStore {
+  namespace: string;
+  namespaceLabels: Record<string, string>;
+  guardrails: KubeObject[];
+  /** `${kind}/${name}` → spec digest, as a snapshot shows them. */
+  expectedGuardrails: Record<string, string>;
+  secretName: string;
+  secretLabels: Record<string, string>;
+  release: ReleaseSpec;
+  storeUrl: string;
+  adminUrl: string;
+}
+
+interface ChartFiles {
+  chartDir: string;
+  valuesFile: string;
+  chartVersion: string;
+  valuesFileContent: string;
+}
+
+/**
+ * Chart version and values file, read once per engine and profile: they only
+ * change with a new controller image, and a steady sweep must not touch disk.
+ */
+export class ChartCatalog {
+  private readonly cache = new Map<string, ChartFiles>();
+  constructor(
+    private readonly chartsDir: string,
+    private readonly profile: string,
+  ) {}
+
+  get(engine: string): ChartFiles {
+    const cached = this.cache.get(engine);
+    if (cached) return cached;
+    const chartDir = join(this.chartsDir, engine);
+    const valuesFile = join(chartDir, `values-${this.profile}.yaml`);
+    let chartYaml: string;
+    let valuesFileContent: string;
+    try {
+      chartYaml = readFileSync(join(chartDir, "Chart.yaml"), "utf8");
+      valuesFileContent = readFileSync(valuesFile, "utf8");
+    } catch (error) {
+      throw new TerminalError(
+        "ChartMissing",
+        `chart for engine "${engine}" not readable under ${chartDir}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const chartVersion = /^version:\s*["']?([^"'\s]+)/m.exec(chartYaml)?.[1] ?? "unknown";
+    const files = { chartDir, valuesFile, chartVersion, valuesFileContent };
+    this.cache.set(engine, files);
+    return files;
+  }
+}
+
+export function storeUrls(
+  store: Pick<Store, "name" | "engine">,
+  config: Pick<DesiredConfig, "baseDomain" | "urlScheme">,
+) {
+  const host = `${store.name}.${config.baseDomain}`;
+  const storeUrl = `${config.urlScheme}://${host}`;
+  const adminUrl = store.engine === "medusa" ? `${storeUrl}/app` : `${storeUrl}/wp-admin/`;
+  return { host, storeUrl, adminUrl };
+}
+
+export function desiredStore(
+  store: Store,
+  config: DesiredConfig,
+  charts: ChartCatalog,
+): DesiredStore {
+  const namespace = storeNamespace(store.name);
+  const { host, storeUrl, adminUrl } = storeUrls(store, config);
+  const ownLabels = {
+    [LABELS.storeId]: store.id,
+    [LABELS.storeName]: store.name,
+    [LABELS.engine]: store.engine,
+  };
+  const guardrails = buildGuardrails({
+    namespace,
+    limits: planLimits(store.plan),
+    ingressNamespace: config.ingressNamespace,
+  });
+  const chart = charts.get(store.engine);
+  const values: StoreChartValues = {
+    store: { id: store.id, name: store.name, host, url: storeUrl },
+    existingSecret: STORE_SECRET_NAME,
+    plan: store.plan,
+  };
+  const valuesDigest = shortDigest({
+    chartVersion: chart.chartVersion,
+    valuesFile: chart.valuesFileContent,
+    values,
+  });
+  return {
+    namespace,
+    namespaceLabels: storeNamespaceLabels(ownLabels),
+    guardrails,
+    expectedGuardrails: expectedGuardrails(guardrails),
+    secretName: STORE_SECRET_NAME,
+    secretLabels: {
+      ...ownLabels,
+      [LABELS.managedBy]: PLATFORM_NAME,
+      [LABELS.partOf]: PLATFORM_NAME,
+    },
+    release: {
+      namespace,
+      release: STORE_RELEASE_NAME,
+      chart: chart.chartDir,
+      valuesFiles: [chart.valuesFile],
+      values: values as unknown as Record<string, unknown>,
+      valuesDigest,
+      timeoutSeconds: config.helmTimeoutSeconds,
+    },
+    storeUrl,
+    adminUrl,
+  };
+}

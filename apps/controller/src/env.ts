@@ -1,0 +1,101 @@
+// The controller's environment, parsed once (STYLE.md: process.env appears
+// nowhere else). The database slice comes from packages/db.
+import { hostname } from "node:os";
+import { resolve } from "node:path";
+import { type DatabaseEnv, readDatabaseEnv } from "@storeplane/db";
+import { z } from "zod";
+
+const REPO_ROOT = resolve(import.meta.dirname, "../../..");
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const schema = z.object({
+  CLUSTER: z.enum(["kube", "simulated"]).default("kube"),
+  CONCURRENCY: int(4, 1),
+  /** How often due stores are looked for when no NOTIFY arrives. */
+  SWEEP_INTERVAL_MS: int(5_000, 10),
+  /** Upper bound of stores claimed in one batch (they share one snapshot). */
+  CLAIM_BATCH: int(1_000, 1),
+  CLAIM_TTL_SECONDS: int(60, 1),
+  PROVISIONING_DEADLINE_SECONDS: int(900, 1),
+  BACKOFF_BASE_MS: int(2_000, 1),
+  BACKOFF_CAP_MS: int(300_000, 1),
+  /** A Ready store is re-observed this often (±20% jitter). */
+  DRIFT_INTERVAL_SECONDS: int(300, 1),
+  /** While workloads come up, look again this often. */
+  PROGRESS_INTERVAL_MS: int(3_000, 1),
+  /** A namespace terminating longer than this is reported with what holds it. */
+  NAMESPACE_STUCK_SECONDS: int(120, 1),
+  /** A shared snapshot is reused for at most this long within a batch. */
+  SNAPSHOT_MAX_AGE_MS: int(5_000, 0),
+  HELM_TIMEOUT_SECONDS: int(300, 1),
+  SHUTDOWN_GRACE_SECONDS: int(25, 0),
+  STORE_CHARTS_DIR: z.string().default(resolve(REPO_ROOT, "charts")),
+  STORE_VALUES_PROFILE: z.enum(["local", "prod"]).default("local"),
+  STORE_BASE_DOMAIN: z.string().min(1).default("localhost"),
+  STORE_URL_SCHEME: z.enum(["http", "https"]).default("http"),
+  /** Namespace of the ingress controller allowed into store namespaces (kube-system for k3s's Traefik). */
+  INGRESS_NAMESPACE: z.string().min(1).default("traefik"),
+  METRICS_PORT: int(9090, 0),
+  REPLICA_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type ControllerEnv = z.infer<typeof schema>;
+
+export interface ControllerConfig {
+  cluster: "kube" | "simulated";
+  concurrency: number;
+  sweepIntervalMs: number;
+  claimBatch: number;
+  claimTtlSeconds: number;
+  provisioningDeadlineMs: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  driftIntervalMs: number;
+  progressIntervalMs: number;
+  namespaceStuckMs: number;
+  snapshotMaxAgeMs: number;
+  helmTimeoutSeconds: number;
+  shutdownGraceMs: number;
+  chartsDir: string;
+  valuesProfile: "local" | "prod";
+  baseDomain: string;
+  urlScheme: "http" | "https";
+  ingressNamespace: string;
+  metricsPort: number;
+  replicaId: string;
+  logLevel: ControllerEnv["LOG_LEVEL"];
+  database: DatabaseEnv;
+}
+
+export function readControllerConfig(env: NodeJS.ProcessEnv = process.env): ControllerConfig {
+  // Empty strings count as unset (as in docker/helm env blocks).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  const e = schema.parse(cleaned);
+  return {
+    cluster: e.CLUSTER,
+    concurrency: e.CONCURRENCY,
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    claimBatch: e.CLAIM_BATCH,
+    claimTtlSeconds: e.CLAIM_TTL_SECONDS,
+    provisioningDeadlineMs: e.PROVISIONING_DEADLINE_SECONDS * 1000,
+    backoffBaseMs: e.BACKOFF_BASE_MS,
+    backoffCapMs: e.BACKOFF_CAP_MS,
+    driftIntervalMs: e.DRIFT_INTERVAL_SECONDS * 1000,
+    progressIntervalMs: e.PROGRESS_INTERVAL_MS,
+    namespaceStuckMs: e.NAMESPACE_STUCK_SECONDS * 1000,
+    snapshotMaxAgeMs: e.SNAPSHOT_MAX_AGE_MS,
+    helmTimeoutSeconds: e.HELM_TIMEOUT_SECONDS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    chartsDir: e.STORE_CHARTS_DIR,
+    valuesProfile: e.STORE_VALUES_PROFILE,
+    baseDomain: e.STORE_BASE_DOMAIN,
+    urlScheme: e.STORE_URL_SCHEME,
+    ingressNamespace: e.INGRESS_NAMESPACE,
+    metricsPort: e.METRICS_PORT,
+    replicaId: e.REPLICA_ID,
+    logLevel: e.LOG_LEVEL,
+    database: readDatabaseEnv(env),
+  };
+}

@@ -1,0 +1,301 @@
+// The controller loop: wake on NOTIFY (and on an interval sweep, and when a
+// requeued store comes due), claim due stores in Postgres, and reconcile them
+// through a p-queue — one snapshot shared by the stores of a batch, at most
+// one reconcile per store in flight, claims kept alive while held.
+import {
+  claimDueStores,
+  type DatabaseHandle,
+  loadStore,
+  releaseAllClaims,
+  renewClaims,
+  STORE_CHANGES_CHANNEL,
+  type Store,
+} from "@storeplane/db";
+import PQueue from "p-queue";
+import type { Logger } from "pino";
+import type { ChartCatalog } from "./desired.ts";
+import type { Cluster, ClusterSnapshot } from "./k8s.ts";
+import type { ControllerMetrics } from "./metrics.ts";
+import {
+  type ReconcileConfig,
+  type ReconcileReport,
+  reconcileStore,
+} from "./reconcile/reconcile-store.ts";
+
+export interface LoopConfig extends ReconcileConfig {
+  concurrency: number;
+  sweepIntervalMs: number;
+  claimBatch: number;
+  claimTtlSeconds: number;
+  snapshotMaxAgeMs: number;
+  shutdownGraceMs: number;
+}
+
+export interface LoopHooks {
+  /** Called as a store's reconcile starts (benchmarks, tests). */
+  onReconcileStart?(store: Store, at: number): void;
+  onReconcileEnd?(store: Store, report: ReconcileReport): void;
+  onBatch?(size: number): void;
+}
+
+export interface LoopDeps {
+  handle: DatabaseHandle;
+  cluster: Cluster;
+  config: LoopConfig;
+  charts: ChartCatalog;
+  replicaId: string;
+  logger: Logger;
+  metrics?: ControllerMetrics;
+  hooks?: LoopHooks;
+  /** Subscribe to NOTIFY wake-ups (default true); off to measure the interval alone. */
+  listen?: boolean;
+  random?: () => number;
+}
+
+/**
+ * One cluster-wide snapshot shared by every store of a claimed batch, taken
+ * after the claim (so it can never predate a store's previous pass) and
+ * refreshed when a long batch makes it older than `maxAgeMs`.
+ */
+class BatchSnapshot {
+  private current: { promise: Promise<ClusterSnapshot>; takenAt: number } | null = null;
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly maxAgeMs: number,
+  ) {}
+  get(): Promise<ClusterSnapshot> {
+    const now = Date.now();
+    if (this.current && now - this.current.takenAt <= this.maxAgeMs) return this.current.promise;
+    const promise = this.cluster.snapshot();
+    const entry = { promise, takenAt: now };
+    this.current = entry;
+    promise.catch(() => {
+      if (this.current === entry) this.current = null;
+    });
+    return promise;
+  }
+}
+
+export class ControllerLoop {
+  private readonly queue: PQueue;
+  private readonly held = new Set<string>();
+  private readonly inFlight = new Set<string>();
+  private readonly changedWhileHeld = new Set<string>();
+  private readonly helmInFlight = new Set<string>();
+  private readonly abort = new AbortController();
+  private readonly log: Logger;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private wakeTimer: NodeJS.Timeout | null = null;
+  private wakeAt = Number.POSITIVE_INFINITY;
+  private unlisten: (() => Promise<void>) | null = null;
+  private ticking = false;
+  private tickAgain = false;
+  private stopping = false;
+  private abandoned = false;
+  private started = false;
+
+  constructor(private readonly deps: LoopDeps) {
+    this.queue = new PQueue({ concurrency: deps.config.concurrency });
+    this.log = deps.logger.child({ replica: deps.replicaId });
+  }
+
+  get replicaId(): string {
+    return this.deps.replicaId;
+  }
+
+  /** Stores claimed by this replica (queued or running). */
+  get depth(): number {
+    return this.held.size;
+  }
+
+  get isRunning(): boolean {
+    return this.started && !this.stopping;
+  }
+
+  async start(): Promise<void> {
+    if (this.deps.listen ?? true) {
+      this.unlisten = await this.deps.handle.listen(STORE_CHANGES_CHANNEL, (storeId) => {
+        if (this.held.has(storeId)) this.changedWhileHeld.add(storeId);
+        this.wake();
+      });
+    }
+    this.sweepTimer = setInterval(() => this.wake(), this.deps.config.sweepIntervalMs);
+    const heartbeatMs = Math.max(200, (this.deps.config.claimTtlSeconds * 1000) / 3);
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), heartbeatMs);
+    this.started = true;
+    this.log.info(
+      {
+        concurrency: this.deps.config.concurrency,
+        cluster: this.deps.cluster.mode,
+        notify: this.unlisten !== null,
+      },
+      "controller loop started",
+    );
+    this.wake();
+  }
+
+  /** Look for due work now (coalesced: one claim at a time). */
+  wake(): void {
+    if (this.stopping) return;
+    void this.tick();
+  }
+
+  /**
+   * SIGTERM: stop claiming, let in-flight reconciles (and their helm) finish
+   * within the grace period, then abort them — helm marks the release failed
+   * rather than leaving it pending — and give every claim back.
+   */
+  async stop(graceMs = this.deps.config.shutdownGraceMs): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.clearTimers();
+    await this.unlisten?.().catch(() => undefined);
+    this.queue.clear(); // not started yet: their claims are released below
+    const idle = this.queue.onIdle();
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<"grace-over">((resolve) => {
+      timer = setTimeout(() => resolve("grace-over"), graceMs);
+    });
+    if ((await Promise.race([idle.then(() => "idle" as const), graceOver])) === "grace-over") {
+      this.log.warn(
+        { inFlight: [...this.inFlight] },
+        "grace period over: aborting in-flight reconciles",
+      );
+      this.abort.abort(new DOMException("controller shutting down", "AbortError"));
+      await idle;
+    }
+    clearTimeout(timer);
+    const released = await releaseAllClaims(this.deps.handle.db, this.deps.replicaId);
+    this.log.info({ released }, "controller loop stopped; claims released");
+  }
+
+  /**
+   * For crash tests: stop dead, as SIGKILL would — no status writes
+   * awaited, no claims released (they expire), timers gone.
+   */
+  abandon(): void {
+    this.abandoned = true;
+    this.stopping = true;
+    this.clearTimers();
+    void this.unlisten?.().catch(() => undefined);
+    this.queue.clear();
+  }
+
+  private clearTimers(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.sweepTimer = this.heartbeatTimer = this.wakeTimer = null;
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.stopping || this.held.size === 0) return;
+    try {
+      await renewClaims(this.deps.handle.db, {
+        owner: this.deps.replicaId,
+        storeIds: [...this.held],
+        ttlSeconds: this.deps.config.claimTtlSeconds,
+      });
+    } catch (error) {
+      this.log.warn({ err: error }, "could not renew claims");
+    }
+  }
+
+  private scheduleWake(at: number): void {
+    if (this.stopping) return;
+    if (at >= this.wakeAt) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = null;
+        this.wakeAt = Number.POSITIVE_INFINITY;
+        this.wake();
+      },
+      Math.max(0, at - Date.now()),
+    );
+  }
+
+  private async tick(): Promise<void> {
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = true;
+    try {
+      do {
+        this.tickAgain = false;
+        if (this.stopping) return;
+        const capacity = this.deps.config.claimBatch - this.held.size;
+        if (capacity <= 0) return;
+        const stores = await claimDueStores(this.deps.handle.db, {
+          owner: this.deps.replicaId,
+          limit: capacity,
+          ttlSeconds: this.deps.config.claimTtlSeconds,
+        });
+        if (this.abandoned) return;
+        if (stores.length === 0) continue;
+        const claimedAt = Date.now();
+        const batch = new BatchSnapshot(this.deps.cluster, this.deps.config.snapshotMaxAgeMs);
+        this.deps.hooks?.onBatch?.(stores.length);
+        for (const store of stores) {
+          if (this.held.has(store.id)) continue;
+          this.held.add(store.id);
+          void this.queue.add(() => this.run(store, claimedAt, batch));
+        }
+        // A full batch means more may be due right away.
+        if (stores.length === capacity) this.tickAgain = true;
+      } while (this.tickAgain);
+    } catch (error) {
+      this.log.error({ err: error }, "claiming due stores failed; next sweep retries");
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async run(claimed: Store, claimedAt: number, batch: BatchSnapshot): Promise<void> {
+    if (this.abandoned) return;
+    if (this.inFlight.has(claimed.id)) return; // never two reconciles of one store at once
+    this.inFlight.add(claimed.id);
+    this.changedWhileHeld.delete(claimed.id);
+    const started = Date.now();
+    this.deps.hooks?.onReconcileStart?.(claimed, started);
+    const timer = this.deps.metrics?.reconcileDuration.startTimer();
+    try {
+      // The claimed row is fresh when the batch is; a store that waited in the
+      // queue is re-read so a change made meanwhile is not acted on late.
+      const store =
+        started - claimedAt < 1_000 ? claimed : await loadStore(this.deps.handle.db, claimed.id);
+      if (!store || store.deleted_at || store.claimed_by !== this.deps.replicaId) return;
+      const report = await reconcileStore(
+        {
+          db: this.deps.handle.db,
+          cluster: this.deps.cluster,
+          config: this.deps.config,
+          charts: this.deps.charts,
+          owner: this.deps.replicaId,
+          logger: this.log,
+          snapshot: () => batch.get(),
+          helmInFlight: this.helmInFlight,
+          signal: this.abort.signal,
+          random: this.deps.random,
+        },
+        store,
+      );
+      timer?.({ result: report.result.kind });
+      if (report.result.kind === "retry-with-backoff" || report.result.kind === "terminal") {
+        this.deps.metrics?.failures.inc({ reason: report.result.reason });
+      }
+      if (this.abandoned) return;
+      this.deps.hooks?.onReconcileEnd?.(store, report);
+      if (this.changedWhileHeld.delete(claimed.id)) this.scheduleWake(Date.now());
+      else if (report.nextReconcileAt) this.scheduleWake(report.nextReconcileAt.getTime());
+    } catch (error) {
+      this.log.error({ err: error, storeId: claimed.id }, "reconcile crashed");
+    } finally {
+      this.inFlight.delete(claimed.id);
+      this.held.delete(claimed.id);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// The controller process: configuration, logger, database, cluster, loop,
+// health/metrics server, and a graceful shutdown on SIGTERM/SIGINT.
+import { countStoresByPhase, migrateToLatest, openDatabase } from "@storeplane/db";
+import { sql } from "kysely";
+import pino from "pino";
+import { createCluster } from "./cluster.ts";
+import { ChartCatalog } from "./desired.ts";
+import { readControllerConfig } from "./env.ts";
+import { createHttpServer } from "./http.ts";
+import { ControllerLoop } from "./loop.ts";
+import { createMetrics } from "./metrics.ts";
+
+async function main(): Promise<void> {
+  const config = readControllerConfig();
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: "controller", replica: config.replicaId, cluster: config.cluster },
+    // Belt and braces: no generated credential is ever logged, whatever a call site passes.
+    redact: {
+      paths: [
+        "*.password",
+        "*.data",
+        "*.stringData",
+        "*['admin-password']",
+        "*['database-password']",
+        "*['database-root-password']",
+        "*['jwt-secret']",
+        "*['cookie-secret']",
+      ],
+      censor: "[redacted]",
+    },
+  });
+  const handle = await openDatabase({
+    url: config.database.url,
+    dataDir: config.database.url ? undefined : config.database.dataDir,
+    onListenError: (error) =>
+      logger.warn({ err: error }, "LISTEN connection failed; relying on the sweep"),
+  });
+  logger.info({ database: handle.description }, "database opened");
+  await migrateToLatest(handle.db);
+
+  const helmAbort = new AbortController();
+  const cluster = createCluster(config, logger, helmAbort.signal);
+  const info = await cluster.info();
+  logger.info({ cluster: info }, info.message);
+  let clusterMessage = info.message;
+
+  let loop: ControllerLoop | null = null;
+  const metrics = createMetrics({
+    queueDepth: () => loop?.depth ?? 0,
+    storesByPhase: () => countStoresByPhase(handle.db),
+    clusterMode: cluster.mode,
+    replicaId: config.replicaId,
+  });
+  loop = new ControllerLoop({
+    handle,
+    cluster,
+    config,
+    charts: new ChartCatalog(config.chartsDir, config.valuesProfile),
+    replicaId: config.replicaId,
+    logger,
+    metrics,
+  });
+
+  const server = createHttpServer({
+    replicaId: config.replicaId,
+    clusterMode: cluster.mode,
+    clusterMessage: () => clusterMessage,
+    loopRunning: () => loop?.isRunning ?? false,
+    databaseOk: async () => {
+      try {
+        await sql`select 1`.execute(handle.db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    registry: metrics.registry,
+  });
+  server.listen(config.metricsPort, () =>
+    logger.info({ port: config.metricsPort }, "health and metrics listening"),
+  );
+  const infoTimer = setInterval(() => {
+    void cluster.info().then((i) => {
+      clusterMessage = i.message;
+    });
+  }, 30_000);
+
+  await loop.start();
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
+    clearInterval(infoTimer);
+    try {
+      await loop?.stop();
+    } finally {
+      helmAbort.abort();
+      server.close();
+      await handle.close();
+      logger.info("bye");
+      process.exit(0);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  // pino may not exist yet (bad configuration): plain stderr, no secrets in env errors.
+  console.error("controller failed to start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+// helm upgrade --install of the engine chart. Runs only when plan says so:
+// release absent, failed, or its values digest differs from the desired one.
+import { STORE_RELEASE_NAME } from "../../k8s.ts";
+import type { Action } from "./types.ts";
+
+export const installRelease: Action = async (ctx) => {
+  const { desired } = ctx;
+  if (!ctx.namespace) throw new Error("install-release needs the namespace first");
+  const before = ctx.namespace.releases.find((r) => r.name === STORE_RELEASE_NAME);
+  ctx.helmInFlight.add(desired.namespace);
+  try {
+    await ctx.cluster.installRelease(desired.release, { signal: ctx.signal });
+  } finally {
+    ctx.helmInFlight.delete(desired.namespace);
+  }
+  const revision = (before?.revision ?? 0) + 1;
+  const releases = [
+    ...ctx.namespace.releases.filter((r) => r.name !== STORE_RELEASE_NAME),
+    {
+      name: STORE_RELEASE_NAME,
+      namespace: desired.namespace,
+      revision,
+      status: "deployed" as const,
+      valuesDigest: desired.release.valuesDigest,
+    },
+  ];
+  const upgrade = before !== undefined && before.status !== "failed";
+  return {
+    // Workloads are not known yet: the next snapshot shows them.
+    namespace: { ...ctx.namespace, releases },
+    event: {
+      type: "Normal",
+      reason: upgrade ? "ReleaseUpgraded" : "ReleaseInstalled",
+      message: `helm upgrade --install: revision ${revision}, values digest ${desired.release.valuesDigest} (${ctx.state.reason})`,
+    },
+  };
+};

@@ -1,0 +1,48 @@
+// plan: state → the single next action, or nothing (wait and look again).
+import type { StoreState } from "./observe.ts";
+
+export type ActionName =
+  | "create-namespace"
+  | "apply-guardrails"
+  | "create-secrets"
+  | "install-release"
+  | "unlock-release"
+  | "mark-ready"
+  | "fail"
+  | "uninstall-release"
+  | "delete-namespace"
+  | "mark-deleted";
+
+export function plan(state: StoreState): ActionName | null {
+  switch (state.kind) {
+    case "NamespaceMissing":
+    case "NamespaceDrifted":
+      return "create-namespace";
+    case "GuardrailsDrifted":
+      return "apply-guardrails";
+    case "SecretsMissing":
+      return "create-secrets";
+    case "ReleaseAbsent":
+    case "ReleaseFailed":
+    case "ReleaseOutOfDate":
+      return "install-release";
+    case "ReleaseLocked":
+      return "unlock-release";
+    case "Ready":
+      return state.alreadyMarked ? null : "mark-ready";
+    case "DeadlineExceeded":
+      return "fail";
+    case "DeletingRelease":
+      return "uninstall-release";
+    case "DeletingNamespace":
+      return "delete-namespace";
+    case "Gone":
+      return "mark-deleted";
+    case "NamespaceTerminating":
+    case "ReleaseInProgress":
+    case "WorkloadsProgressing":
+    case "WaitingNamespaceGone":
+    case "Failed":
+      return null;
+  }
+}

@@ -1,0 +1,152 @@
+// Shared by the *.sim.test.ts suites and the benchmarks: a controller loop on
+// a real database and the simulated cluster, with fast timings.
+import { resolve } from "node:path";
+import type { DatabaseHandle, Store } from "@storeplane/db";
+import type { SimulatedCluster } from "@storeplane/k8s/simulated";
+import { sql } from "kysely";
+import pino from "pino";
+import { ChartCatalog } from "../src/desired.ts";
+import { ControllerLoop, type LoopConfig, type LoopHooks } from "../src/loop.ts";
+
+export const CHARTS_DIR = resolve(import.meta.dirname, "../../../charts");
+
+export function testConfig(overrides: Partial<LoopConfig> = {}): LoopConfig {
+  return {
+    concurrency: 4,
+    sweepIntervalMs: 50,
+    claimBatch: 1_000,
+    claimTtlSeconds: 5,
+    snapshotMaxAgeMs: 50,
+    shutdownGraceMs: 1_000,
+    provisioningDeadlineMs: 20_000,
+    namespaceStuckMs: 1_000,
+    backoffBaseMs: 20,
+    backoffCapMs: 300,
+    driftIntervalMs: 60_000,
+    progressIntervalMs: 20,
+    chartsDir: CHARTS_DIR,
+    valuesProfile: "local",
+    baseDomain: "localhost",
+    urlScheme: "http",
+    ingressNamespace: "traefik",
+    helmTimeoutSeconds: 30,
+    ...overrides,
+  };
+}
+
+export const silentLogger = pino({ level: process.env.LOG_LEVEL ?? "silent" });
+
+export function startController(
+  handle: DatabaseHandle,
+  sim: SimulatedCluster,
+  options: {
+    replicaId?: string;
+    config?: Partial<LoopConfig>;
+    hooks?: LoopHooks;
+    listen?: boolean;
+  } = {},
+): ControllerLoop {
+  const replicaId = options.replicaId ?? "replica-a";
+  const config = testConfig(options.config);
+  const loop = new ControllerLoop({
+    handle,
+    cluster: sim.connect(replicaId),
+    config,
+    charts: new ChartCatalog(config.chartsDir, config.valuesProfile),
+    replicaId,
+    logger: silentLogger,
+    hooks: options.hooks,
+    listen: options.listen,
+  });
+  return loop;
+}
+
+let userCounter = 0;
+
+export async function createStores(
+  handle: DatabaseHandle,
+  count: number,
+  options: { prefix?: string; engine?: "woocommerce" | "medusa" } = {},
+): Promise<Store[]> {
+  userCounter += 1;
+  const user = await handle.db
+    .insertInto("users")
+    .values({
+      email: `owner${userCounter}-${Date.now()}@example.test`,
+      password_hash: "x",
+      role: "member",
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const prefix = options.prefix ?? `s${userCounter}`;
+  const rows = Array.from({ length: count }, (_, i) => ({
+    name: `${prefix}-${i}`,
+    engine: options.engine ?? (i % 2 === 0 ? ("woocommerce" as const) : ("medusa" as const)),
+    plan: "small" as const,
+    owner_id: user.id,
+  }));
+  const stores = await handle.db.insertInto("stores").values(rows).returningAll().execute();
+  await sql`select pg_notify('store_changes', 'bulk')`.execute(handle.db);
+  return stores;
+}
+
+/** What the API does for a deletion: record the request, bump generation, NOTIFY. */
+export async function requestDeletion(handle: DatabaseHandle, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await handle.db
+    .updateTable("stores")
+    .set({
+      deletion_requested_at: sql`now()`,
+      generation: sql`generation + 1`,
+      next_reconcile_at: sql`now()`,
+    })
+    .where("id", "in", ids)
+    .execute();
+  await sql`select pg_notify('store_changes', 'bulk')`.execute(handle.db);
+}
+
+/** What the API does for a manual retry: bump generation, reset the counters, NOTIFY. */
+export async function requestRetry(handle: DatabaseHandle, id: string): Promise<void> {
+  await handle.db
+    .updateTable("stores")
+    .set({ generation: sql`generation + 1`, failure_count: 0, next_reconcile_at: sql`now()` })
+    .where("id", "=", id)
+    .execute();
+  await sql`select pg_notify('store_changes', ${id})`.execute(handle.db);
+}
+
+export async function storesById(handle: DatabaseHandle, ids: string[]): Promise<Store[]> {
+  if (ids.length === 0) return [];
+  return handle.db.selectFrom("stores").selectAll().where("id", "in", ids).execute();
+}
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  everyMs = 25,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export async function waitForPhase(
+  handle: DatabaseHandle,
+  ids: string[],
+  phase: Store["phase"],
+  timeoutMs = 30_000,
+): Promise<Store[]> {
+  return waitFor(
+    `${ids.length} stores ${phase}`,
+    async () => {
+      const rows = await storesById(handle, ids);
+      return rows.every((r) => r.phase === phase) ? rows : undefined;
+    },
+    timeoutMs,
+  );
+}

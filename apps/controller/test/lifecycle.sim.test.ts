@@ -1,0 +1,129 @@
+// Level: real database (PGlite and, with TEST_DATABASE_URL, real Postgres) +
+// simulated cluster. Whole store lifecycles through the real controller loop.
+import { listStoreEvents } from "@storeplane/db";
+import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
+import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulated";
+import { beforeEach, expect, it } from "vitest";
+import {
+  createStores,
+  requestDeletion,
+  startController,
+  storesById,
+  waitFor,
+  waitForPhase,
+} from "./harness.ts";
+
+describeEachDatabase("store lifecycle on the simulated cluster", ({ handle }) => {
+  beforeEach(async () => resetDatabase(handle()));
+
+  it("provisions a store to Ready with every condition True, then deletes it without a trace", async () => {
+    const sim = createSimulatedCluster({ latencies: FAST_LATENCIES });
+    const loop = startController(handle(), sim);
+    await loop.start();
+    try {
+      const [store] = await createStores(handle(), 1, { engine: "woocommerce" });
+      const [ready] = await waitForPhase(handle(), [store!.id], "Ready");
+      expect(ready!.conditions.map((c) => [c.type, c.status])).toEqual([
+        ["NamespaceReady", "True"],
+        ["GuardrailsReady", "True"],
+        ["SecretsReady", "True"],
+        ["ReleaseReady", "True"],
+        ["WorkloadsReady", "True"],
+        ["Ready", "True"],
+      ]);
+      expect(ready!.store_url).toBe(`http://${store!.name}.localhost`);
+      expect(ready!.ready_at).not.toBeNull();
+      expect(ready!.observed_generation).toBe(ready!.generation);
+      expect(ready!.failure_count).toBe(0);
+      const secret = sim.peekSecret(`store-${store!.name}`, "store-credentials");
+      expect(Object.keys(secret ?? {}).sort()).toEqual([
+        "admin-email",
+        "admin-password",
+        "admin-username",
+        "cookie-secret",
+        "database-password",
+        "database-root-password",
+        "jwt-secret",
+      ]);
+      // No credential reaches Postgres.
+      const rowText = JSON.stringify(await storesById(handle(), [store!.id]));
+      const eventsText = JSON.stringify(await listStoreEvents(handle().db, store!.id));
+      for (const value of Object.values(secret ?? {}).filter((v) => v.length > 20)) {
+        expect(rowText).not.toContain(value);
+        expect(eventsText).not.toContain(value);
+      }
+      const events = await listStoreEvents(handle().db, store!.id);
+      const reasons = events.map((e) => e.reason);
+      for (const r of [
+        "NamespaceCreated",
+        "GuardrailsApplied",
+        "SecretsCreated",
+        "ReleaseInstalled",
+        "StoreReady",
+        "PhaseReady",
+      ]) {
+        expect(reasons).toContain(r);
+      }
+      expect(events.every((e) => e.actor === "controller:replica-a")).toBe(true);
+
+      await requestDeletion(handle(), [store!.id]);
+      const [gone] = await waitFor("store deleted", async () => {
+        const rows = await storesById(handle(), [store!.id]);
+        return rows[0]?.deleted_at ? rows : undefined;
+      });
+      expect(gone!.phase).toBe("Deleted");
+      expect(sim.namespaceNames()).toEqual([]);
+      expect(sim.stats().completedInstalls.get(`store-${store!.name}/store`)).toBe(1);
+    } finally {
+      await loop.stop();
+    }
+  });
+
+  it("a steady Ready store costs no helm run and is not rewritten on a drift check", async () => {
+    const sim = createSimulatedCluster({ latencies: FAST_LATENCIES });
+    const loop = startController(handle(), sim, { config: { driftIntervalMs: 100 } });
+    await loop.start();
+    try {
+      const stores = await createStores(handle(), 3);
+      const ids = stores.map((s) => s.id);
+      const before = await waitForPhase(handle(), ids, "Ready");
+      const helmBefore = sim.stats().helmCommands;
+      const snapshotsBefore = sim.stats().snapshots;
+      await waitFor(
+        "two more drift sweeps",
+        async () => sim.stats().snapshots >= snapshotsBefore + 2,
+      );
+      expect(sim.stats().helmCommands).toBe(helmBefore);
+      const after = await storesById(handle(), ids);
+      for (const s of after) {
+        const b = before.find((x) => x.id === s.id)!;
+        expect(s.conditions.map((c) => c.lastTransitionTime)).toEqual(
+          b.conditions.map((c) => c.lastTransitionTime),
+        );
+      }
+    } finally {
+      await loop.stop();
+    }
+  });
+
+  it("puts back a guardrail removed behind its back, without running helm", async () => {
+    const sim = createSimulatedCluster({ latencies: FAST_LATENCIES });
+    const loop = startController(handle(), sim, { config: { driftIntervalMs: 100 } });
+    await loop.start();
+    try {
+      const [store] = await createStores(handle(), 1);
+      await waitForPhase(handle(), [store!.id], "Ready");
+      const helmBefore = sim.stats().helmCommands;
+      sim.deleteObjectBehindTheBack(`store-${store!.name}`, "NetworkPolicy", "default-deny");
+      await waitFor("guardrail repaired", async () => {
+        const events = await listStoreEvents(handle().db, store!.id);
+        return events.some((e) => e.reason === "GuardrailsRepaired");
+      });
+      expect(sim.stats().helmCommands).toBe(helmBefore);
+      const [row] = await storesById(handle(), [store!.id]);
+      expect(row!.phase).toBe("Ready");
+    } finally {
+      await loop.stop();
+    }
+  });
+});
