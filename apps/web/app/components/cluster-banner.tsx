@@ -36,8 +36,9 @@ export function ClusterBanner({ cluster }: { cluster: ClusterStatus }) {
           <strong>
             {cluster.mode === "none" ? "No cluster connected" : "Cluster unreachable"}
           </strong>
-          {cluster.context ? ` (${cluster.context})` : ""}: {cluster.message}. Stores are saved and
-          will be provisioned once the controller reaches a cluster.
+          {cluster.context ? ` (${cluster.context})` : ""}:{" "}
+          {cluster.message.replace(/^unreachable:\s*/, "")}. Stores are saved and will be
+          provisioned once the controller reaches a cluster.
         </span>
       </div>
     </div>

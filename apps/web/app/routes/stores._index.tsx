@@ -1,5 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { EngineLabel, PhaseBadge, QuotaMeter } from "../components/store-bits.tsx";
 import { requireUser, storeLimitFor } from "../utils/auth.server.ts";
 import { formatAge } from "../utils/format.ts";
@@ -30,6 +30,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function StoresPage() {
   const { stores, quota, now } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const deleted = searchParams.get("deleted");
   useStoreEvents();
   const atLimit = quota.used >= quota.limit;
   return (
@@ -52,6 +54,12 @@ export default function StoresPage() {
           )}
         </div>
       </div>
+      {deleted ? (
+        <div className="notice" role="status">
+          Deletion of <strong>{deleted}</strong> requested: the controller uninstalls it and removes
+          its namespace; it disappears from this list when nothing is left.
+        </div>
+      ) : null}
       <div className="card" style={{ padding: 0 }}>
         {stores.length === 0 ? (
           <div className="empty">

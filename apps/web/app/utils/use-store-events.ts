@@ -18,6 +18,13 @@ export function useStoreEvents(filter?: (storeId: string) => boolean): void {
     if (typeof EventSource === "undefined") return;
     const source = new EventSource("/events/stream");
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let opened = false;
+    // After a reconnect, changes made while the stream was down were missed:
+    // re-fetch once instead of trusting the page.
+    source.addEventListener("open", () => {
+      if (opened) revalidate.current();
+      opened = true;
+    });
     source.addEventListener("store", (event) => {
       let storeId = "";
       try {

@@ -1,0 +1,501 @@
+import {
+  type ActionFunctionArgs,
+  json,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
+import { CopyButton } from "../components/copy-button.tsx";
+import { CsrfInput } from "../components/csrf-input.tsx";
+import { EngineLabel, PhaseBadge } from "../components/store-bits.tsx";
+import { requireUser } from "../utils/auth.server.ts";
+import { validateCsrf } from "../utils/csrf.server.ts";
+import { apiErrorCode, isApiError } from "../utils/errors.server.ts";
+import { formatAge, formatClock, formatDateTime, formatDuration } from "../utils/format.ts";
+import { buildPipeline } from "../utils/pipeline.ts";
+import { useStoreEvents } from "../utils/use-store-events.ts";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.store.name ?? "Store"} · storeplane` },
+];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { api } = await requireUser(request, context);
+  const id = params.storeId ?? "";
+  let store: Awaited<ReturnType<typeof api.stores.get>>;
+  try {
+    store = await api.stores.get({ id });
+  } catch (error) {
+    // Someone else's store and a missing one look the same (the API answers
+    // NOT_FOUND for both), so the page cannot be used to probe names.
+    if (isApiError(error, "NOT_FOUND", "BAD_REQUEST")) {
+      throw new Response("No store here, or it is not yours to see.", { status: 404 });
+    }
+    throw error;
+  }
+  const [events, resources] = await Promise.all([
+    api.stores.events({ id: store.id, limit: 100 }),
+    // The cluster may be slow or absent: its failure never breaks the page.
+    store.deletedAt
+      ? Promise.resolve({
+          ok: false as const,
+          note: "The store is deleted; nothing is left in the cluster.",
+        })
+      : api.stores
+          .resources({ id: store.id })
+          .then((value) => ({ ok: true as const, value }))
+          .catch((error: unknown) => {
+            if (apiErrorCode(error) === "PRECONDITION_FAILED") {
+              return { ok: false as const, note: (error as Error).message };
+            }
+            throw error;
+          }),
+  ]);
+  return json({
+    now: Date.now(),
+    store: {
+      id: store.id,
+      name: store.name,
+      engine: store.engine,
+      plan: store.plan,
+      phase: store.phase,
+      conditions: store.conditions,
+      storeUrl: store.storeUrl,
+      adminUrl: store.adminUrl,
+      lastError: store.lastError,
+      failureCount: store.failureCount,
+      createdAt: store.createdAt,
+      readyAt: store.readyAt,
+      deletionRequestedAt: store.deletionRequestedAt,
+      deletedAt: store.deletedAt,
+    },
+    events: events.map((event) => ({
+      id: event.id,
+      createdAt: event.createdAt,
+      type: event.type,
+      reason: event.reason,
+      message: event.message,
+      actor: event.actor,
+    })),
+    resources,
+  });
+}
+
+type ActionResult =
+  | {
+      intent: "reveal";
+      credentials: {
+        adminUrl: string | null;
+        username: string;
+        password: string;
+        email: string | null;
+      };
+    }
+  | { intent: string; error: string };
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { api } = await requireUser(request, context);
+  const formData = await request.formData();
+  await validateCsrf(request, context, formData);
+  const id = params.storeId ?? "";
+  const intent = String(formData.get("intent") ?? "");
+  try {
+    if (intent === "reveal") {
+      const credentials = await api.stores.credentials({ id });
+      return json<ActionResult>(
+        {
+          intent,
+          credentials: {
+            adminUrl: credentials.adminUrl,
+            username: credentials.username,
+            password: credentials.password,
+            email: credentials.email,
+          },
+        },
+        { headers: { "Cache-Control": "no-store" } },
+      );
+    }
+    if (intent === "retry") {
+      await api.stores.retry({ id });
+      return redirect(`/stores/${id}`);
+    }
+    if (intent === "delete") {
+      const store = await api.stores.get({ id });
+      const confirmation = String(formData.get("confirm") ?? "").trim();
+      if (confirmation !== store.name) {
+        return json<ActionResult>(
+          { intent, error: `Type the store's name, "${store.name}", to confirm.` },
+          400,
+        );
+      }
+      await api.stores.delete({ id: store.id });
+      return redirect(`/stores?deleted=${encodeURIComponent(store.name)}`);
+    }
+    return json<ActionResult>({ intent, error: `Unknown action "${intent}".` }, 400);
+  } catch (error) {
+    if (isApiError(error, "NOT_FOUND")) {
+      throw new Response("No store here, or it is not yours to see.", { status: 404 });
+    }
+    const code = apiErrorCode(error);
+    if (code && code !== "INTERNAL_SERVER_ERROR" && code !== "UNAUTHORIZED") {
+      return json<ActionResult>({ intent, error: (error as Error).message }, 400);
+    }
+    throw error;
+  }
+}
+
+export default function StoreDetailPage() {
+  const { store, events, resources, now } = useLoaderData<typeof loader>();
+  const actionData = useActionData<ActionResult>();
+  const navigation = useNavigation();
+  useStoreEvents((storeId) => storeId === store.id);
+  const pipeline = buildPipeline(store.conditions, store.phase);
+  const timeToReady = store.readyAt
+    ? new Date(store.readyAt).getTime() - new Date(store.createdAt).getTime()
+    : null;
+  const gone = Boolean(store.deletedAt);
+  const deleting = Boolean(store.deletionRequestedAt) && !gone;
+  const busyIntent =
+    navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null;
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <div className="crumbs">
+            <Link to="/stores">Stores</Link> / {store.name}
+          </div>
+          <h1 className="row">
+            {store.name} <PhaseBadge phase={gone ? "Deleted" : store.phase} />
+          </h1>
+          <p>
+            <EngineLabel engine={store.engine} /> · plan {store.plan} · created{" "}
+            {formatAge(store.createdAt, now)} ago
+          </p>
+        </div>
+        {store.phase === "Ready" && store.storeUrl ? (
+          <div className="row">
+            <a className="btn" href={store.storeUrl} target="_blank" rel="noreferrer">
+              Open storefront
+            </a>
+            {store.adminUrl ? (
+              <a className="btn btn-primary" href={store.adminUrl} target="_blank" rel="noreferrer">
+                Open admin
+              </a>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+
+      <p className="sr-only" aria-live="polite" data-testid="live-status">
+        Store {store.name} is {gone ? "deleted" : store.phase}.
+      </p>
+
+      {store.phase === "Failed" && !deleting ? (
+        <div className="form-error" role="alert">
+          <strong>Provisioning failed</strong>
+          {store.lastError ? `: ${store.lastError}` : "."} After {store.failureCount} attempts the
+          controller stopped retrying on its own.
+          <Form method="post" style={{ marginTop: "0.6rem" }}>
+            <CsrfInput />
+            <input type="hidden" name="intent" value="retry" />
+            <button type="submit" className="btn btn-sm" disabled={busyIntent === "retry"}>
+              {busyIntent === "retry" ? "Retrying…" : "Retry now"}
+            </button>
+          </Form>
+        </div>
+      ) : null}
+      {actionData && "error" in actionData && actionData.intent !== "delete" ? (
+        <div className="form-error" role="alert">
+          {actionData.error}
+        </div>
+      ) : null}
+
+      <div className="grid-2">
+        <div>
+          <section className="card" aria-labelledby="pipeline-heading">
+            <div className="card-head">
+              <h2 id="pipeline-heading">Provisioning pipeline</h2>
+              <span className="muted small" data-testid="time-to-ready">
+                {timeToReady !== null
+                  ? `Ready in ${formatDuration(timeToReady)}`
+                  : gone || deleting
+                    ? ""
+                    : `running for ${formatAge(store.createdAt, now)}`}
+              </span>
+            </div>
+            <ol className="pipeline">
+              {pipeline.map((step, index) => (
+                <li
+                  key={step.type}
+                  className={`step step-${step.state}`}
+                  data-step={step.type}
+                  data-state={step.state}
+                >
+                  <span className="step-icon" aria-hidden="true">
+                    {step.state === "done" ? "✓" : step.state === "failed" ? "!" : index + 1}
+                  </span>
+                  <div>
+                    <div className="step-title">
+                      <span>
+                        {step.label}
+                        <span className="sr-only">: {step.state}</span>
+                      </span>
+                      {step.time ? (
+                        <time dateTime={step.time}>{formatClock(step.time)} UTC</time>
+                      ) : null}
+                    </div>
+                    {step.reason ? <div className="step-reason">{step.reason}</div> : null}
+                    {step.message ? <p className="step-message">{step.message}</p> : null}
+                    {!step.reason && step.state === "waiting" ? (
+                      <p className="step-message muted">Waiting</p>
+                    ) : null}
+                  </div>
+                </li>
+              ))}
+            </ol>
+          </section>
+
+          <section className="card" aria-labelledby="resources-heading">
+            <h2 id="resources-heading">Pods</h2>
+            <Resources resources={resources} />
+          </section>
+        </div>
+
+        <div>
+          <section className="card" aria-labelledby="details-heading">
+            <h2 id="details-heading">Details</h2>
+            <dl className="facts">
+              <div>
+                <dt>Store URL</dt>
+                <dd>
+                  {store.storeUrl ? (
+                    store.phase === "Ready" ? (
+                      <a href={store.storeUrl} target="_blank" rel="noreferrer">
+                        {store.storeUrl}
+                      </a>
+                    ) : (
+                      <span className="muted">{store.storeUrl} (once Ready)</span>
+                    )
+                  ) : (
+                    "—"
+                  )}
+                </dd>
+              </div>
+              <div>
+                <dt>Created</dt>
+                <dd>{formatDateTime(store.createdAt)}</dd>
+              </div>
+              <div>
+                <dt>Time to Ready</dt>
+                <dd>{timeToReady !== null ? formatDuration(timeToReady) : "—"}</dd>
+              </div>
+              <div>
+                <dt>Namespace</dt>
+                <dd className="mono">store-{store.name}</dd>
+              </div>
+            </dl>
+          </section>
+
+          {!gone ? (
+            <Credentials
+              storeName={store.name}
+              actionData={actionData}
+              busy={busyIntent === "reveal"}
+            />
+          ) : null}
+
+          <section className="card" aria-labelledby="activity-heading">
+            <h2 id="activity-heading">Activity</h2>
+            <ol className="activity" aria-live="polite" aria-relevant="additions">
+              {events.map((event) => (
+                <li key={event.id} className={event.type === "Warning" ? "warning" : undefined}>
+                  <time dateTime={String(event.createdAt)}>{formatClock(event.createdAt)}</time>
+                  <div>
+                    <span className="reason">{event.reason}</span> {event.message}
+                    <div className="actor">{event.actor}</div>
+                  </div>
+                </li>
+              ))}
+            </ol>
+          </section>
+
+          {!gone && !deleting ? (
+            <DeleteStore
+              storeName={store.name}
+              actionData={actionData}
+              busy={busyIntent === "delete"}
+            />
+          ) : null}
+        </div>
+      </div>
+    </>
+  );
+}
+
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function Resources({ resources }: { resources: LoaderData["resources"] }) {
+  if (!resources.ok) {
+    return (
+      <p className="notice" data-testid="cluster-note">
+        Live pod status is unavailable: {resources.note}
+      </p>
+    );
+  }
+  const { pods, problems } = resources.value;
+  return (
+    <>
+      {problems.length > 0 ? (
+        <ul className="form-error" style={{ paddingLeft: "1.8rem" }}>
+          {problems.map((problem) => (
+            <li key={problem}>{problem}</li>
+          ))}
+        </ul>
+      ) : null}
+      {pods.length === 0 ? (
+        <p className="muted">No pods yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="pods">
+            <thead>
+              <tr>
+                <th scope="col">Pod</th>
+                <th scope="col">Phase</th>
+                <th scope="col">Ready</th>
+                <th scope="col">Restarts</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pods.map((pod) => {
+                const waiting = pod.containers.find((container) => container.waitingReason);
+                const restarts = pod.containers.reduce((sum, c) => sum + c.restartCount, 0);
+                const ready = pod.containers.filter((c) => c.ready).length;
+                return (
+                  <tr key={pod.name}>
+                    <td>{pod.name}</td>
+                    <td>
+                      {waiting?.waitingReason ?? pod.phase}
+                      {pod.unschedulableMessage ? (
+                        <div className="small muted">{pod.unschedulableMessage}</div>
+                      ) : null}
+                    </td>
+                    <td>
+                      {ready}/{pod.containers.length}
+                    </td>
+                    <td>{restarts}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+function Credentials({
+  storeName,
+  actionData,
+  busy,
+}: {
+  storeName: string;
+  actionData: ActionResult | undefined;
+  busy: boolean;
+}) {
+  const revealed = actionData && "credentials" in actionData ? actionData.credentials : null;
+  return (
+    <section className="card" aria-labelledby="credentials-heading">
+      <h2 id="credentials-heading">Admin credentials</h2>
+      {revealed ? (
+        <div className="cred-grid" data-testid="credentials">
+          {revealed.adminUrl ? (
+            <>
+              <span className="muted small">Admin URL</span>
+              <div className="secret">
+                <span>{revealed.adminUrl}</span>
+                <CopyButton value={revealed.adminUrl} label="admin URL" />
+              </div>
+            </>
+          ) : null}
+          <span className="muted small">Username</span>
+          <div className="secret">
+            <span data-testid="username">{revealed.username}</span>
+            <CopyButton value={revealed.username} label="username" />
+          </div>
+          <span className="muted small">Password</span>
+          <div className="secret">
+            <span data-testid="password">{revealed.password}</span>
+            <CopyButton value={revealed.password} label="password" />
+          </div>
+        </div>
+      ) : (
+        <Form method="post" className="stack">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="reveal" />
+          <p className="muted small" style={{ margin: 0 }}>
+            Read from the Secret in <code>store-{storeName}</code>. Every reveal is recorded in the
+            audit log.
+          </p>
+          <button type="submit" className="btn" disabled={busy}>
+            {busy ? "Revealing…" : "Reveal credentials"}
+          </button>
+        </Form>
+      )}
+    </section>
+  );
+}
+
+function DeleteStore({
+  storeName,
+  actionData,
+  busy,
+}: {
+  storeName: string;
+  actionData: ActionResult | undefined;
+  busy: boolean;
+}) {
+  const [typed, setTyped] = useState("");
+  const error =
+    actionData && "error" in actionData && actionData.intent === "delete" ? actionData.error : null;
+  return (
+    <section className="card danger-zone" aria-labelledby="delete-heading">
+      <h2 id="delete-heading">Delete store</h2>
+      <p className="small">
+        Uninstalls the release and removes the namespace with everything in it: database, uploads
+        and credentials. This cannot be undone.
+      </p>
+      <Form method="post">
+        <CsrfInput />
+        <input type="hidden" name="intent" value="delete" />
+        <div className="field">
+          <label htmlFor="confirm">
+            Type <code>{storeName}</code> to confirm
+          </label>
+          <input
+            id="confirm"
+            name="confirm"
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            value={typed}
+            onChange={(event) => setTyped(event.currentTarget.value)}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? "confirm-error" : undefined}
+          />
+          {error ? (
+            <p className="field-error" id="confirm-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="btn btn-danger" disabled={busy}>
+          {busy ? "Deleting…" : "Delete this store"}
+        </button>
+      </Form>
+    </section>
+  );
+}
