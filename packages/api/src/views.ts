@@ -48,7 +48,8 @@ export type StoreView = ReturnType<typeof toStoreView>;
 
 export function toEventView(event: StoreEvent) {
   return {
-    id: event.id,
+    // pg returns bigserial ids as strings, PGlite as numbers: one type for clients.
+    id: String(event.id),
     storeId: event.store_id,
     createdAt: event.created_at,
     type: event.type,

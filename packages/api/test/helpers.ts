@@ -1,7 +1,10 @@
 // Shared test fixtures: deps over a suite's database, and callers for users
 // signed up through the real procedures.
 import { Writable } from "node:stream";
-import type { DatabaseHandle } from "@storeplane/db";
+import type { Database, DatabaseHandle } from "@storeplane/db";
+import { TRPCError } from "@trpc/server";
+import type { Kysely } from "kysely";
+import { expect } from "vitest";
 import type { ClusterReader } from "../src/cluster-reader.ts";
 import { type ApiConfig, readApiConfig } from "../src/env.ts";
 import { createLogger } from "../src/logger.ts";
@@ -72,4 +75,38 @@ export async function bearerCaller(deps: ApiDeps, token: string) {
   return createCaller(
     await createContext({ deps, headers: { authorization: `Bearer ${token}` }, ip: "127.0.0.1" }),
   );
+}
+
+/** Awaits a rejected procedure call and checks its tRPC code (and message). */
+export async function expectTrpcError(
+  promise: Promise<unknown>,
+  code: string,
+  message?: string | RegExp,
+): Promise<TRPCError> {
+  const error = await promise.then(
+    () => {
+      throw new Error(`expected ${code}, but the call succeeded`);
+    },
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof TRPCError)) throw error;
+  expect({ code: error.code, message: error.message }).toMatchObject({
+    code,
+    ...(message === undefined ? {} : { message: expect.stringMatching(message) }),
+  });
+  return error;
+}
+
+/** Row counts of every table, to prove a refused call wrote nothing. */
+export async function rowCounts(db: Kysely<Database>): Promise<Record<string, number>> {
+  const tables = ["users", "sessions", "api_tokens", "stores", "store_events", "audit_log"] as const;
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<string>().as("count"))
+      .executeTakeFirstOrThrow();
+    counts[table] = Number(row.count);
+  }
+  return counts;
 }

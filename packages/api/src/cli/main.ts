@@ -216,12 +216,12 @@ export function buildProgram(env: CliEnv): Command {
       const credentials = await client.stores.credentials.mutate({ id: ref });
       if (out.json) return printJson(out, credentials);
       out.write(
-        [
+        `${[
           `Admin URL: ${credentials.adminUrl ?? "-"}`,
           `Username:  ${credentials.username}`,
           `Password:  ${credentials.password}`,
           ...(credentials.email ? [`Email:     ${credentials.email}`] : []),
-        ].join("\n") + "\n",
+        ].join("\n")}\n`,
       );
     });
 
