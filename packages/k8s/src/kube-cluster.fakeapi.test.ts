@@ -1,6 +1,7 @@
 // Level: createKubeCluster / createClusterReader with the real client-node
 // against the HTTP-level fake API server; helm replaced by a recorder (the
 // helm wrapper has its own tests with the real binary).
+import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createClusterReader } from "./cluster-reader.ts";
 import { buildGuardrails } from "./guardrails.ts";
@@ -371,6 +372,19 @@ describe("cluster reader", () => {
       'ImagePullBackOff: image "mariadb:11.4-nope" cannot be pulled (Back-off pulling image)',
     );
     expect(api.requests.every((r) => r.path.includes("/namespaces/store-s7/"))).toBe(true);
+  });
+
+  it("survives a kubeconfig without a cluster: info says unreachable, calls throw Unavailable", async () => {
+    const empty = new KubeConfig();
+    empty.loadFromOptions({ clusters: [], users: [], contexts: [], currentContext: "" });
+    const reader = createClusterReader({ kubeConfig: empty });
+    const info = await reader.info();
+    expect(info.reachable).toBe(false);
+    expect(info.message).toMatch(/^unreachable: kubeconfig unusable/);
+    await expect(reader.resources("x")).rejects.toMatchObject({
+      name: "KubeError",
+      code: "Unavailable",
+    });
   });
 
   it("fails fast with a clear Timeout when the cluster does not answer", async () => {

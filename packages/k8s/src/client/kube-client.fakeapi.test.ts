@@ -70,6 +70,22 @@ describe("namespaces", () => {
     expect(api.requests.at(-1)?.path).toBe("/api/v1/namespaces/store-here");
     expect(api.requests.at(-1)?.method).toBe("DELETE");
   });
+
+  it("treats deleting a namespace that is already terminating (409) as requested, not as an error", async () => {
+    api.intercept((req) =>
+      req.method === "DELETE"
+        ? {
+            status: 409,
+            body: statusBody(
+              409,
+              "Conflict",
+              'Operation cannot be fulfilled on namespaces "store-t": The system is ensuring all content is removed from this namespace.',
+            ),
+          }
+        : undefined,
+    );
+    expect(await client.deleteNamespace("store-t")).toEqual({ deleted: true });
+  });
 });
 
 describe("server-side apply of guardrails", () => {

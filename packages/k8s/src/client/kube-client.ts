@@ -127,12 +127,21 @@ export class KubeClient {
     return "updated";
   }
 
-  /** Idempotent: a namespace already gone counts as deleted. */
+  /**
+   * Idempotent: a namespace already gone counts as deleted (deleted: false),
+   * and so does one already terminating, which the API server answers with
+   * 409 "The system is ensuring all content is removed from this namespace".
+   */
   async deleteNamespace(name: string): Promise<{ deleted: boolean }> {
-    const res = await this.orNull(`delete namespace ${name}`, () =>
-      this.core.deleteNamespace({ name, propagationPolicy: "Background" }, this.opts()),
-    );
-    return { deleted: res !== null };
+    try {
+      const res = await this.orNull(`delete namespace ${name}`, () =>
+        this.core.deleteNamespace({ name, propagationPolicy: "Background" }, this.opts()),
+      );
+      return { deleted: res !== null };
+    } catch (err) {
+      if (isKubeError(err, "Conflict")) return { deleted: true };
+      throw err;
+    }
   }
 
   // --- server-side apply ----------------------------------------------------
