@@ -83,8 +83,10 @@ function finish(
       labels: {
         [LABELS.managedBy]: PLATFORM_NAME,
         [LABELS.partOf]: PLATFORM_NAME,
-        // The digest covers what the controller sets, so a changed plan or a
-        // hand-edited label/object shows up in a plain label-selected list.
+        // The digest covers what the controller sets, so a changed plan, a
+        // missing object or a tampered label shows up in a plain list. A hand
+        // edit of the spec alone does not: live specs carry API-server
+        // defaults, so they cannot be compared with ours by digest.
         [LABELS.specDigest]: shortDigest({ kind, spec }),
       },
     },

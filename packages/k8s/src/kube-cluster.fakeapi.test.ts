@@ -4,7 +4,7 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createClusterReader } from "./cluster-reader.ts";
-import { buildGuardrails } from "./guardrails.ts";
+import { buildGuardrails, expectedGuardrails } from "./guardrails.ts";
 import { createKubeCluster } from "./kube-cluster.ts";
 import { LABELS, STORE_SECRET_NAME } from "./store-contract.ts";
 import { FakeApiServer } from "./testing/fake-api-server.ts";
@@ -282,6 +282,31 @@ describe("mutations", () => {
     await c.uninstallRelease("store-a", "store");
     expect(helm.calls.map((x) => x.method)).toEqual(["upgradeInstall", "uninstall"]);
     expect(helm.calls[0]?.args[1]).toMatchObject({ signal: ac.signal });
+  });
+});
+
+describe("a store's life as the controller drives it", () => {
+  it("namespace → guardrails → secret shows up in the snapshot as applied, then deletion removes it", async () => {
+    const { cluster: c } = cluster();
+    const guardrails = buildGuardrails({
+      namespace: "store-life",
+      limits: { cpu: "1", memory: "1Gi", storage: "1Gi", pods: 5, pvcs: 1 },
+      ingressNamespace: "kube-system",
+    });
+    await c.ensureNamespace({ name: "store-life", labels: { [LABELS.storeId]: "life" } });
+    await c.applyObjects("store-life", guardrails);
+    await c.ensureSecret("store-life", STORE_SECRET_NAME, { [LABELS.storeId]: "life" }, () => ({
+      "admin-password": "x",
+    }));
+
+    const ns = (await c.snapshot()).namespaces.get("store-life");
+    expect(ns?.storeId).toBe("life");
+    // What was applied reads back as exactly what the controller expects: no false drift.
+    expect(ns?.guardrails).toEqual(expectedGuardrails(guardrails));
+    expect(ns?.secrets).toEqual([STORE_SECRET_NAME]);
+
+    await c.deleteNamespace("store-life");
+    expect((await c.snapshot()).namespaces.has("store-life")).toBe(false);
   });
 });
 
