@@ -88,7 +88,8 @@ export async function createWebApp(deps: WebDeps): Promise<WebApp> {
     const devServer = await vite.createServer({
       root: webRoot,
       configFile: join(webRoot, "vite.config.ts"),
-      logLevel: "warn",
+      // "error": the Remix plugin otherwise prints React Router v7 future-flag notices on every start.
+      logLevel: "error",
       // HMR opens its own WebSocket port; off unless asked for, so parallel
       // test servers do not fight over it.
       server: { middlewareMode: true, hmr: process.env.WEB_HMR === "1" },
