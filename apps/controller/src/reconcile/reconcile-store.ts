@@ -311,7 +311,7 @@ function waitFor(
 ): number {
   if (phase === "Ready" || phase === "Failed") return jittered(config.driftIntervalMs, random);
   return observation.state.kind === "WaitingNamespaceGone" && observation.state.overdue
-    ? Math.max(config.progressIntervalMs, 10_000)
+    ? Math.max(config.progressIntervalMs, Math.min(config.namespaceStuckMs, 10_000))
     : config.progressIntervalMs;
 }
 

@@ -245,6 +245,10 @@ export class SimulatedCluster {
     this.unpullable.set(namespace, image);
   }
 
+  clearImagePullFailure(namespace: string): void {
+    this.unpullable.delete(namespace);
+  }
+
   /** Deleting this namespace leaves it Terminating, held by a PVC finalizer, until released. */
   holdNamespaceTermination(namespace: string): void {
     this.heldTermination.add(namespace);
