@@ -8,7 +8,7 @@ import { DEFAULT_TIMEOUT_MS, KubeClient, type SecretMeta } from "./client/kube-c
 import { loadDefaultKubeConfig } from "./client/kubeconfig.ts";
 import type { Cluster, ClusterInfo, ClusterSnapshot, HelmReleaseStatus } from "./cluster.ts";
 import type { Helm } from "./helm/helm.ts";
-import { toReleaseStatus } from "./helm/helm.ts";
+import { toReleaseStatus } from "./helm/parse.ts";
 import { buildSnapshot, readSnapshotLists } from "./observe/build-snapshot.ts";
 import { HELM_RELEASE_SELECTOR } from "./store-contract.ts";
 

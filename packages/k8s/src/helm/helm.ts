@@ -1,12 +1,9 @@
 // The helm CLI behind a typed interface. It runs exactly what it is asked to;
 // whether to install, upgrade, roll back or uninstall is the caller's choice.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { execa } from "execa";
 import pino, { type Logger } from "pino";
-import { parseAllDocuments, stringify } from "yaml";
-import type { HelmReleaseStatus, KubeObject, ReleaseSpec } from "../cluster.ts";
+import { parseAllDocuments } from "yaml";
+import type { KubeObject, ReleaseSpec } from "../cluster.ts";
 import {
   type ConnectionFlags,
   historyArgs,
@@ -26,6 +23,14 @@ import {
   ReleaseNotFound,
   stderrExcerpt,
 } from "./errors.ts";
+import {
+  type HelmHistoryEntry,
+  type HelmReleaseInfo,
+  historyEntries,
+  parseJson,
+  releaseInfo,
+} from "./parse.ts";
+import { withPrivateValuesFile } from "./values-file.ts";
 
 export interface HelmOptions extends ConnectionFlags {
   /** Path of the helm binary; default: $HELM_BIN, PATH, then <repo>/.tools/bin/helm. */
@@ -44,24 +49,6 @@ export interface RunOptions {
    * instead of leaving it pending-*. Not aborting lets in-flight helm finish.
    */
   signal?: AbortSignal;
-}
-
-/** What the caller needs from a release; never its values or manifest. */
-export interface HelmReleaseInfo {
-  name: string;
-  namespace: string;
-  revision: number;
-  status: HelmReleaseStatus;
-  description: string;
-}
-
-export interface HelmHistoryEntry {
-  revision: number;
-  status: HelmReleaseStatus;
-  updated: string;
-  chart: string;
-  appVersion: string;
-  description: string;
 }
 
 export interface Helm {
@@ -94,80 +81,6 @@ export interface Helm {
     values?: Record<string, unknown>,
     opts?: RunOptions,
   ): Promise<{ ok: boolean; output: string }>;
-}
-
-const KNOWN_STATUSES: ReadonlySet<string> = new Set([
-  "deployed",
-  "failed",
-  "pending-install",
-  "pending-upgrade",
-  "pending-rollback",
-  "uninstalling",
-  "superseded",
-  "uninstalled",
-]);
-
-export function toReleaseStatus(value: unknown): HelmReleaseStatus {
-  return typeof value === "string" && KNOWN_STATUSES.has(value)
-    ? (value as HelmReleaseStatus)
-    : "unknown";
-}
-
-/**
- * Write controller values to a file only this process can read, in a fresh
- * private directory, and remove both whatever happens.
- */
-export async function withPrivateValuesFile<T>(
-  values: Record<string, unknown>,
-  fn: (path: string) => Promise<T>,
-): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), "storeplane-helm-"));
-  try {
-    const path = join(dir, "values.yaml");
-    await writeFile(path, stringify(values), { mode: 0o600, flag: "wx" });
-    return await fn(path);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-function parseJson(command: string, stdout: string): unknown {
-  try {
-    return JSON.parse(stdout);
-  } catch (err) {
-    throw new HelmFailed("HelmFailed", `helm ${command}: output is not JSON`, { cause: err });
-  }
-}
-
-function releaseInfo(raw: unknown): HelmReleaseInfo | null {
-  if (!raw || typeof raw !== "object") return null;
-  const r = raw as {
-    name?: unknown;
-    namespace?: unknown;
-    version?: unknown;
-    info?: { status?: unknown; description?: unknown };
-  };
-  return {
-    name: String(r.name ?? ""),
-    namespace: String(r.namespace ?? ""),
-    revision: Number(r.version ?? 0),
-    status: toReleaseStatus(r.info?.status),
-    description: String(r.info?.description ?? ""),
-  };
-}
-
-function historyEntries(raw: unknown): HelmHistoryEntry[] {
-  if (!Array.isArray(raw)) return [];
-  return raw
-    .map((e: Record<string, unknown>) => ({
-      revision: Number(e.revision ?? 0),
-      status: toReleaseStatus(e.status),
-      updated: String(e.updated ?? ""),
-      chart: String(e.chart ?? ""),
-      appVersion: String(e.app_version ?? ""),
-      description: String(e.description ?? ""),
-    }))
-    .sort((a, b) => a.revision - b.revision);
 }
 
 export function createHelm(options: HelmOptions = {}): Helm {

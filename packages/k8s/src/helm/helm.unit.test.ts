@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { ReleaseSpec } from "../cluster.ts";
 import { rollbackArgs, uninstallArgs, upgradeInstallArgs } from "./args.ts";
 import { classifyHelmStderr, helmErrorFrom, ReleaseLocked, stderrExcerpt } from "./errors.ts";
-import { withPrivateValuesFile } from "./helm.ts";
+import { withPrivateValuesFile } from "./values-file.ts";
 
 const SECRETISH = "s3cr3t-Value-That-Must-Not-Leak";
 

@@ -15,7 +15,7 @@ import type {
 } from "@kubernetes/client-node";
 import type { KubeClient, SecretMeta } from "../client/kube-client.ts";
 import type { ClusterSnapshot, HelmReleaseState, NamespaceState } from "../cluster.ts";
-import { toReleaseStatus } from "../helm/helm.ts";
+import { toReleaseStatus } from "../helm/parse.ts";
 import {
   HELM_RELEASE_SELECTOR,
   LABELS,
