@@ -7,7 +7,14 @@ import { dedupe, type Problem } from "./problem.ts";
 /** Every problem in a store namespace, most specific first (pods, jobs, then events). */
 export function namespaceProblems(ns: NamespaceState): Problem[] {
   const out: Problem[] = [];
-  for (const pod of ns.pods) out.push(...podProblems(pod));
+  // Finished pods stay around after a Job retried (and maybe succeeded); they
+  // explain something only while their Job has failed.
+  const failedJobs = new Set(ns.jobs.filter((j) => j.failedReason).map((j) => j.name));
+  for (const pod of ns.pods) {
+    const finished = pod.phase === "Succeeded" || pod.phase === "Failed";
+    if (finished && !(pod.owner && failedJobs.has(pod.owner))) continue;
+    out.push(...podProblems(pod));
+  }
   for (const job of ns.jobs) out.push(...jobProblems(job));
   for (const r of ns.releases) {
     if (r.status === "failed") {

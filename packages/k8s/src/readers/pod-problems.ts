@@ -41,7 +41,9 @@ function containerProblem(pod: PodState, c: ContainerState): Problem | null {
   if (reason && CONTAINER.has(reason)) {
     return { kind: "ContainerError", message: `${reason}: ${where}${detail(c.waitingMessage)}` };
   }
-  if (c.lastTerminatedReason === "OOMKilled") {
+  // lastState keeps an old OOMKilled forever; once the container is ready
+  // again it no longer explains anything.
+  if (c.lastTerminatedReason === "OOMKilled" && !c.ready) {
     return {
       kind: "OOMKilled",
       message: `OOMKilled: ${where} ran out of memory (${restarts(c.restartCount)}); raise its memory limit or the plan`,

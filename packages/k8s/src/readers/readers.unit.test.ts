@@ -78,10 +78,10 @@ describe("podProblems", () => {
       'CrashLoopBackOff: container "app" in pod "web-1" keeps crashing (restarted 5 times; last exit: Error)',
     ],
     [
-      "OOMKilled after a restart, while running again",
+      "OOMKilled after a restart, not ready yet",
       pod(
         { phase: "Running" },
-        { ready: true, restartCount: 1, lastTerminatedReason: "OOMKilled" },
+        { ready: false, restartCount: 1, lastTerminatedReason: "OOMKilled" },
       ),
       'OOMKilled: container "app" in pod "web-1" ran out of memory (restarted once); raise its memory limit or the plan',
     ],
@@ -183,6 +183,43 @@ describe("describeNamespaceProblems", () => {
       'Helm release "store" revision 3 failed',
       'FailedCreate: ReplicaSet "web-5d": exceeded quota: storeplane-quota, requested: pods=1',
     ]);
+  });
+});
+
+describe("finished pods", () => {
+  const oomJobPod = pod(
+    { name: "setup-x1", owner: "setup", phase: "Failed" },
+    { lastTerminatedReason: "OOMKilled", restartCount: 0 },
+  );
+  const job = {
+    name: "setup",
+    namespace: "store-a",
+    active: 0,
+    succeeded: 1,
+    failed: 1,
+    complete: true,
+    failedReason: null,
+    failedMessage: null,
+  };
+
+  it("are ignored once their Job succeeded on a retry, so the store can be Ready", () => {
+    const web = {
+      kind: "Deployment" as const,
+      name: "web",
+      namespace: "store-a",
+      desiredReplicas: 1,
+      readyReplicas: 1,
+    };
+    const h = summarizeStoreHealth(ns({ workloads: [web], jobs: [job], pods: [oomJobPod] }));
+    expect(h.ready).toBe(true);
+    expect(h.problems).toEqual([]);
+  });
+
+  it("explain a failed Job", () => {
+    const failed = { ...job, succeeded: 0, complete: false, failedReason: "BackoffLimitExceeded" };
+    expect(describeNamespaceProblems(ns({ jobs: [failed], pods: [oomJobPod] }))[0]).toMatch(
+      /^OOMKilled: container "app" in pod "setup-x1"/,
+    );
   });
 });
 
