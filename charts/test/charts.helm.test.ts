@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { baseArgs, CHARTS, helm, namespaceFor, render, resolveHelm, VALUES_FILES } from "./helm.ts";
 import { schemaErrors } from "./schema.ts";
+import { unknownFields } from "./strict-fields.ts";
 
 let validated = 0;
 
@@ -55,8 +56,10 @@ for (const chart of CHARTS) {
         expect(objects.length).toBeGreaterThan(3);
         const errors: string[] = [];
         for (const object of objects) {
-          for (const error of await schemaErrors(object))
-            errors.push(`${object.kind}/${object.metadata.name}: ${error}`);
+          const where = `${object.kind}/${object.metadata.name}`;
+          for (const error of await schemaErrors(object)) errors.push(`${where}: ${error}`);
+          for (const field of unknownFields(object))
+            errors.push(`${where}: unknown field ${field}`);
         }
         expect(errors).toEqual([]);
         validated += objects.length;
@@ -66,7 +69,10 @@ for (const chart of CHARTS) {
     for (const variant of VARIANTS[chart] ?? []) {
       it(`helm template ${variant.join(" ")} renders schema-valid objects`, async () => {
         const objects = render(chart, "values.yaml", variant);
-        const errors = (await Promise.all(objects.map(schemaErrors))).flat();
+        const errors = [
+          ...(await Promise.all(objects.map(schemaErrors))).flat(),
+          ...objects.flatMap(unknownFields),
+        ];
         expect(errors).toEqual([]);
         validated += objects.length;
       });
@@ -76,7 +82,7 @@ for (const chart of CHARTS) {
 
 afterAll(() => {
   console.log(
-    `schema-validated ${validated} rendered objects (kubernetes-models, Kubernetes OpenAPI schemas)`,
+    `schema-validated ${validated} rendered objects (kubernetes-models OpenAPI schemas, plus unknown fields against the client-node 1.4 models)`,
   );
 });
 
@@ -95,5 +101,22 @@ describe("schema validation itself", () => {
     expect(
       await schemaErrors({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } }),
     ).toEqual(["no schema for example.com/v1 Widget"]);
+  });
+
+  it("reports fields the API does not know (typos the schemas let through)", () => {
+    const typo = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "typo", labels: { a: "b" } },
+      spec: {
+        selector: {},
+        template: {
+          spec: {
+            containers: [{ name: "a", readinesProbe: {}, resources: { limits: { cpu: "1" } } }],
+          },
+        },
+      },
+    };
+    expect(unknownFields(typo)).toEqual([".spec.template.spec.containers[0].readinesProbe"]);
   });
 });
