@@ -2,7 +2,7 @@ import type { NamespaceState } from "../cluster.ts";
 import { eventProblems } from "./event-problems.ts";
 import { jobProblems } from "./job-problems.ts";
 import { podProblems } from "./pod-problems.ts";
-import { dedupe, type Problem } from "./problem.ts";
+import { dedupe, type Problem, type ProblemKind } from "./problem.ts";
 
 /** Every problem in a store namespace, most specific first (pods, jobs, then events). */
 export function namespaceProblems(ns: NamespaceState): Problem[] {
@@ -42,18 +42,25 @@ export interface StoreHealth {
   problems: string[];
 }
 
+// Events linger for an hour after what caused them, and a failed release is
+// the ReleaseReady condition's business: neither decides WorkloadsReady, they
+// only add context while the workloads are not ready.
+const CONTEXT_ONLY: ReadonlySet<ProblemKind> = new Set(["ClusterEvent", "ReleaseFailed"]);
+
 /**
  * WorkloadsReady for the controller: every Deployment/StatefulSet has its
  * desired replicas ready, no job failed and every job that still exists has
- * completed. Problems outrank progress in the reason, so a store waiting on
- * an image that cannot be pulled says so instead of "Progressing".
+ * completed. Current pod/job problems outrank progress in the reason, so a
+ * store waiting on an image that cannot be pulled says so instead of
+ * "Progressing".
  */
 export function summarizeStoreHealth(ns: NamespaceState): StoreHealth {
   const problems = namespaceProblems(ns);
   const messages = problems.map((p) => p.message);
-  const first = problems[0];
+  const blocking = problems.filter((p) => !CONTEXT_ONLY.has(p.kind));
+  const first = blocking[0];
   if (first) {
-    const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : "";
+    const more = blocking.length > 1 ? ` (+${blocking.length - 1} more)` : "";
     return {
       ready: false,
       reason: first.kind,
@@ -61,11 +68,12 @@ export function summarizeStoreHealth(ns: NamespaceState): StoreHealth {
       problems: messages,
     };
   }
+  const context = problems[0] ? `; ${problems[0].message}` : "";
   if (ns.workloads.length === 0) {
     return {
       ready: false,
       reason: "NoWorkloads",
-      message: "no workloads found yet",
+      message: `no workloads found yet${context}`,
       problems: messages,
     };
   }
@@ -78,15 +86,16 @@ export function summarizeStoreHealth(ns: NamespaceState): StoreHealth {
     return {
       ready: false,
       reason: "Progressing",
-      message: `waiting: ${pending.join(", ")}`,
+      message: `waiting: ${pending.join(", ")}${context}`,
       problems: messages,
     };
   }
   const total = ns.workloads.length;
+  const jobNote = ns.jobs.length ? `, ${ns.jobs.length} job(s) complete` : "";
   return {
     ready: true,
     reason: "WorkloadsReady",
-    message: `${total} workload${total === 1 ? "" : "s"} ready${ns.jobs.length ? `, ${ns.jobs.length} job(s) complete` : ""}`,
+    message: `${total} workload${total === 1 ? "" : "s"} ready${jobNote}`,
     problems: messages,
   };
 }

@@ -277,6 +277,33 @@ describe("summarizeStoreHealth", () => {
     expect(h.message.length).toBeGreaterThan(0);
   });
 
+  it("lets a lingering Warning event or a failed release add context but not block readiness", () => {
+    const ev = {
+      namespace: "store-a",
+      type: "Warning" as const,
+      reason: "FailedMount",
+      message: "timed out",
+      involvedKind: "Pod",
+      involvedName: "db-0",
+      lastSeen: null,
+    };
+    const failedRelease = {
+      name: "store",
+      namespace: "store-a",
+      revision: 2,
+      status: "failed" as const,
+      valuesDigest: null,
+    };
+    expect(
+      summarizeStoreHealth(ns({ workloads: [web], events: [ev], releases: [failedRelease] })).ready,
+    ).toBe(true);
+    const waiting = summarizeStoreHealth(ns({ workloads: [web, db], events: [ev] }));
+    expect(waiting.reason).toBe("Progressing");
+    expect(waiting.message).toBe(
+      'waiting: StatefulSet db 0/1 ready; FailedMount: Pod "db-0": timed out',
+    );
+  });
+
   it("says which workload it waits for", () => {
     expect(summarizeStoreHealth(ns({ workloads: [web, db] })).message).toBe(
       "waiting: StatefulSet db 0/1 ready",
