@@ -29,7 +29,11 @@ describeEachDatabase("auth and tokens", ({ handle }) => {
       expect(second.user.role).toBe("member");
       expect(first.sessionToken).toMatch(/^sps_[A-Za-z0-9_-]{43}$/);
       expect(await first.caller.auth.me()).toMatchObject({ id: first.user.id, role: "admin" });
-      const [row] = await handle().db.selectFrom("users").select("password_hash").limit(1).execute();
+      const [row] = await handle()
+        .db.selectFrom("users")
+        .select("password_hash")
+        .limit(1)
+        .execute();
       expect(row?.password_hash).toMatch(/^\$argon2id\$/);
     });
 
@@ -77,9 +81,14 @@ describeEachDatabase("auth and tokens", ({ handle }) => {
       const deps = makeDeps(handle());
       const email = uniqueEmail();
       const { user } = await signedUp(deps, email);
-      const result = await anonymous(deps).auth.login({ email: email.toUpperCase(), password: PASSWORD });
+      const result = await anonymous(deps).auth.login({
+        email: email.toUpperCase(),
+        password: PASSWORD,
+      });
       expect(result.user.id).toBe(user.id);
-      const me = createCaller(await createContext({ deps, headers: {}, sessionToken: result.sessionToken }));
+      const me = createCaller(
+        await createContext({ deps, headers: {}, sessionToken: result.sessionToken }),
+      );
       expect((await me.auth.me())?.id).toBe(user.id);
     });
 
@@ -104,7 +113,10 @@ describeEachDatabase("auth and tokens", ({ handle }) => {
       const email = uniqueEmail();
       await signedUp(deps, email);
       for (let i = 0; i < 3; i++) {
-        await expectTrpcError(anonymous(deps).auth.login({ email, password: "wrong password" }), "UNAUTHORIZED");
+        await expectTrpcError(
+          anonymous(deps).auth.login({ email, password: "wrong password" }),
+          "UNAUTHORIZED",
+        );
       }
       await expectTrpcError(
         anonymous(deps).auth.login({ email, password: PASSWORD }),
@@ -112,7 +124,9 @@ describeEachDatabase("auth and tokens", ({ handle }) => {
         /^login: too many requests, try again in \d+s$/,
       );
       // Another address is not held back by these attempts.
-      await expect(anonymous(deps, "10.0.0.9").auth.login({ email, password: PASSWORD })).resolves.toBeTruthy();
+      await expect(
+        anonymous(deps, "10.0.0.9").auth.login({ email, password: PASSWORD }),
+      ).resolves.toBeTruthy();
     });
   });
 
@@ -149,7 +163,10 @@ describeEachDatabase("auth and tokens", ({ handle }) => {
       expect(sessions.filter((s) => s.current)).toHaveLength(1);
       const target = sessions.find((s) => !s.current)!;
       await caller.auth.revokeSession({ id: target.id });
-      await expectTrpcError((await bearerCaller(deps, other.sessionToken)).auth.me(), "UNAUTHORIZED");
+      await expectTrpcError(
+        (await bearerCaller(deps, other.sessionToken)).auth.me(),
+        "UNAUTHORIZED",
+      );
       await expectTrpcError(caller.auth.revokeSession({ id: target.id }), "NOT_FOUND");
     });
   });
@@ -206,7 +223,11 @@ describeEachDatabase("auth and tokens", ({ handle }) => {
       const { caller } = await signedUp(deps);
       await caller.tokens.create({ name: "one" });
       await caller.tokens.create({ name: "two" });
-      await expectTrpcError(caller.tokens.create({ name: "three" }), "TOO_MANY_REQUESTS", /mutations: too many requests, try again in \d+s/);
+      await expectTrpcError(
+        caller.tokens.create({ name: "three" }),
+        "TOO_MANY_REQUESTS",
+        /mutations: too many requests, try again in \d+s/,
+      );
       // Reads are not limited.
       expect(await caller.tokens.list()).toHaveLength(2);
     });

@@ -99,7 +99,14 @@ export async function expectTrpcError(
 
 /** Row counts of every table, to prove a refused call wrote nothing. */
 export async function rowCounts(db: Kysely<Database>): Promise<Record<string, number>> {
-  const tables = ["users", "sessions", "api_tokens", "stores", "store_events", "audit_log"] as const;
+  const tables = [
+    "users",
+    "sessions",
+    "api_tokens",
+    "stores",
+    "store_events",
+    "audit_log",
+  ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {
     const row = await db

@@ -5,6 +5,7 @@ import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
 import { sql } from "kysely";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getFieldErrors } from "../src/trpc.ts";
+import { FAKE_STORE_PASSWORD, fakeClusterReader } from "./fakes.ts";
 import {
   bearerCaller,
   expectTrpcError,
@@ -13,13 +14,16 @@ import {
   signedUp,
   testConfig,
 } from "./helpers.ts";
-import { FAKE_STORE_PASSWORD, fakeClusterReader } from "./fakes.ts";
 
 describeEachDatabase("stores", ({ handle }) => {
   beforeEach(async () => resetDatabase(handle()));
 
   const setPhase = (id: string, phase: Phase, extra: Record<string, unknown> = {}) =>
-    handle().db.updateTable("stores").set({ phase, ...extra }).where("id", "=", id).execute();
+    handle()
+      .db.updateTable("stores")
+      .set({ phase, ...extra })
+      .where("id", "=", id)
+      .execute();
 
   describe("create", () => {
     it("writes the desired state with URLs, a store event, an audit entry and a NOTIFY", async () => {
@@ -30,7 +34,11 @@ describeEachDatabase("stores", ({ handle }) => {
       const notified: string[] = [];
       const unlisten = await handle().listen("store_changes", (payload) => notified.push(payload));
       try {
-        const store = await caller.stores.create({ name: "acme", engine: "medusa", plan: "medium" });
+        const store = await caller.stores.create({
+          name: "acme",
+          engine: "medusa",
+          plan: "medium",
+        });
         expect(store).toMatchObject({
           name: "acme",
           engine: "medusa",
@@ -42,14 +50,21 @@ describeEachDatabase("stores", ({ handle }) => {
           adminUrl: "https://acme.shops.example.com/app",
         });
         const events = await caller.stores.events({ id: store.id });
-        expect(events).toMatchObject([{ type: "Normal", reason: "CreateRequested", actor: `user:${user.email}` }]);
+        expect(events).toMatchObject([
+          { type: "Normal", reason: "CreateRequested", actor: `user:${user.email}` },
+        ]);
         const audit = await handle()
           .db.selectFrom("audit_log")
           .selectAll()
           .where("action", "=", "store.create")
           .execute();
         expect(audit).toMatchObject([
-          { target_type: "store", target_id: store.id, actor_user_id: user.id, details: { name: "acme" } },
+          {
+            target_type: "store",
+            target_id: store.id,
+            actor_user_id: user.id,
+            details: { name: "acme" },
+          },
         ]);
         await expect.poll(() => notified).toContain(store.id);
       } finally {
@@ -103,9 +118,14 @@ describeEachDatabase("stores", ({ handle }) => {
       expect(getFieldErrors(error)).toEqual({ name: ["is taken"] });
       await a.caller.stores.delete({ id: store.id });
       // Still taken while being deleted: its namespace exists until the controller is done.
-      await expectTrpcError(b.caller.stores.create({ name: "taken", engine: "medusa" }), "CONFLICT");
+      await expectTrpcError(
+        b.caller.stores.create({ name: "taken", engine: "medusa" }),
+        "CONFLICT",
+      );
       await setPhase(store.id, "Deleted", { deleted_at: new Date() });
-      await expect(b.caller.stores.create({ name: "taken", engine: "medusa" })).resolves.toMatchObject({
+      await expect(
+        b.caller.stores.create({ name: "taken", engine: "medusa" }),
+      ).resolves.toMatchObject({
         name: "taken",
       });
     });
@@ -124,7 +144,11 @@ describeEachDatabase("stores", ({ handle }) => {
       expect(await rowCounts(handle().db)).toEqual(before);
       await setPhase(first.id, "Deleted", { deleted_at: new Date() });
       await caller.stores.create({ name: "q-3", engine: "woocommerce" });
-      await handle().db.updateTable("users").set({ store_limit: 3 }).where("id", "=", user.id).execute();
+      await handle()
+        .db.updateTable("users")
+        .set({ store_limit: 3 })
+        .where("id", "=", user.id)
+        .execute();
       // Auth is resolved per request, so a new request sees the raised limit.
       const refreshed = await bearerCaller(deps, (await caller.tokens.create({ name: "t" })).token);
       await refreshed.stores.create({ name: "q-4", engine: "woocommerce" });
@@ -168,8 +192,16 @@ describeEachDatabase("stores", ({ handle }) => {
       const deps = makeDeps(handle());
       const a = await signedUp(deps);
       const b = await signedUp(deps);
-      await a.caller.stores.create({ name: "idem-a", engine: "medusa", idempotencyKey: "shared-key-1" });
-      const mine = await b.caller.stores.create({ name: "idem-b", engine: "medusa", idempotencyKey: "shared-key-1" });
+      await a.caller.stores.create({
+        name: "idem-a",
+        engine: "medusa",
+        idempotencyKey: "shared-key-1",
+      });
+      const mine = await b.caller.stores.create({
+        name: "idem-b",
+        engine: "medusa",
+        idempotencyKey: "shared-key-1",
+      });
       expect(mine.name).toBe("idem-b");
     });
 
@@ -179,7 +211,9 @@ describeEachDatabase("stores", ({ handle }) => {
       const db = handle().db;
       await sql`create or replace function refuse_audit() returns trigger language plpgsql as $$
         begin raise exception 'audit refused (test)'; end $$`.execute(db);
-      await sql`create trigger refuse_audit before insert on audit_log for each row execute function refuse_audit()`.execute(db);
+      await sql`create trigger refuse_audit before insert on audit_log for each row execute function refuse_audit()`.execute(
+        db,
+      );
       try {
         const before = await rowCounts(db);
         const error = await expectTrpcError(
@@ -205,7 +239,10 @@ describeEachDatabase("stores", ({ handle }) => {
       expect((await member.caller.stores.get({ id: mine.id })).name).toBe("mine");
       expect((await member.caller.stores.list()).map((s) => s.name)).toEqual(["mine"]);
       expect((await admin.caller.stores.list()).map((s) => s.name)).toEqual(["admins"]);
-      expect((await admin.caller.stores.list({ all: true })).map((s) => s.name).sort()).toEqual(["admins", "mine"]);
+      expect((await admin.caller.stores.list({ all: true })).map((s) => s.name).sort()).toEqual([
+        "admins",
+        "mine",
+      ]);
       expect((await admin.caller.stores.get({ id: "mine" })).id).toBe(mine.id);
       await expectTrpcError(member.caller.stores.list({ all: true }), "FORBIDDEN");
       await expectTrpcError(member.caller.admin.users(), "FORBIDDEN");
@@ -234,7 +271,11 @@ describeEachDatabase("stores", ({ handle }) => {
       expect(deleted.deletionRequestedAt).toBeInstanceOf(Date);
       const again = await caller.stores.delete({ id: store.id });
       expect(again.generation).toBe(2);
-      const audit = await handle().db.selectFrom("audit_log").select("action").where("action", "=", "store.delete").execute();
+      const audit = await handle()
+        .db.selectFrom("audit_log")
+        .select("action")
+        .where("action", "=", "store.delete")
+        .execute();
       expect(audit).toHaveLength(1);
     });
 
@@ -249,7 +290,12 @@ describeEachDatabase("stores", ({ handle }) => {
       );
       await setPhase(store.id, "Failed", { failure_count: 7, last_error: "ImagePullBackOff" });
       const retried = await caller.stores.retry({ id: "flaky" });
-      expect(retried).toMatchObject({ phase: "Pending", failureCount: 0, lastError: null, generation: 2 });
+      expect(retried).toMatchObject({
+        phase: "Pending",
+        failureCount: 0,
+        lastError: null,
+        generation: 2,
+      });
       const [event] = await caller.stores.events({ id: store.id, limit: 1 });
       expect(event).toMatchObject({ reason: "RetryRequested" });
       expect(event?.message).toContain("ImagePullBackOff");
@@ -269,26 +315,34 @@ describeEachDatabase("stores", ({ handle }) => {
     };
     type Caller = Awaited<ReturnType<typeof signedUp>>["caller"];
 
-    it.each(Object.entries(procedures))("stores.%s on another user's store answers NOT_FOUND", async (_name, call) => {
-      const { reader, calls } = fakeClusterReader();
-      const deps = makeDeps(handle(), { clusterReader: reader });
-      await signedUp(deps); // the admin
-      const a = await signedUp(deps);
-      const b = await signedUp(deps);
-      const store = await a.caller.stores.create({ name: "private", engine: "woocommerce" });
-      await setPhase(store.id, "Failed");
-      const before = await rowCounts(handle().db);
-      for (const ref of [store.id, "private"]) {
-        const other = await expectTrpcError(call(b.caller, ref), "NOT_FOUND");
-        const missing = await expectTrpcError(
-          call(b.caller, ref === "private" ? "no-such-store" : "00000000-0000-4000-8000-000000000000"),
-          "NOT_FOUND",
-        );
-        expect(other.message).toBe(missing.message.replace(/no-such-store|00000000-0000-4000-8000-000000000000/, ref));
-      }
-      expect(await rowCounts(handle().db)).toEqual(before);
-      expect(calls).toEqual([]);
-    });
+    it.each(Object.entries(procedures))(
+      "stores.%s on another user's store answers NOT_FOUND",
+      async (_name, call) => {
+        const { reader, calls } = fakeClusterReader();
+        const deps = makeDeps(handle(), { clusterReader: reader });
+        await signedUp(deps); // the admin
+        const a = await signedUp(deps);
+        const b = await signedUp(deps);
+        const store = await a.caller.stores.create({ name: "private", engine: "woocommerce" });
+        await setPhase(store.id, "Failed");
+        const before = await rowCounts(handle().db);
+        for (const ref of [store.id, "private"]) {
+          const other = await expectTrpcError(call(b.caller, ref), "NOT_FOUND");
+          const missing = await expectTrpcError(
+            call(
+              b.caller,
+              ref === "private" ? "no-such-store" : "00000000-0000-4000-8000-000000000000",
+            ),
+            "NOT_FOUND",
+          );
+          expect(other.message).toBe(
+            missing.message.replace(/no-such-store|00000000-0000-4000-8000-000000000000/, ref),
+          );
+        }
+        expect(await rowCounts(handle().db)).toEqual(before);
+        expect(calls).toEqual([]);
+      },
+    );
   });
 
   describe("cluster reads", () => {
@@ -296,8 +350,16 @@ describeEachDatabase("stores", ({ handle }) => {
       const { caller } = await signedUp(makeDeps(handle()));
       await caller.stores.create({ name: "offline", engine: "medusa" });
       const before = await rowCounts(handle().db);
-      await expectTrpcError(caller.stores.credentials({ id: "offline" }), "PRECONDITION_FAILED", /^cluster not connected: /);
-      await expectTrpcError(caller.stores.resources({ id: "offline" }), "PRECONDITION_FAILED", /^cluster not connected: /);
+      await expectTrpcError(
+        caller.stores.credentials({ id: "offline" }),
+        "PRECONDITION_FAILED",
+        /^cluster not connected: /,
+      );
+      await expectTrpcError(
+        caller.stores.resources({ id: "offline" }),
+        "PRECONDITION_FAILED",
+        /^cluster not connected: /,
+      );
       expect(await rowCounts(handle().db)).toEqual(before);
       expect((await caller.health.check()).cluster).toMatchObject({ connected: false });
     });
@@ -342,12 +404,19 @@ describeEachDatabase("stores", ({ handle }) => {
       const empty = fakeClusterReader();
       const other = await signedUp(makeDeps(handle(), { clusterReader: empty.reader }));
       await other.caller.stores.create({ name: "no-secret-yet", engine: "woocommerce" });
-      await expectTrpcError(other.caller.stores.credentials({ id: "no-secret-yet" }), "PRECONDITION_FAILED", /has no credentials yet/);
+      await expectTrpcError(
+        other.caller.stores.credentials({ id: "no-secret-yet" }),
+        "PRECONDITION_FAILED",
+        /has no credentials yet/,
+      );
     });
   });
 
   it("health reports the database kind", async () => {
     const { caller } = await signedUp(makeDeps(handle()));
-    expect(await caller.health.check()).toMatchObject({ ok: true, database: { reachable: true, kind: handle().kind } });
+    expect(await caller.health.check()).toMatchObject({
+      ok: true,
+      database: { reachable: true, kind: handle().kind },
+    });
   });
 });

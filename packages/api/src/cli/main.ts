@@ -64,22 +64,23 @@ export function buildProgram(env: CliEnv): Command {
   program
     .command("login")
     .description(`check a token and save it to ${env.configPath}`)
-    .requiredOption("--url <url>", "platform URL, e.g. http://localhost:3000")
-    .requiredOption("--token <token>", "API token (create one in the dashboard)")
+    // --url and --token are the program's global options, so `login --url …` fills those.
+    .usage("--url <url> --token <token>")
     .action(async (_options, command: Command) => {
-      const options = command.optsWithGlobals<
-        Required<Pick<GlobalOptions, "url" | "token">> & GlobalOptions
-      >();
+      const options = command.optsWithGlobals<GlobalOptions>();
+      if (!options.url) throw new UsageError("login: --url <url> is required");
+      if (!options.token) throw new UsageError("login: --token <token> is required");
       const client = createClient({ url: options.url, token: options.token });
       const user = await client.auth.me.query();
       if (!user) throw new UsageError("token: not accepted by the server");
       await saveConfig(env.configPath, { url: options.url, token: options.token });
       const out = createOutput(Boolean(options.json));
       if (out.json) printJson(out, { url: options.url, user });
-      else
+      else {
         out.write(
           `Logged in to ${options.url} as ${user.email} (${user.role}); saved to ${env.configPath}\n`,
         );
+      }
     });
 
   program

@@ -1,0 +1,279 @@
+// The real storectl binary as a child process against the real HTTP handler
+// (node:http on a random port, PGlite behind it).
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type DatabaseHandle, migrateToLatest, openDatabase } from "@storeplane/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "../src/client/index.ts";
+import { makeDeps, PASSWORD, uniqueEmail } from "./helpers.ts";
+import { serveApi } from "./http-server.ts";
+
+const BIN = resolve(import.meta.dirname, "..", "bin", "storectl.mjs");
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe("storectl (real processes, HTTP, PGlite)", () => {
+  let handle: DatabaseHandle;
+  let server: Awaited<ReturnType<typeof serveApi>>;
+  let home: string;
+  let token: string;
+  let env: NodeJS.ProcessEnv;
+
+  function start(
+    args: string[],
+    extraEnv: NodeJS.ProcessEnv = {},
+  ): { child: ChildProcess; done: Promise<Run>; output(): string } {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...env, ...extraEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr?.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const done = new Promise<Run>((resolveRun) =>
+      child.on("close", (code) => resolveRun({ code, stdout, stderr })),
+    );
+    return { child, done, output: () => stdout + stderr };
+  }
+  const storectl = (...args: string[]) => start(args).done;
+
+  beforeAll(async () => {
+    handle = await openDatabase();
+    await migrateToLatest(handle.db);
+    server = await serveApi(makeDeps(handle));
+    home = await mkdtemp(join(tmpdir(), "storectl-test-"));
+    // Only what the CLI needs: no STORECTL_* from the developer's shell.
+    env = {
+      PATH: process.env.PATH,
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, ".config"),
+      NO_COLOR: "1",
+    };
+    const anonymous = createClient({ url: server.url });
+    const { sessionToken } = await anonymous.auth.signup.mutate({
+      email: uniqueEmail("cli"),
+      password: PASSWORD,
+    });
+    token = (
+      await createClient({ url: server.url, token: sessionToken }).tokens.create.mutate({
+        name: "cli",
+      })
+    ).token;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await handle?.close();
+    if (home) await rm(home, { recursive: true, force: true });
+  });
+
+  it("without a login says how to log in and exits 2", async () => {
+    const run = await storectl("stores", "list");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("not logged in: run `storectl login");
+  });
+
+  it("usage errors exit 2", async () => {
+    const run = await storectl("stores", "create", "x");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--engine");
+    expect((await storectl("frobnicate")).code).toBe(2);
+  });
+
+  it("login --token checks the token, saves it 0600, and refuses a bad one", async () => {
+    const bad = await storectl("login", "--url", server.url, "--token", "sp_wrong");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("invalid, expired or revoked token");
+    const run = await storectl("login", "--url", server.url, "--token", token);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^Logged in to http:\/\/127\.0\.0\.1:\d+ as cli\d+-\d+@example\.test \(admin\)/,
+    );
+    const path = join(home, ".config", "storectl", "config.json");
+    expect(JSON.parse(await readFile(path, "utf8"))).toEqual({ url: server.url, token });
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it("creates, lists, gets and deletes a store, with --json output", async () => {
+    const created = await storectl(
+      "stores",
+      "create",
+      "cli-shop",
+      "--engine",
+      "medusa",
+      "--plan",
+      "small",
+      "--json",
+    );
+    expect(created.code).toBe(0);
+    const store = JSON.parse(created.stdout);
+    expect(store).toMatchObject({
+      name: "cli-shop",
+      engine: "medusa",
+      phase: "Pending",
+      storeUrl: "http://cli-shop.localhost",
+    });
+
+    const list = await storectl("stores", "list");
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^NAME\s+ENGINE\s+PLAN\s+PHASE\s+AGE\s+URL\n/);
+    expect(list.stdout).toMatch(
+      /cli-shop\s+medusa\s+small\s+Pending\s+\d+s\s+http:\/\/cli-shop\.localhost/,
+    );
+    expect(JSON.parse((await storectl("stores", "list", "--json")).stdout)).toHaveLength(1);
+
+    const get = await storectl("stores", "get", "cli-shop");
+    expect(get.stdout).toContain(`ID:          ${store.id}`);
+    expect(JSON.parse((await storectl("--json", "stores", "get", store.id)).stdout).name).toBe(
+      "cli-shop",
+    );
+
+    const events = await storectl("stores", "events", "cli-shop");
+    expect(events.stdout).toContain("CreateRequested");
+
+    const deleted = await storectl("stores", "delete", "cli-shop");
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toContain('Deletion of "cli-shop" requested.');
+  });
+
+  it("prints the server's message and field errors; exit 2 for invalid input, 1 for refusals", async () => {
+    const invalid = await storectl("stores", "create", "Bad_Name", "--engine", "woocommerce");
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain(
+      "error: name: may contain only lowercase letters, digits and '-'",
+    );
+    expect(invalid.stderr).toContain("  name: must start with a lowercase letter");
+    const missing = await storectl("stores", "get", "no-such-store");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe("error: store not found: no-such-store\n");
+    const offline = await storectl("stores", "credentials", "no-such-store");
+    expect(offline.code).toBe(1);
+  });
+
+  it("STORECTL_URL and STORECTL_TOKEN override the saved login", async () => {
+    const run = await start(["whoami"], { STORECTL_TOKEN: "sp_overridden" }).done;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("invalid, expired or revoked token");
+    const unreachable = await start(["whoami"], { STORECTL_URL: "http://127.0.0.1:9" }).done;
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^error: cannot reach the platform: /);
+  });
+
+  it("--wait follows a store through its phases to Ready, one line per change when not a TTY", async () => {
+    const waiting = start([
+      "stores",
+      "create",
+      "waiter",
+      "--engine",
+      "woocommerce",
+      "--wait",
+      "--poll-interval",
+      "100",
+    ]);
+    const { done } = waiting;
+    const id = await waitForRow("waiter");
+    await until(() => waiting.output().includes("waiter: Pending"));
+    await advance(id, "Provisioning", [
+      condition("NamespaceReady", "True"),
+      condition("ReleaseReady", "False", "Installing", "helm install in progress"),
+    ]);
+    await until(() => waiting.output().includes("waiter: Provisioning"));
+    await advance(id, "Ready", [condition("Ready", "True")]);
+    const run = await done;
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split("\n");
+    expect(lines).toContain("waiter: Pending");
+    expect(lines).toContain("waiter: Provisioning — ReleaseReady=False (helm install in progress)");
+    expect(lines.at(-1)).toBe("waiter: Ready");
+    expect(run.stdout).not.toContain("\r");
+  });
+
+  it("--wait exits 1 when the store fails, and delete --wait returns once it is deleted", async () => {
+    const creating = start([
+      "stores",
+      "create",
+      "doomed",
+      "--engine",
+      "medusa",
+      "--wait",
+      "--poll-interval",
+      "100",
+      "--json",
+    ]);
+    const id = await waitForRow("doomed");
+    await advance(id, "Failed", [], { last_error: 'ImagePullBackOff: image "medusa:x" not found' });
+    const failed = await creating.done;
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({
+      outcome: "failed",
+      store: { name: "doomed" },
+    });
+    expect(failed.stderr).toContain("doomed: Failed — error: ImagePullBackOff");
+
+    const deleting = start(["stores", "delete", "doomed", "--wait", "--poll-interval", "100"]);
+    await until(() => deleting.output().includes("doomed: Deleting"));
+    await advance(id, "Deleted", [], { deleted_at: new Date() });
+    const deleted = await deleting.done;
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout.trim().split("\n").at(-1)).toBe("doomed: deleted");
+  });
+
+  async function waitForRow(name: string): Promise<string> {
+    for (let i = 0; i < 200; i++) {
+      const row = await handle.db
+        .selectFrom("stores")
+        .select("id")
+        .where("name", "=", name)
+        .executeTakeFirst();
+      if (row) return row.id;
+      await sleep(50);
+    }
+    throw new Error(`store ${name} never appeared`);
+  }
+
+  async function advance(
+    id: string,
+    phase: "Provisioning" | "Ready" | "Failed" | "Deleted",
+    conditions: object[],
+    extra: object = {},
+  ) {
+    await handle.db
+      .updateTable("stores")
+      .set({ phase, conditions: JSON.stringify(conditions), ...extra })
+      .where("id", "=", id)
+      .execute();
+  }
+});
+
+function condition(type: string, status: "True" | "False", reason = "Done", message = "") {
+  return {
+    type,
+    status,
+    reason,
+    message,
+    observedGeneration: 1,
+    lastTransitionTime: new Date().toISOString(),
+  };
+}
+
+async function until(check: () => boolean, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the CLI's output");
+    await sleep(25);
+  }
+}
+
+function sleep(ms: number) {
+  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+}
