@@ -26,8 +26,10 @@ function walk(value: unknown, type: string, path: string, out: string[]): void {
   if (value === null || value === undefined) return;
   const array = /^Array<(.+)>$/.exec(type);
   if (array?.[1]) {
-    if (Array.isArray(value))
-      value.forEach((item, i) => walk(item, array[1] as string, `${path}[${i}]`, out));
+    const itemType = array[1];
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) walk(item, itemType, `${path}[${i}]`, out);
+    }
     return;
   }
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
