@@ -2,8 +2,10 @@
 // guarantees a platform team would otherwise check by hand in review.
 import { STORE_SECRET_KEYS, STORE_SECRET_NAME } from "@storeplane/k8s";
 import { describe, expect, it } from "vitest";
+// Test-only reach into the controller: its plan table is the quota contract.
+import { PLAN_LIMITS } from "../../apps/controller/src/plans.ts";
 import { CHARTS, type ChartName, isEngine, type K8sObject, render, VALUES_FILES } from "./helm.ts";
-import { containers, podSpec, podUsage, quantity, replicas } from "./workloads.ts";
+import { containers, podSpec, podUsage, quantity, replicas, surge } from "./workloads.ts";
 
 const renders: { chart: ChartName; valuesFile: string; objects: K8sObject[] }[] = [];
 for (const chart of CHARTS) {
@@ -87,6 +89,35 @@ describe.each(renders)("$chart with $valuesFile", ({ chart, objects }) => {
     }
   });
 
+  it("fits Pod Security 'restricted': allowed volume types and safe sysctls only", () => {
+    const volumeTypes = new Set([
+      "configMap",
+      "emptyDir",
+      "persistentVolumeClaim",
+      "secret",
+      "projected",
+      "downwardAPI",
+    ]);
+    const safeSysctls = new Set([
+      "net.ipv4.ip_unprivileged_port_start",
+      "net.ipv4.ip_local_port_range",
+      "net.ipv4.ping_group_range",
+    ]);
+    for (const object of objects) {
+      const pod = podSpec(object);
+      if (!pod) continue;
+      for (const volume of pod.volumes ?? []) {
+        const type = Object.keys(volume).find((key) => key !== "name");
+        expect(
+          volumeTypes.has(type ?? ""),
+          `${object.metadata.name} volume ${volume.name}: ${type}`,
+        ).toBe(true);
+      }
+      for (const sysctl of pod.securityContext?.sysctls ?? [])
+        expect(safeSysctls.has(sysctl.name), sysctl.name).toBe(true);
+    }
+  });
+
   it("labels every object with the standard app.kubernetes.io labels", () => {
     for (const object of objects) {
       const labels = object.metadata.labels ?? {};
@@ -144,13 +175,15 @@ describe.each(renders)("$chart with $valuesFile", ({ chart, objects }) => {
   });
 });
 
-// The controller's per-plan ResourceQuota (limits) the engine charts must fit
-// under, setup job included because it runs beside the long-lived pods.
-const QUOTA = {
-  small: { cpu: 2, memory: 4 * 2 ** 30 },
-  medium: { cpu: 4, memory: 8 * 2 ** 30 },
-  large: { cpu: 8, memory: 16 * 2 ** 30 },
-} as const;
+// The ResourceQuota the controller applies per plan (the same object it uses,
+// so a change on either side fails here). The engine charts must fit under it
+// with their setup job running, and with the surge pods a rolling update adds.
+const QUOTA = Object.fromEntries(
+  Object.entries(PLAN_LIMITS).map(([plan, limits]) => [
+    plan,
+    { cpu: quantity(limits.cpu), memory: quantity(limits.memory) },
+  ]),
+) as Record<keyof typeof PLAN_LIMITS, { cpu: number; memory: number }>;
 const SMALL_REQUEST_CAP = { woocommerce: 1 * 2 ** 30, medusa: 1.5 * 2 ** 30 };
 
 function totals(
@@ -160,7 +193,7 @@ function totals(
 ): number {
   return objects.reduce((sum, o) => {
     const pod = podSpec(o);
-    return pod ? sum + replicas(o) * podUsage(pod, field, resource) : sum;
+    return pod ? sum + (replicas(o) + surge(o)) * podUsage(pod, field, resource) : sum;
   }, 0);
 }
 

@@ -74,3 +74,12 @@ export function replicas(object: K8sObject): number {
   if (object.kind === "Job" || object.kind === "CronJob") return 1;
   return object.spec?.replicas ?? 1;
 }
+
+/** Extra pods a rolling update runs at once (Deployment maxSurge; default 25%, rounded up). */
+export function surge(object: K8sObject): number {
+  if (object.kind !== "Deployment" || object.spec?.strategy?.type === "Recreate") return 0;
+  const value = object.spec?.strategy?.rollingUpdate?.maxSurge ?? "25%";
+  if (typeof value === "number") return value;
+  const percent = /^(\d+)%$/.exec(String(value));
+  return percent ? Math.ceil((replicas(object) * Number(percent[1])) / 100) : Number(value);
+}
