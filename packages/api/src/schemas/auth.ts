@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { inputObject, requiredString } from "./common.ts";
+import { inputObject, NO_CONTROL_CHARACTERS, requiredString } from "./common.ts";
 
 // Deliberately loose: one "@", something on each side, a dot in the domain.
 // Deliverability is proven by use, not by a regex.
@@ -9,7 +9,8 @@ export const emailSchema = requiredString()
   .trim()
   .toLowerCase()
   .max(254, "must be at most 254 characters")
-  .regex(EMAIL_PATTERN, "must be a valid email address");
+  .regex(EMAIL_PATTERN, "must be a valid email address")
+  .regex(NO_CONTROL_CHARACTERS, "must not contain control characters");
 
 export const PASSWORD_MIN = 10;
 export const PASSWORD_MAX = 200;

@@ -9,6 +9,9 @@ export function requiredString() {
   });
 }
 
+/** Postgres text cannot hold NUL, and control characters have no business in names. */
+export const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+
 export function optionalBoolean() {
   return z.boolean({ error: "must be true or false" }).optional();
 }

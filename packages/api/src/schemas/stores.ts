@@ -93,10 +93,11 @@ export const createStoreInput = inputObject({
 });
 export type CreateStoreInput = z.input<typeof createStoreInput>;
 
-/** A store by id, or by the name of a live store. */
+/** A store by id, or by name (both are letters, digits and '-'). */
 export const storeRefSchema = requiredString()
   .min(1, "is required")
-  .max(100, "must be at most 100 characters");
+  .max(100, "must be at most 100 characters")
+  .regex(/^[A-Za-z0-9-]*$/, "must be a store id or name");
 
 export const storeRefInput = inputObject({ id: storeRefSchema });
 export type StoreRefInput = z.infer<typeof storeRefInput>;

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { inputObject, requiredString } from "./common.ts";
+import { inputObject, NO_CONTROL_CHARACTERS, requiredString } from "./common.ts";
 
 export const tokenNameSchema = requiredString()
   .trim()
   .min(1, "is required")
-  .max(60, "must be at most 60 characters");
+  .max(60, "must be at most 60 characters")
+  .regex(NO_CONTROL_CHARACTERS, "must not contain control characters");
 
 export const createTokenInput = inputObject({
   name: tokenNameSchema,

@@ -84,6 +84,17 @@ export async function createFreshDatabase(
     async drop() {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
+      // pg's Pool.end() resolves before its clients have finished closing; a
+      // forced drop would then kill them mid-goodbye and they report FATAL
+      // 57P01 as unhandled errors. Give them a moment to go on their own.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await client.query(
+          "select count(*)::int as n from pg_stat_activity where datname = $1",
+          [name],
+        );
+        if (rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
       await client.end();
     },
