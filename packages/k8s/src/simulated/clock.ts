@@ -70,6 +70,8 @@ export class ManualClock implements Clock {
   /** Moves time forward, waking sleepers in order (letting each one's continuation run). */
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;
+    // Let callers that are about to sleep register first.
+    await flushMicrotasks();
     for (;;) {
       this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
       const next = this.timers[0];

@@ -1,0 +1,32 @@
+// Level: real database (PGlite / Postgres). Marks the row deleted, fenced by the claim.
+import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
+import { beforeEach, expect, it } from "vitest";
+import { actionFixture } from "../../../test/action-context.ts";
+import { createStores, storesById } from "../../../test/harness.ts";
+import { markDeleted } from "./mark-deleted.ts";
+
+describeEachDatabase("mark-deleted", ({ handle }) => {
+  beforeEach(async () => resetDatabase(handle()));
+
+  it("sets deleted_at and phase Deleted, frees the name, and refuses without the claim", async () => {
+    const [row] = await createStores(handle(), 1, { prefix: "gone" });
+    const { ctx } = actionFixture({ store: { ...row!, claimed_by: "replica-a" } });
+    ctx.db = handle().db;
+    await expect(markDeleted(ctx)).rejects.toThrow(/claim lost/);
+    await handle()
+      .db.updateTable("stores")
+      .set({ claimed_by: "replica-a" })
+      .where("id", "=", row!.id)
+      .execute();
+    const out = await markDeleted(ctx);
+    expect(out.deleted).toBe(true);
+    const [after] = await storesById(handle(), [row!.id]);
+    expect(after).toMatchObject({ phase: "Deleted", claimed_by: null });
+    expect(after!.deleted_at).not.toBeNull();
+    // The name can be used again.
+    await handle()
+      .db.insertInto("stores")
+      .values({ name: row!.name, engine: "woocommerce", plan: "small", owner_id: row!.owner_id })
+      .execute();
+  });
+});

@@ -1,0 +1,261 @@
+// Level: unit. observe: store row + namespace view → state and conditions.
+import type { Store } from "@storeplane/db";
+import type { NamespaceState } from "@storeplane/k8s";
+import { describe, expect, it } from "vitest";
+import { desiredFor, healthyNamespace, storeRow } from "../../test/fixtures.ts";
+import { type ObserveInput, observe } from "./observe.ts";
+
+const NOW = new Date("2026-01-01T00:10:00Z");
+
+function run(
+  store: Store,
+  ns: (d: ReturnType<typeof desiredFor>) => NamespaceState | undefined,
+  extra: Partial<ObserveInput> = {},
+) {
+  const desired = desiredFor(store);
+  return observe({
+    store,
+    namespace: ns(desired),
+    desired,
+    now: NOW,
+    helmInFlight: new Set(),
+    provisioningDeadlineMs: 15 * 60_000,
+    namespaceStuckMs: 120_000,
+    phase: store.phase,
+    provisioningStartedAt: new Date("2026-01-01T00:05:00Z"),
+    ...extra,
+  });
+}
+
+describe("observe (live store)", () => {
+  const store = storeRow({ phase: "Provisioning" });
+
+  it.each<[string, (d: ReturnType<typeof desiredFor>) => NamespaceState | undefined, string]>([
+    ["no namespace", () => undefined, "NamespaceMissing"],
+    ["labels removed", (d) => healthyNamespace(d, { labels: {} }), "NamespaceDrifted"],
+    ["terminating", (d) => healthyNamespace(d, { phase: "Terminating" }), "NamespaceTerminating"],
+    ["quota missing", (d) => healthyNamespace(d, { guardrails: {} }), "GuardrailsDrifted"],
+    [
+      "quota changed",
+      (d) =>
+        healthyNamespace(d, {
+          guardrails: { ...d.expectedGuardrails, "ResourceQuota/storeplane-quota": "other" },
+        }),
+      "GuardrailsDrifted",
+    ],
+    ["secret missing", (d) => healthyNamespace(d, { secrets: [] }), "SecretsMissing"],
+    ["release absent", (d) => healthyNamespace(d, { releases: [] }), "ReleaseAbsent"],
+    [
+      "release failed",
+      (d) =>
+        healthyNamespace(d, {
+          releases: [
+            {
+              name: "store",
+              namespace: d.namespace,
+              revision: 2,
+              status: "failed",
+              valuesDigest: d.release.valuesDigest,
+            },
+          ],
+        }),
+      "ReleaseFailed",
+    ],
+    [
+      "digest differs",
+      (d) =>
+        healthyNamespace(d, {
+          releases: [
+            {
+              name: "store",
+              namespace: d.namespace,
+              revision: 1,
+              status: "deployed",
+              valuesDigest: "old",
+            },
+          ],
+        }),
+      "ReleaseOutOfDate",
+    ],
+    [
+      "pending from a dead process",
+      (d) =>
+        healthyNamespace(d, {
+          releases: [
+            {
+              name: "store",
+              namespace: d.namespace,
+              revision: 1,
+              status: "pending-install",
+              valuesDigest: null,
+            },
+          ],
+        }),
+      "ReleaseLocked",
+    ],
+    [
+      "workloads not ready",
+      (d) =>
+        healthyNamespace(d, {
+          workloads: [
+            {
+              kind: "Deployment",
+              name: "wordpress",
+              namespace: d.namespace,
+              desiredReplicas: 1,
+              readyReplicas: 0,
+            },
+          ],
+        }),
+      "WorkloadsProgressing",
+    ],
+    ["all done", (d) => healthyNamespace(d), "Ready"],
+  ])("%s → %s", (_title, ns, kind) => {
+    expect(run(store, ns).state.kind).toBe(kind);
+  });
+
+  it("a pending release with helm running in this process is in progress, not locked", () => {
+    const desired = desiredFor(store);
+    const obs = run(
+      store,
+      (d) =>
+        healthyNamespace(d, {
+          releases: [
+            {
+              name: "store",
+              namespace: d.namespace,
+              revision: 1,
+              status: "pending-install",
+              valuesDigest: null,
+            },
+          ],
+        }),
+      { helmInFlight: new Set([desired.namespace]) },
+    );
+    expect(obs.state.kind).toBe("ReleaseInProgress");
+  });
+
+  it("reports every step as a condition, and Ready summarises the first blocking one", () => {
+    const obs = run(store, (d) => healthyNamespace(d, { secrets: [] }));
+    expect(obs.conditions.map((c) => [c.type, c.status])).toEqual([
+      ["NamespaceReady", "True"],
+      ["GuardrailsReady", "True"],
+      ["SecretsReady", "False"],
+      ["ReleaseReady", "True"],
+      ["WorkloadsReady", "True"],
+      ["Ready", "False"],
+    ]);
+    expect(obs.conditions.at(-1)?.reason).toBe("SecretMissing");
+  });
+
+  it("past the deadline, a store that is not ready is DeadlineExceeded with the readers' reason", () => {
+    const obs = run(
+      store,
+      (d) =>
+        healthyNamespace(d, {
+          workloads: [
+            {
+              kind: "Deployment",
+              name: "wordpress",
+              namespace: d.namespace,
+              desiredReplicas: 1,
+              readyReplicas: 0,
+            },
+          ],
+          pods: [
+            {
+              name: "wordpress-1",
+              namespace: d.namespace,
+              phase: "Pending",
+              ready: false,
+              owner: "wordpress",
+              unschedulableMessage: null,
+              createdAt: null,
+              containers: [
+                {
+                  name: "wordpress",
+                  image: "wordpress:nope",
+                  ready: false,
+                  restartCount: 0,
+                  waitingReason: "ImagePullBackOff",
+                  waitingMessage: "Back-off pulling image",
+                  lastTerminatedReason: null,
+                },
+              ],
+            },
+          ],
+        }),
+      { provisioningDeadlineMs: 60_000 },
+    );
+    expect(obs.state.kind).toBe("DeadlineExceeded");
+    expect(obs.state.reason).toContain('ImagePullBackOff: image "wordpress:nope"');
+  });
+
+  it("a Failed store of the current generation stays Failed, unless it healed", () => {
+    const failed = storeRow({
+      phase: "Failed",
+      generation: 2,
+      observed_generation: 2,
+      last_error: "boom",
+    });
+    expect(run(failed, (d) => healthyNamespace(d, { secrets: [] })).state).toEqual({
+      kind: "Failed",
+      reason: "boom",
+    });
+    expect(run(failed, (d) => healthyNamespace(d)).state.kind).toBe("Ready");
+  });
+});
+
+describe("observe (deletion)", () => {
+  const deleting = storeRow({
+    phase: "Deleting",
+    deletion_requested_at: new Date("2026-01-01T00:09:00Z"),
+  });
+
+  it.each<[string, (d: ReturnType<typeof desiredFor>) => NamespaceState | undefined, string]>([
+    ["release still there", (d) => healthyNamespace(d), "DeletingRelease"],
+    [
+      "release gone, namespace active",
+      (d) => healthyNamespace(d, { releases: [] }),
+      "DeletingNamespace",
+    ],
+    [
+      "namespace terminating",
+      (d) => healthyNamespace(d, { releases: [], phase: "Terminating" }),
+      "WaitingNamespaceGone",
+    ],
+    ["namespace gone", () => undefined, "Gone"],
+  ])("%s → %s", (_title, ns, kind) => {
+    expect(run(deleting, ns).state.kind).toBe(kind);
+  });
+
+  it("a namespace terminating past the threshold is reported with what holds it", () => {
+    const obs = run(
+      deleting,
+      (d) =>
+        healthyNamespace(d, {
+          releases: [],
+          workloads: [],
+          jobs: [],
+          phase: "Terminating",
+          pvcs: [
+            {
+              name: "data-mariadb-0",
+              namespace: d.namespace,
+              phase: "Terminating",
+              finalizers: ["kubernetes.io/pvc-protection"],
+            },
+          ],
+        }),
+      { namespaceStuckMs: 30_000 },
+    );
+    expect(obs.state).toMatchObject({ kind: "WaitingNamespaceGone", overdue: true });
+    expect(obs.state.reason).toContain(
+      'PersistentVolumeClaim "data-mariadb-0" is Terminating (finalizers: kubernetes.io/pvc-protection)',
+    );
+    expect(obs.conditions[0]).toMatchObject({
+      type: "NamespaceReady",
+      reason: "NamespaceStuckTerminating",
+    });
+  });
+});
