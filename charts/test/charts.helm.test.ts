@@ -1,7 +1,16 @@
 // Level: real helm. Every chart × every values file is linted with --strict and
 // rendered, and every rendered object is validated against the Kubernetes schemas.
 import { afterAll, describe, expect, it } from "vitest";
-import { baseArgs, CHARTS, helm, namespaceFor, render, resolveHelm, VALUES_FILES } from "./helm.ts";
+import {
+  baseArgs,
+  CHARTS,
+  helm,
+  KUBE_VERSION,
+  namespaceFor,
+  render,
+  resolveHelm,
+  VALUES_FILES,
+} from "./helm.ts";
 import { schemaErrors } from "./schema.ts";
 import { unknownFields } from "./strict-fields.ts";
 
@@ -45,6 +54,8 @@ for (const chart of CHARTS) {
           chart,
           "--namespace",
           namespaceFor(chart),
+          "--kube-version",
+          KUBE_VERSION,
           ...baseArgs(chart, valuesFile),
         ]);
         expect(result.status, result.stdout + result.stderr).toBe(0);

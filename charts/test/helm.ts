@@ -109,8 +109,20 @@ export function releaseFor(chart: ChartName): string {
   return isEngine(chart) ? "store" : "storeplane";
 }
 
+/** The Kubernetes version we target: kind v0.30's and k3s's current minor. */
+export const KUBE_VERSION = "1.34.0";
+
 export function template(chart: ChartName, args: string[]): HelmResult {
-  return helm(["template", releaseFor(chart), chart, "--namespace", namespaceFor(chart), ...args]);
+  return helm([
+    "template",
+    releaseFor(chart),
+    chart,
+    "--namespace",
+    namespaceFor(chart),
+    "--kube-version",
+    KUBE_VERSION,
+    ...args,
+  ]);
 }
 
 /** Render or throw with helm's own error. */
