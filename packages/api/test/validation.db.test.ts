@@ -45,16 +45,15 @@ const junk = fc.oneof(
 /** Inputs shaped like the real one, with any subset of fields replaced by junk, plus whole-input junk. */
 function malformed(valid: Record<string, unknown>) {
   const keys = Object.keys(valid);
+  const keep = Symbol("keep");
   const partial = fc
     .record(
       Object.fromEntries(
-        keys.map((key) => [key, fc.option(junk, { nil: Symbol.for("keep") as never })]),
+        keys.map((key) => [key, fc.option(junk as fc.Arbitrary<unknown>, { nil: keep })]),
       ),
     )
     .map((patch) =>
-      Object.fromEntries(
-        keys.map((key) => [key, patch[key] === Symbol.for("keep") ? valid[key] : patch[key]]),
-      ),
+      Object.fromEntries(keys.map((key) => [key, patch[key] === keep ? valid[key] : patch[key]])),
     );
   return fc.oneof(partial, junk);
 }
