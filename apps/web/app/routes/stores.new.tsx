@@ -8,7 +8,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { createStoreInput, storeNameSchema } from "@storeplane/api/schemas";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { CsrfInput } from "../components/csrf-input.tsx";
 import { QuotaMeter } from "../components/store-bits.tsx";
 import { requireUser, storeLimitFor } from "../utils/auth.server.ts";
@@ -84,12 +84,17 @@ export default function NewStorePage() {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const values: Record<string, string | undefined> = actionData?.values ?? {};
-  const [nameErrors, setNameErrors] = useState<string[] | null>(null);
-  const serverNameErrors = actionData?.fieldErrors.name;
-  const shownNameErrors = nameErrors ?? serverNameErrors;
+  // Inline messages come from the same schema in the browser; the server's
+  // (e.g. "is taken", which only the server knows) stay until the name is edited.
+  const [clientErrors, setClientErrors] = useState<string[]>([]);
+  const [edited, setEdited] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new server answer resets the state
+  useEffect(() => setEdited(false), [actionData]);
+  const serverNameErrors = edited ? undefined : actionData?.fieldErrors.name;
+  const shownNameErrors = clientErrors.length > 0 ? clientErrors : serverNameErrors;
   const checkName = (value: string) => {
     const result = storeNameSchema.safeParse(value);
-    setNameErrors(result.success ? [] : [...new Set(result.error.issues.map((i) => i.message))]);
+    setClientErrors(result.success ? [] : [...new Set(result.error.issues.map((i) => i.message))]);
   };
   const hasNameErrors = Boolean(shownNameErrors && shownNameErrors.length > 0);
 
@@ -117,7 +122,7 @@ export default function NewStorePage() {
             );
             if (!result.success) {
               event.preventDefault();
-              setNameErrors([...new Set(result.error.issues.map((i) => i.message))]);
+              setClientErrors([...new Set(result.error.issues.map((i) => i.message))]);
               document.getElementById("name")?.focus();
             }
           }}
@@ -145,7 +150,8 @@ export default function NewStorePage() {
                 if (event.currentTarget.value) checkName(event.currentTarget.value);
               }}
               onChange={(event) => {
-                if (nameErrors !== null || serverNameErrors) checkName(event.currentTarget.value);
+                setEdited(true);
+                if (clientErrors.length > 0) checkName(event.currentTarget.value);
               }}
             />
             <p className="hint" id="name-hint">

@@ -86,7 +86,8 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     clusterReader: reader,
     clusterInfo: () => reader.info(),
     logger,
-    mode: options.mode ?? "development",
+    mode:
+      options.mode ?? (process.env.WEB_TEST_MODE === "development" ? "development" : "production"),
     port: options.port ?? 0,
     apiConfig,
   });
