@@ -1,0 +1,149 @@
+// Level: unit. The simulated cluster itself: it must behave like the real
+// one where the controller can tell, and never pass for it.
+import { describe, expect, it } from "vitest";
+import { ManualClock } from "./clock.ts";
+import {
+  createSimulatedCluster,
+  SIMULATED_CLUSTER_MESSAGE,
+  SNAPSHOT_LIST_CALLS,
+} from "./simulated-cluster.ts";
+
+const spec = (namespace: string) => ({
+  namespace,
+  release: "store",
+  chart: "/charts/woocommerce",
+  valuesFiles: [],
+  values: {},
+  valuesDigest: "d1",
+  timeoutSeconds: 30,
+});
+
+function setup() {
+  const clock = new ManualClock();
+  const sim = createSimulatedCluster({
+    clock,
+    latencies: {
+      apiCallMs: 0,
+      helmInstallMs: 100,
+      helmUninstallMs: 0,
+      helmUnlockMs: 0,
+      workloadsReadyMs: 1_000,
+      jobCompleteMs: 500,
+      namespaceTerminationMs: 300,
+    },
+  });
+  return { clock, sim, c: sim.connect("r1") };
+}
+
+describe("simulated cluster", () => {
+  it("says plainly that it is a simulation", async () => {
+    const { c } = setup();
+    expect(c.mode).toBe("simulated");
+    expect(await c.info()).toMatchObject({ mode: "simulated", message: SIMULATED_CLUSTER_MESSAGE });
+  });
+
+  it("an installed release brings workloads that become ready after the simulated delays", async () => {
+    const { clock, sim, c } = setup();
+    await c.ensureNamespace({ name: "store-a", labels: { "storeplane.io/engine": "woocommerce" } });
+    const install = c.installRelease(spec("store-a"));
+    await clock.advance(100);
+    await install;
+    let ns = (await c.snapshot()).namespaces.get("store-a")!;
+    expect(ns.releases[0]).toMatchObject({ status: "deployed", valuesDigest: "d1", revision: 1 });
+    expect(ns.workloads.every((w) => w.readyReplicas === 0)).toBe(true);
+    expect(ns.jobs[0]?.complete).toBe(false);
+    await clock.advance(1_000);
+    ns = (await c.snapshot()).namespaces.get("store-a")!;
+    expect(ns.workloads.every((w) => w.readyReplicas === w.desiredReplicas)).toBe(true);
+    expect(ns.jobs[0]?.complete).toBe(true);
+    expect(sim.stats().completedInstalls.get("store-a/store")).toBe(1);
+  });
+
+  it("counts a fixed number of reads per snapshot, whatever the number of namespaces", async () => {
+    const { sim, c } = setup();
+    await c.snapshot();
+    const one = sim.stats().reads;
+    for (let i = 0; i < 50; i++) await c.ensureNamespace({ name: `store-${i}`, labels: {} });
+    sim.resetStats();
+    await c.snapshot();
+    expect(sim.stats().reads).toBe(one);
+    expect(one).toBe(SNAPSHOT_LIST_CALLS.length);
+  });
+
+  it("injects transient failures at the chosen rate, before any effect", async () => {
+    const { sim, c } = setup();
+    sim.setTransientFaults({ rate: 0.5, methods: ["ensureNamespace"] });
+    let failed = 0;
+    for (let i = 0; i < 200; i++) {
+      await c
+        .ensureNamespace({ name: `ns-${i}`, labels: {} })
+        .catch((e: { code?: string; transient?: boolean }) => {
+          expect(e).toMatchObject({ code: "Unavailable", transient: true });
+          failed += 1;
+        });
+    }
+    expect(failed).toBeGreaterThan(70);
+    expect(failed).toBeLessThan(130);
+    expect(sim.namespaceNames()).toHaveLength(200 - failed);
+  });
+
+  it("an unpullable image keeps the app pod in ImagePullBackOff naming the image", async () => {
+    const { clock, sim, c } = setup();
+    await c.ensureNamespace({ name: "store-b", labels: {} });
+    sim.failImagePull("store-b", "wordpress:nope");
+    const install = c.installRelease(spec("store-b"));
+    await clock.advance(10_000);
+    await install;
+    const ns = (await c.snapshot()).namespaces.get("store-b")!;
+    const container = ns.pods
+      .flatMap((p) => p.containers)
+      .find((x) => x.waitingReason === "ImagePullBackOff");
+    expect(container).toMatchObject({
+      image: "wordpress:nope",
+      waitingMessage: 'Back-off pulling image "wordpress:nope"',
+    });
+  });
+
+  it("a crashed caller's install never finishes and leaves the release pending-install", async () => {
+    const { clock, sim } = setup();
+    const doomed = sim.connect("doomed");
+    await doomed.ensureNamespace({ name: "store-c", labels: {} });
+    let settled = false;
+    void doomed.installRelease(spec("store-c")).finally(() => {
+      settled = true;
+    });
+    await clock.advance(10);
+    sim.crash("doomed");
+    await clock.advance(1_000);
+    expect(settled).toBe(false);
+    const ns = (await sim.connect("other").snapshot()).namespaces.get("store-c")!;
+    expect(ns.releases[0]?.status).toBe("pending-install");
+    expect(sim.stats().completedInstalls.size).toBe(0);
+  });
+
+  it("records overlapping calls on one namespace (two replicas on one store)", async () => {
+    const { clock, sim } = setup();
+    const a = sim.connect("a");
+    const b = sim.connect("b");
+    await a.ensureNamespace({ name: "store-d", labels: {} });
+    const one = a.installRelease(spec("store-d"));
+    const two = b.applyObjects("store-d", []);
+    await clock.advance(100);
+    await Promise.all([one, two]);
+    expect(sim.stats().overlaps).toHaveLength(1);
+    expect(sim.stats().overlaps[0]).toMatchObject({ namespace: "store-d", callers: ["a", "b"] });
+  });
+
+  it("a namespace held by a finalizer stays Terminating and shows what holds it", async () => {
+    const { clock, sim, c } = setup();
+    await c.ensureNamespace({ name: "store-e", labels: {} });
+    sim.holdNamespaceTermination("store-e");
+    await c.deleteNamespace("store-e");
+    await clock.advance(5_000);
+    const ns = (await c.snapshot()).namespaces.get("store-e")!;
+    expect(ns.phase).toBe("Terminating");
+    expect(ns.terminationMessages?.[0]).toContain("kubernetes.io/pvc-protection");
+    sim.releaseNamespaceTermination("store-e");
+    expect((await c.snapshot()).namespaces.has("store-e")).toBe(false);
+  });
+});
