@@ -94,7 +94,12 @@ export function createContextInner(options: CreateContextInnerOptions): Context 
     ip: options.ip ?? null,
     userAgent: options.userAgent ?? null,
     requestId,
-    log: options.deps.logger.child({ requestId, userId: options.auth?.user.id }),
+    log: options.deps.logger.child({
+      requestId,
+      userId: options.auth?.user.id,
+      via: options.auth?.via,
+      ip: options.ip ?? undefined,
+    }),
   };
 }
 
