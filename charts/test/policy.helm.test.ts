@@ -1,10 +1,18 @@
 // Level: real helm. Policy rules over what the charts actually render: the
 // guarantees a platform team would otherwise check by hand in review.
-import { STORE_SECRET_KEYS, STORE_SECRET_NAME } from "@storeplane/k8s";
+import { LABELS, STORE_SECRET_KEYS, STORE_SECRET_NAME } from "@storeplane/k8s";
 import { describe, expect, it } from "vitest";
 // Test-only reach into the controller: its plan table is the quota contract.
 import { PLAN_LIMITS } from "../../apps/controller/src/plans.ts";
-import { CHARTS, type ChartName, isEngine, type K8sObject, render, VALUES_FILES } from "./helm.ts";
+import {
+  CHARTS,
+  type ChartName,
+  isEngine,
+  type K8sObject,
+  render,
+  STORE_VALUES,
+  VALUES_FILES,
+} from "./helm.ts";
 import { containers, podSpec, podUsage, quantity, replicas, surge } from "./workloads.ts";
 
 const renders: { chart: ChartName; valuesFile: string; objects: K8sObject[] }[] = [];
@@ -157,6 +165,26 @@ describe.each(renders)("$chart with $valuesFile", ({ chart, objects }) => {
       expect(ref.name).toBe(STORE_SECRET_NAME);
       expect(keys.has(ref.key), ref.key).toBe(true);
     }
+  });
+
+  it("labels objects, pod templates and volume claim templates with the store id the controller selects on", () => {
+    const storeId = STORE_VALUES["store.id"];
+    const labelled: [string, Record<string, string> | undefined][] = objects.flatMap((o) => [
+      [`${o.kind}/${o.metadata.name}`, o.metadata.labels] as [
+        string,
+        Record<string, string> | undefined,
+      ],
+      ...(podSpec(o)
+        ? [[`${o.kind}/${o.metadata.name} pods`, o.spec.template.metadata?.labels]]
+        : []),
+      ...(o.spec?.volumeClaimTemplates ?? []).map(
+        (t: { metadata: { name: string; labels?: Record<string, string> } }) => [
+          `${o.kind}/${o.metadata.name} claim ${t.metadata.name}`,
+          t.metadata.labels,
+        ],
+      ),
+    ]) as [string, Record<string, string> | undefined][];
+    for (const [where, labels] of labelled) expect(labels?.[LABELS.storeId], where).toBe(storeId);
   });
 
   it("creates none of the guardrail kinds the controller owns", () => {
