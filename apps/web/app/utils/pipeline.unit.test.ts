@@ -1,0 +1,82 @@
+// Level: unit. The pipeline the detail page draws from a store's conditions.
+import { describe, expect, it } from "vitest";
+import { buildPipeline, type ConditionLike } from "./pipeline.ts";
+
+const at = "2026-11-23T10:00:00.000Z";
+const condition = (
+  type: string,
+  status: ConditionLike["status"],
+  reason = "Ok",
+): ConditionLike => ({
+  type,
+  status,
+  reason,
+  message: `${type} ${status}`,
+  lastTransitionTime: at,
+});
+
+describe("buildPipeline", () => {
+  it("shows a new store waiting at its first step", () => {
+    const steps = buildPipeline([], "Pending");
+    expect(steps.map((s) => s.state)).toEqual([
+      "active",
+      "waiting",
+      "waiting",
+      "waiting",
+      "waiting",
+      "waiting",
+    ]);
+  });
+
+  it("marks done steps and the one in progress", () => {
+    const steps = buildPipeline(
+      [
+        condition("NamespaceReady", "True"),
+        condition("GuardrailsReady", "True"),
+        condition("SecretsReady", "True"),
+        condition("ReleaseReady", "False", "Installing"),
+      ],
+      "Provisioning",
+    );
+    expect(steps.map((s) => s.state)).toEqual([
+      "done",
+      "done",
+      "done",
+      "active",
+      "waiting",
+      "waiting",
+    ]);
+    expect(steps[3]).toMatchObject({ reason: "Installing", time: at });
+  });
+
+  it("puts a failure on the first step that is not done", () => {
+    const steps = buildPipeline(
+      [
+        condition("NamespaceReady", "True"),
+        condition("GuardrailsReady", "True"),
+        condition("SecretsReady", "True"),
+        condition("ReleaseReady", "True"),
+        condition("WorkloadsReady", "False", "ImagePullBackOff"),
+      ],
+      "Failed",
+    );
+    expect(steps[4]).toMatchObject({ state: "failed", reason: "ImagePullBackOff" });
+    expect(steps[5]?.state).toBe("waiting");
+  });
+
+  it("shows every step done for a Ready store", () => {
+    const all = [
+      "NamespaceReady",
+      "GuardrailsReady",
+      "SecretsReady",
+      "ReleaseReady",
+      "WorkloadsReady",
+      "Ready",
+    ];
+    const steps = buildPipeline(
+      all.map((type) => condition(type, "True")),
+      "Ready",
+    );
+    expect(steps.every((s) => s.state === "done")).toBe(true);
+  });
+});
