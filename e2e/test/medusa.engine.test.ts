@@ -20,6 +20,7 @@ import { confirmMedusaOrder, listMedusaOrders, placeMedusaOrder } from "../src/o
 
 const MEDUSA_DIR = resolve(import.meta.dirname, "../../images/medusa");
 const CLI = join(MEDUSA_DIR, "node_modules/@medusajs/cli/cli.js");
+const INSTALLED_MARKER = join(MEDUSA_DIR, "node_modules/.package-lock.json");
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const requireMedusa = process.env.REQUIRE_MEDUSA === "1";
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -60,7 +61,13 @@ function run(
   timeoutMs: number,
 ): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: MEDUSA_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+    // Own process group, so a timeout ends npm's or medusa's children too.
+    const child = spawn(command, args, {
+      cwd: MEDUSA_DIR,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
@@ -68,7 +75,11 @@ function run(
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
       reject(new Error(`${command} ${args.join(" ")} timed out after ${timeoutMs} ms\n${output}`));
     }, timeoutMs);
     child.on("error", reject);
@@ -78,6 +89,16 @@ function run(
       else reject(new Error(`${command} ${args.join(" ")} exited ${code}\n${output.slice(-4000)}`));
     });
   });
+}
+
+// The suite may run under `npm test` (turbo → npm run): drop npm's lifecycle
+// variables so the nested `npm install` treats images/medusa as its own project.
+function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.toLowerCase().startsWith("npm_")) env[key] = value;
+  }
+  return { ...env, ...extra };
 }
 
 function freePort(): Promise<number> {
@@ -211,13 +232,15 @@ if (!databaseUrl) {
     const placedOrderIds: string[] = [];
 
     beforeAll(async () => {
-      if (!existsSync(CLI)) {
+      // npm writes node_modules/.package-lock.json last: without it an earlier
+      // install did not finish. ≈ 1 min on an idle machine, 3 min seen under load.
+      if (!existsSync(CLI) || !existsSync(INSTALLED_MARKER)) {
         await timed("install", () =>
           run(
             "npm",
             ["install", "--prefer-offline", "--no-audit", "--no-fund"],
-            process.env,
-            240_000,
+            cleanEnv(),
+            480_000,
           ),
         );
       } else {
@@ -228,8 +251,7 @@ if (!databaseUrl) {
       dbCreated = true;
       const port = await freePort();
       baseUrl = `http://127.0.0.1:${port}`;
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
+      const env: NodeJS.ProcessEnv = cleanEnv({
         NODE_ENV: "development",
         DATABASE_URL: medusaDbUrl,
         JWT_SECRET: randomBytes(24).toString("hex"),
@@ -240,7 +262,7 @@ if (!databaseUrl) {
         MEDUSA_DISABLE_TELEMETRY: "true",
         DO_NOT_TRACK: "1",
         STORE_TITLE: "Storeplane Test Shop",
-      };
+      });
       // No REDIS_URL: Medusa uses its in-memory event bus, cache and locking.
       delete env.REDIS_URL;
 
@@ -275,7 +297,7 @@ if (!databaseUrl) {
         );
       }
       logTiming("start-up to /health", performance.now() - startedAt);
-    }, 600_000);
+    }, 900_000);
 
     afterAll(async () => {
       await stopServer(server);
