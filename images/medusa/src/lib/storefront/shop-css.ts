@@ -11,7 +11,7 @@ a{color:var(--accent)}a:focus-visible,button:focus-visible,input:focus-visible,s
 .brand{font-weight:700;font-size:1.25rem;letter-spacing:.02em;color:var(--ink);text-decoration:none}
 nav a{margin-left:20px;text-decoration:none;color:var(--ink);font-weight:500}
 .cart-count{display:inline-block;min-width:1.6em;padding:0 .4em;border-radius:999px;background:var(--accent);color:var(--accent-ink);text-align:center;font-size:.85rem}
-main{padding:32px 20px 64px;min-height:60vh}
+main.wrap{padding:32px 20px 64px;min-height:60vh}main:focus{outline:none}
 h1{font-size:2rem;margin:0 0 8px}h2{font-size:1.25rem}
 .lede{color:var(--muted);margin:0 0 28px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:24px;list-style:none;padding:0;margin:0}
@@ -20,7 +20,7 @@ h1{font-size:2rem;margin:0 0 8px}h2{font-size:1.25rem}
 .card .body{padding:14px 16px}
 .card h2{font-size:1.05rem;margin:0 0 4px}.price{font-weight:600}
 .art{aspect-ratio:4/3;display:flex;align-items:center;justify-content:center;font-size:3rem;font-weight:700;color:#fff}
-.product{display:grid;grid-template-columns:1fr 1fr;gap:40px}@media(max-width:760px){.product{grid-template-columns:1fr}}
+.product{display:grid;grid-template-columns:1fr 1fr;gap:40px;align-items:start}@media(max-width:760px){.product{grid-template-columns:1fr}}
 .product .art{border-radius:12px}
 label{display:block;font-weight:500;margin:14px 0 4px}
 input,select{width:100%;padding:10px 12px;border:1px solid #b9b9bf;border-radius:8px;font:inherit;background:#fff}

@@ -384,6 +384,9 @@ export const SHOP_JS = `
           h("p", { class: "lede" }, ["Your order number is ", h("strong", { id: "order-number", "data-display-id": String(o.display_id), text: "#" + o.display_id }), "."]),
           h("p", { text: "A confirmation goes to " + (o.email || "your email") + "." }),
           itemsTable(o, false),
+          o.shipping_total !== undefined && o.shipping_total !== null
+            ? h("p", { class: "totals", style: "margin-bottom:0" }, ["Shipping: ", h("span", { text: money(o.shipping_total, o.currency_code) })])
+            : null,
           h("p", { class: "totals" }, ["Total: ", h("strong", { text: money(o.total, o.currency_code) })]),
           h("h2", { text: "Delivery address" }),
           h("p", { text: [a.first_name, a.last_name].join(" ") + ", " + (a.address_1 || "") + ", " + (a.postal_code || "") + " " + (a.city || "") + ", " + (a.country_code || "").toUpperCase() }),
