@@ -1,11 +1,25 @@
 // The controller's environment, parsed once (STYLE.md: process.env appears
 // nowhere else). The database slice comes from packages/db.
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { type DatabaseEnv, readDatabaseEnv } from "@storeplane/db";
 import { z } from "zod";
 
-const REPO_ROOT = resolve(import.meta.dirname, "../../..");
+/**
+ * The engine charts next to this code: the nearest `charts/` above this file
+ * (src/ in development, dist/ when bundled), else ./charts. Images set
+ * STORE_CHARTS_DIR explicitly.
+ */
+function defaultChartsDir(): string {
+  let dir = import.meta.dirname;
+  for (;;) {
+    if (existsSync(join(dir, "charts", "woocommerce", "Chart.yaml"))) return join(dir, "charts");
+    const up = dirname(dir);
+    if (up === dir) return resolve("charts");
+    dir = up;
+  }
+}
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 
@@ -30,7 +44,7 @@ const schema = z.object({
   SNAPSHOT_MAX_AGE_MS: int(5_000, 0),
   HELM_TIMEOUT_SECONDS: int(300, 1),
   SHUTDOWN_GRACE_SECONDS: int(25, 0),
-  STORE_CHARTS_DIR: z.string().default(resolve(REPO_ROOT, "charts")),
+  STORE_CHARTS_DIR: z.string().optional(),
   STORE_VALUES_PROFILE: z.enum(["local", "prod"]).default("local"),
   STORE_BASE_DOMAIN: z.string().min(1).default("localhost"),
   STORE_URL_SCHEME: z.enum(["http", "https"]).default("http"),
@@ -88,7 +102,7 @@ export function readControllerConfig(env: NodeJS.ProcessEnv = process.env): Cont
     snapshotMaxAgeMs: e.SNAPSHOT_MAX_AGE_MS,
     helmTimeoutSeconds: e.HELM_TIMEOUT_SECONDS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
-    chartsDir: e.STORE_CHARTS_DIR,
+    chartsDir: e.STORE_CHARTS_DIR ?? defaultChartsDir(),
     valuesProfile: e.STORE_VALUES_PROFILE,
     baseDomain: e.STORE_BASE_DOMAIN,
     urlScheme: e.STORE_URL_SCHEME,

@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const config = readControllerConfig();
   const logger = pino({
     level: config.logLevel,
-    base: { service: "controller", replica: config.replicaId, cluster: config.cluster },
+    // The loop's child logger adds the replica id.
+    base: { service: "controller", clusterMode: config.cluster },
     // Belt and braces: no generated credential is ever logged, whatever a call site passes.
     redact: {
       paths: [
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const helmAbort = new AbortController();
   const cluster = createCluster(config, logger, helmAbort.signal);
   const info = await cluster.info();
-  logger.info({ cluster: info }, info.message);
+  logger.info({ clusterInfo: info }, info.message);
   let clusterMessage = info.message;
 
   let loop: ControllerLoop | null = null;
