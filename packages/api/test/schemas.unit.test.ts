@@ -1,0 +1,96 @@
+// The shared input schemas, as the dashboard's forms use them (no server).
+import { describe, expect, it } from "vitest";
+import {
+  createStoreInput,
+  fieldErrorsOf,
+  RESERVED_STORE_NAMES,
+  signupInput,
+  storeNameSchema,
+} from "../src/schemas/index.ts";
+import { storeUrls } from "../src/stores/urls.ts";
+
+describe("store name", () => {
+  it.each(["abc", "my-shop", "shop1", "a1-b2-c3", `a${"b".repeat(39)}`])("accepts %s", (name) => {
+    expect(storeNameSchema.safeParse(name).success).toBe(true);
+  });
+
+  it.each([
+    ["ab", "must be 3–40 characters"],
+    [`a${"b".repeat(40)}`, "must be 3–40 characters"],
+    ["-abc", "must start with a lowercase letter"],
+    ["9abc", "must start with a lowercase letter"],
+    ["abc-", "must end with a lowercase letter or digit"],
+    ["ABC", "may contain only lowercase letters, digits and '-'"],
+    ["a.bc", "may contain only lowercase letters, digits and '-'"],
+    ["a--b", "must not contain '--'"],
+    ["www", "is reserved"],
+    ["dashboard", "is reserved"],
+  ])("refuses %s: %s", (name, rule) => {
+    const result = storeNameSchema.safeParse(name);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.message)).toContain(rule);
+  });
+
+  it("reserves the names the platform and Kubernetes use", () => {
+    for (const name of [
+      "admin",
+      "api",
+      "app",
+      "www",
+      "platform",
+      "mail",
+      "ftp",
+      "localhost",
+      "kube-system",
+      "default",
+      "store",
+      "static",
+      "assets",
+      "auth",
+      "status",
+    ]) {
+      expect(RESERVED_STORE_NAMES.has(name), name).toBe(true);
+    }
+  });
+});
+
+describe("forms", () => {
+  it("reports field errors keyed by field, for the form to show beside each input", () => {
+    const result = createStoreInput.safeParse({ name: "x", engine: "joomla" });
+    expect(result.success).toBe(false);
+    expect(fieldErrorsOf(result.error!)).toEqual({
+      name: ["must be 3–40 characters"],
+      engine: ["must be one of woocommerce, medusa"],
+    });
+  });
+
+  it("normalizes email and checks password length", () => {
+    expect(signupInput.parse({ email: "  Ada@Example.TEST ", password: "0123456789" }).email).toBe(
+      "ada@example.test",
+    );
+    const short = signupInput.safeParse({ email: "ada@example.test", password: "short" });
+    expect(fieldErrorsOf(short.error!)).toEqual({ password: ["must be at least 10 characters"] });
+    const missing = signupInput.safeParse({});
+    expect(fieldErrorsOf(missing.error!)).toEqual({
+      email: ["is required"],
+      password: ["is required"],
+    });
+  });
+});
+
+describe("store URLs", () => {
+  it("puts each store on its own host with the engine's admin path", () => {
+    expect(
+      storeUrls({ storeUrlScheme: "http", storeBaseDomain: "localhost" }, "shop", "woocommerce"),
+    ).toEqual({
+      storeUrl: "http://shop.localhost",
+      adminUrl: "http://shop.localhost/wp-admin/",
+    });
+    expect(
+      storeUrls({ storeUrlScheme: "https", storeBaseDomain: "stores.example.com" }, "m1", "medusa"),
+    ).toEqual({
+      storeUrl: "https://m1.stores.example.com",
+      adminUrl: "https://m1.stores.example.com/app",
+    });
+  });
+});
