@@ -263,8 +263,13 @@ if (!databaseUrl) {
         DO_NOT_TRACK: "1",
         STORE_TITLE: "Storeplane Test Shop",
       });
-      // No REDIS_URL: Medusa uses its in-memory event bus, cache and locking.
+      // Without TEST_REDIS_URL Medusa uses its in-memory event bus, cache,
+      // locking and workflow engine; with it, the Redis modules the cluster uses.
       delete env.REDIS_URL;
+      if (process.env.TEST_REDIS_URL) env.REDIS_URL = process.env.TEST_REDIS_URL;
+      console.log(
+        `medusa: ${env.REDIS_URL ? "Redis modules" : "in-memory modules (no TEST_REDIS_URL)"}`,
+      );
 
       await timed("migrate", () => run("node", [CLI, "db:migrate"], env, 180_000));
       await timed("seed", () => run("node", [CLI, "exec", "./src/scripts/seed.ts"], env, 120_000));

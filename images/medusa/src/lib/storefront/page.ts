@@ -61,7 +61,7 @@ export function renderPage(kind: PageKind, publishableKey: string | undefined, p
 </header>
 <main id="main" class="wrap" tabindex="-1">
   ${notReady}
-  <div id="app" aria-live="polite" aria-busy="true"><p class="loading">Loading…</p></div>
+  <div id="app" aria-busy="true"><p class="loading">Loading…</p></div>
   <noscript><p class="notice">This shop needs JavaScript to show products and take orders.</p></noscript>
 </main>
 <footer class="site-footer"><div class="wrap">${name} · Powered by Medusa · Run by storeplane</div></footer>
