@@ -112,7 +112,9 @@ export async function discoverMedusaPublishableKey(input: {
   const match = /<script id="shop-config" type="application\/json">([^<]*)<\/script>/.exec(html);
   const config = match?.[1] ? (JSON.parse(match[1]) as { publishableKey?: string | null }) : {};
   if (!config.publishableKey) {
-    throw new Error(`no publishable key on the storefront page at ${input.baseUrl}/ (not seeded yet?)`);
+    throw new Error(
+      `no publishable key on the storefront page at ${input.baseUrl}/ (not seeded yet?)`,
+    );
   }
   return config.publishableKey;
 }
@@ -216,11 +218,16 @@ export async function placeMedusaOrder(input: MedusaOrderInput): Promise<PlacedM
     "/store/payment-collections",
     { method: "POST", headers: store, body: { cart_id: cart.id } },
   );
-  await call(fetchImpl, base, `/store/payment-collections/${payment_collection.id}/payment-sessions`, {
-    method: "POST",
-    headers: store,
-    body: { provider_id: "pp_system_default" },
-  });
+  await call(
+    fetchImpl,
+    base,
+    `/store/payment-collections/${payment_collection.id}/payment-sessions`,
+    {
+      method: "POST",
+      headers: store,
+      body: { provider_id: "pp_system_default" },
+    },
+  );
   lap("payment");
 
   const completed = await call<{
