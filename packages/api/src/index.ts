@@ -13,7 +13,7 @@ export { type ApiConfig, readApiConfig } from "./env.ts";
 export * from "./errors.ts";
 export { createTrpcFetchHandler, TRPC_ENDPOINT, type TrpcRequestInfo } from "./http.ts";
 export { createLogger, type Logger } from "./logger.ts";
-export { type AppRouter, appRouter, createCaller } from "./root.ts";
+export { type AppRouter, appRouter, createCaller, createServerCaller } from "./root.ts";
 export {
   type ApiDeps,
   type Auth,

@@ -2,7 +2,7 @@
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
 import { sql } from "kysely";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createCaller } from "../src/root.ts";
+import { createCaller, createServerCaller } from "../src/root.ts";
 import { hashSecret } from "../src/security/tokens.ts";
 import { createContext } from "../src/trpc.ts";
 import {
@@ -140,6 +140,24 @@ describeEachDatabase("auth and tokens", ({ handle }) => {
       expect(await viaCookie.auth.me()).toBeNull();
       await expectTrpcError(viaCookie.stores.list(), "UNAUTHORIZED");
       await expectTrpcError((await bearerCaller(deps, sessionToken)).auth.me(), "UNAUTHORIZED");
+    });
+
+    it("createServerCaller uses the cookie's session and ignores any Authorization header", async () => {
+      const deps = makeDeps(handle());
+      const admin = await signedUp(deps);
+      const member = await signedUp(deps);
+      const { token } = await admin.caller.tokens.create({ name: "admin" });
+      const api = await createServerCaller({
+        deps,
+        headers: new Headers({ authorization: `Bearer ${token}`, "user-agent": "browser" }),
+        sessionToken: member.sessionToken,
+      });
+      expect((await api.auth.me())?.id).toBe(member.user.id);
+      const anonymousApi = await createServerCaller({
+        deps,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(await anonymousApi.auth.me()).toBeNull();
     });
 
     it("an expired session does not authenticate", async () => {

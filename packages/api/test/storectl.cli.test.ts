@@ -88,6 +88,10 @@ describe("storectl (real processes, HTTP, PGlite)", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--engine");
     expect((await storectl("frobnicate")).code).toBe(2);
+    expect((await storectl("stores")).code).toBe(2);
+    const help = await storectl("stores", "create", "--help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--engine <engine>");
   });
 
   it("login --token checks the token, saves it 0600, and refuses a bad one", async () => {

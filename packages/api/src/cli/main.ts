@@ -295,8 +295,8 @@ function report(error: unknown): number {
   if (error instanceof CommanderError) {
     // Commander has printed its own message (or the help) already.
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
-    if (error.code === "commander.help") return 0;
-    return 2;
+    // Help shown because a command was missing (`storectl stores`) is a usage error.
+    return error.exitCode === 0 ? 0 : 2;
   }
   if (error instanceof UsageError) {
     process.stderr.write(`error: ${error.message}\n`);
