@@ -70,7 +70,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 </nav>
                 <div className="user-menu">
                   <span>
-                    {data.user.email}
+                    <span className="email">{data.user.email}</span>
                     {data.user.role === "admin" ? (
                       <>
                         {" "}

@@ -44,13 +44,13 @@ describeBrowser(
           () => (window as unknown as { __sameDocument?: boolean }).__sameDocument,
         ),
       ).toBe(true);
-      await row.getByRole("link", { name: "Storefront" }).waitFor();
-      expect(await row.getByRole("link", { name: "Admin" }).getAttribute("href")).toContain(
-        `${name}.`,
-      );
+      await row.getByRole("link", { name: `Storefront of ${name}` }).waitFor();
+      expect(
+        await row.getByRole("link", { name: `Admin of ${name}` }).getAttribute("href"),
+      ).toContain(`${name}.`);
 
       // Detail: every pipeline step done, activity logged, pods listed.
-      await row.getByRole("link", { name }).click();
+      await row.getByRole("link", { name, exact: true }).click();
       await page.waitForURL(`**/stores/${id}`);
       const states = await page
         .locator("[data-step]")

@@ -196,8 +196,11 @@ export default function StoreDetailPage() {
       {store.phase === "Failed" && !deleting ? (
         <div className="form-error" role="alert">
           <strong>Provisioning failed</strong>
-          {store.lastError ? `: ${store.lastError}` : "."} After {store.failureCount} attempts the
-          controller stopped retrying on its own.
+          {store.lastError ? `: ${store.lastError}` : "."}
+          <br />
+          The controller does not retry a failed store on its own
+          {store.failureCount > 0 ? ` (it gave up after ${store.failureCount} attempts)` : ""}: fix
+          the cause, then retry.
           <Form method="post" style={{ marginTop: "0.6rem" }}>
             <CsrfInput />
             <input type="hidden" name="intent" value="retry" />
@@ -221,9 +224,9 @@ export default function StoreDetailPage() {
               <span className="muted small" data-testid="time-to-ready">
                 {timeToReady !== null
                   ? `Ready in ${formatDuration(timeToReady)}`
-                  : gone || deleting
-                    ? ""
-                    : `running for ${formatAge(store.createdAt, now)}`}
+                  : store.phase === "Pending" || store.phase === "Provisioning"
+                    ? `running for ${formatAge(store.createdAt, now)}`
+                    : ""}
               </span>
             </div>
             <ol className="pipeline">
@@ -258,9 +261,19 @@ export default function StoreDetailPage() {
             </ol>
           </section>
 
-          <section className="card" aria-labelledby="resources-heading">
-            <h2 id="resources-heading">Pods</h2>
-            <Resources resources={resources} />
+          <section className="card" aria-labelledby="activity-heading">
+            <h2 id="activity-heading">Activity</h2>
+            <ol className="activity" aria-live="polite" aria-relevant="additions">
+              {events.map((event) => (
+                <li key={event.id} className={event.type === "Warning" ? "warning" : undefined}>
+                  <time dateTime={String(event.createdAt)}>{formatClock(event.createdAt)}</time>
+                  <div>
+                    <span className="reason">{event.reason}</span> {event.message}
+                    <div className="actor">{event.actor}</div>
+                  </div>
+                </li>
+              ))}
+            </ol>
           </section>
         </div>
 
@@ -307,21 +320,10 @@ export default function StoreDetailPage() {
             />
           ) : null}
 
-          <section className="card" aria-labelledby="activity-heading">
-            <h2 id="activity-heading">Activity</h2>
-            <ol className="activity" aria-live="polite" aria-relevant="additions">
-              {events.map((event) => (
-                <li key={event.id} className={event.type === "Warning" ? "warning" : undefined}>
-                  <time dateTime={String(event.createdAt)}>{formatClock(event.createdAt)}</time>
-                  <div>
-                    <span className="reason">{event.reason}</span> {event.message}
-                    <div className="actor">{event.actor}</div>
-                  </div>
-                </li>
-              ))}
-            </ol>
+          <section className="card" aria-labelledby="resources-heading">
+            <h2 id="resources-heading">Pods</h2>
+            <Resources resources={resources} />
           </section>
-
           {!gone && !deleting ? (
             <DeleteStore
               storeName={store.name}

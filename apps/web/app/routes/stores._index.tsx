@@ -71,7 +71,7 @@ export default function StoresPage() {
           </div>
         ) : (
           <div className="table-wrap">
-            <table aria-describedby="stores-caption">
+            <table className="stack-table" aria-describedby="stores-caption">
               <caption id="stores-caption" className="sr-only">
                 Your stores, newest first. Status updates live.
               </caption>
@@ -92,19 +92,19 @@ export default function StoresPage() {
               <tbody aria-live="polite" aria-relevant="all">
                 {stores.map((store) => (
                   <tr key={store.id} data-store={store.name}>
-                    <td>
+                    <td className="c-name">
                       <Link to={`/stores/${store.id}`} className="store-name">
                         {store.name}
                       </Link>
                     </td>
-                    <td>
+                    <td className="c-engine">
                       <EngineLabel engine={store.engine} />
                     </td>
                     <td className="hide-sm">{store.plan}</td>
-                    <td>
+                    <td className="c-status">
                       <PhaseBadge phase={store.phase} />
                       {store.message ? (
-                        <div className="small muted" style={{ maxWidth: 280 }}>
+                        <div className="phase-message" title={store.message}>
                           {store.message}
                         </div>
                       ) : null}
@@ -114,20 +114,34 @@ export default function StoresPage() {
                         {formatAge(store.createdAt, now)}
                       </time>
                     </td>
-                    <td>
+                    <td className="c-links">
                       {store.storeUrl ? (
                         <div className="links">
-                          <a href={store.storeUrl} target="_blank" rel="noreferrer">
-                            Storefront
+                          <a
+                            href={store.storeUrl}
+                            target="_blank"
+                            rel="noreferrer"
+                            aria-label={`Storefront of ${store.name}`}
+                          >
+                            {store.storeUrl.replace(/^https?:\/\//, "")} ↗
                           </a>
                           {store.adminUrl ? (
-                            <a href={store.adminUrl} target="_blank" rel="noreferrer">
-                              Admin
+                            <a
+                              href={store.adminUrl}
+                              target="_blank"
+                              rel="noreferrer"
+                              aria-label={`Admin of ${store.name}`}
+                            >
+                              admin ↗
                             </a>
                           ) : null}
                         </div>
                       ) : (
-                        <span className="muted small">once Ready</span>
+                        <span className="muted small">
+                          {store.phase === "Pending" || store.phase === "Provisioning"
+                            ? "once Ready"
+                            : "—"}
+                        </span>
                       )}
                     </td>
                   </tr>
