@@ -49,6 +49,8 @@ describeEachDatabase("HTTP API through the typed client", ({ handle }) => {
     expect((await client.stores.list.query()).map((s) => s.id)).toEqual([store.id]);
     const deleted = await client.stores.delete.mutate({ id: store.id });
     expect(deleted.phase).toBe("Deleting");
+    await session.auth.logout.mutate();
+    expect(clientErrorCode(await failure(session.auth.me.query()))).toBe("UNAUTHORIZED");
   });
 
   it("authenticates only by bearer header: a session cookie is ignored", async () => {

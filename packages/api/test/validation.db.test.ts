@@ -12,6 +12,7 @@ import {
   createTokenInput,
   idInput,
   loginInput,
+  noInput,
   signupInput,
   storeRefInput,
 } from "../src/schemas/index.ts";
@@ -82,6 +83,12 @@ const MUTATIONS: Mutation[] = [
     schema: loginInput,
     valid: { email: "someone@example.test", password: PASSWORD },
     call: (c, input) => c.anonymous.auth.login(input as never),
+  },
+  {
+    name: "auth.logout",
+    schema: noInput,
+    valid: {},
+    call: (c, input) => c.user.auth.logout(input as never),
   },
   {
     name: "auth.revokeSession",

@@ -39,10 +39,22 @@ export async function waitForStore(
   const timeoutMs = options.timeoutMs ?? 15 * 60_000;
   const intervalMs = options.intervalMs ?? 2_000;
   const deadline = Date.now() + timeoutMs;
+  const until = options.until ?? "settled";
+  let last: ClientStore | undefined;
   for (;;) {
-    const store = await client.stores.get.query({ id });
+    let store: ClientStore;
+    try {
+      store = await client.stores.get.query({ id });
+    } catch (error) {
+      // A store whose row is gone entirely is as deleted as it gets.
+      if (until === "deleted" && last && isNotFound(error)) {
+        return { store: { ...last, phase: "Deleted", deletedAt: new Date() }, outcome: "deleted" };
+      }
+      throw error;
+    }
+    last = store;
     options.onProgress?.(store);
-    const outcome = settled(store, options.until ?? "settled");
+    const outcome = settled(store, until);
     if (outcome) return { store, outcome };
     if (Date.now() + intervalMs > deadline) throw new WaitTimeoutError(store, timeoutMs);
     await sleep(intervalMs, options.signal);
@@ -69,4 +81,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       { once: true },
     );
   });
+}
+
+function isNotFound(error: unknown): boolean {
+  const data = (error as { data?: { code?: string } } | null)?.data;
+  return data?.code === "NOT_FOUND";
 }

@@ -13,13 +13,16 @@ import type { Kysely } from "kysely";
 import { audit } from "../audit.ts";
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from "../errors.ts";
 import { consume } from "../rate-limit.ts";
-import { idInput, loginInput, signupInput } from "../schemas/index.ts";
+import { idInput, loginInput, noInput, signupInput } from "../schemas/index.ts";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../security/passwords.ts";
 import { generateSessionToken, hashSecret } from "../security/tokens.ts";
 import { type Context, protectedProcedure, publicProcedure, router } from "../trpc.ts";
 import { toPublicUser, toSessionView } from "../views.ts";
 
 const INVALID_LOGIN = "invalid email or password";
+
+const signupsDisabled = () =>
+  new ForbiddenError("signup: sign-ups are disabled on this platform; ask an admin");
 
 async function startSession(trx: Kysely<Database>, ctx: Context, user: User) {
   const sessionToken = generateSessionToken();
@@ -37,14 +40,14 @@ export const authRouter = router({
   /** The first account becomes admin; later ones need SIGNUPS_ENABLED. Signs the new user in. */
   signup: publicProcedure.input(signupInput).mutation(async ({ ctx, input }) => {
     await consume(ctx.limiters.signup, ctx.ip ?? "unknown", "signup");
+    // Refuse before spending argon2's memory and time when sign-ups are closed.
+    if (!ctx.config.signupsEnabled && (await countUsers(ctx.db)) > 0) throw signupsDisabled();
     // Hash before taking the sign-up lock: argon2 is the slow part.
     const passwordHash = await hashPassword(input.password, ctx.config);
     const result = await ctx.db.transaction().execute(async (trx) => {
       await lockSignups(trx);
       const first = (await countUsers(trx)) === 0;
-      if (!first && !ctx.config.signupsEnabled) {
-        throw new ForbiddenError("signup: sign-ups are disabled on this platform; ask an admin");
-      }
+      if (!first && !ctx.config.signupsEnabled) throw signupsDisabled();
       if (await findUserByEmail(trx, input.email)) {
         throw new ConflictError("email: is already registered", {
           email: ["is already registered"],
@@ -98,7 +101,7 @@ export const authRouter = router({
   }),
 
   /** Ends the current session (a no-op for API tokens: revoke those with tokens.revoke). */
-  logout: publicProcedure.mutation(async ({ ctx }) => {
+  logout: publicProcedure.input(noInput).mutation(async ({ ctx }) => {
     const auth = ctx.auth;
     if (!auth?.sessionId) return { ok: true as const };
     const sessionId = auth.sessionId;

@@ -31,3 +31,6 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
   }
   return out;
 }
+
+/** For procedures without input: anything sent is refused rather than silently ignored. */
+export const noInput = z.undefined({ error: "must be empty: this procedure takes no input" });
