@@ -4,6 +4,7 @@
 // Node's fetch connects through net.connect, which calls the public
 // dns.lookup: replacing it here covers every request in this process.
 import dns, { type LookupAddress } from "node:dns";
+import { promisify } from "node:util";
 
 type LookupCallback = (
   error: NodeJS.ErrnoException | null,
@@ -35,5 +36,17 @@ export function resolveLocalhostNames(): void {
       opts.all ? cb(null, [address]) : cb(null, address.address, address.family),
     );
   };
+  // util.promisify(dns.lookup) resolves { address, family }, not just the address.
+  Object.defineProperty(patched, promisify.custom, {
+    value: (hostname: string, options?: unknown) =>
+      new Promise((resolve, reject) =>
+        patched(
+          hostname,
+          options ?? {},
+          (error: Error | null, address: unknown, family?: number) =>
+            error ? reject(error) : resolve(Array.isArray(address) ? address : { address, family }),
+        ),
+      ),
+  });
   (dns as { lookup: unknown }).lookup = patched;
 }
