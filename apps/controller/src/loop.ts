@@ -79,7 +79,9 @@ class BatchSnapshot {
 export class ControllerLoop {
   private readonly queue: PQueue;
   private readonly held = new Set<string>();
-  private readonly inFlight = new Set<string>();
+  /** Stores with a reconcile running, and the switch that ends it (claim lost, shutdown). */
+  private readonly inFlight = new Map<string, AbortController>();
+  private lastRenewal = Date.now();
   private readonly changedWhileHeld = new Set<string>();
   private readonly helmInFlight = new Set<string>();
   private readonly abort = new AbortController();
@@ -189,17 +191,41 @@ export class ControllerLoop {
     this.sweepTimer = this.heartbeatTimer = this.wakeTimer = null;
   }
 
+  /**
+   * Renews the claims of every held store. A store whose claim was lost (or
+   * all of them, when renewal has failed for a whole TTL) has its reconcile
+   * aborted — helm included — since another replica may now own it.
+   */
   private async heartbeat(): Promise<void> {
-    if (this.stopping || this.held.size === 0) return;
+    if (this.stopping) return;
+    const ids = [...this.held];
+    if (ids.length === 0) {
+      this.lastRenewal = Date.now();
+      return;
+    }
     try {
-      await renewClaims(this.deps.handle.db, {
-        owner: this.deps.replicaId,
-        storeIds: [...this.held],
-        ttlSeconds: this.deps.config.claimTtlSeconds,
-      });
+      const stillHeld = new Set(
+        await renewClaims(this.deps.handle.db, {
+          owner: this.deps.replicaId,
+          storeIds: ids,
+          ttlSeconds: this.deps.config.claimTtlSeconds,
+        }),
+      );
+      this.lastRenewal = Date.now();
+      for (const id of ids) if (!stillHeld.has(id)) this.loseClaim(id);
     } catch (error) {
       this.log.warn({ err: error }, "could not renew claims");
+      if (Date.now() - this.lastRenewal > this.deps.config.claimTtlSeconds * 1000) {
+        for (const id of ids) this.loseClaim(id);
+      }
     }
+  }
+
+  private loseClaim(storeId: string): void {
+    const running = this.inFlight.get(storeId);
+    if (!running || running.signal.aborted) return;
+    this.log.warn({ storeId }, "claim lost: ending this replica's reconcile of the store");
+    running.abort(new DOMException("claim lost", "AbortError"));
   }
 
   private scheduleWake(at: number): void {
@@ -257,7 +283,8 @@ export class ControllerLoop {
   private async run(claimed: Store, claimedAt: number, batch: BatchSnapshot): Promise<void> {
     if (this.abandoned) return;
     if (this.inFlight.has(claimed.id)) return; // never two reconciles of one store at once
-    this.inFlight.add(claimed.id);
+    const storeAbort = new AbortController();
+    this.inFlight.set(claimed.id, storeAbort);
     this.changedWhileHeld.delete(claimed.id);
     const started = Date.now();
     this.deps.hooks?.onReconcileStart?.(claimed, started);
@@ -278,7 +305,7 @@ export class ControllerLoop {
           logger: this.log,
           snapshot: () => batch.get(),
           helmInFlight: this.helmInFlight,
-          signal: this.abort.signal,
+          signal: AbortSignal.any([this.abort.signal, storeAbort.signal]),
           random: this.deps.random,
         },
         store,

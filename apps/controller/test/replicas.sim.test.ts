@@ -72,4 +72,40 @@ describeEachDatabase("two controller replicas", ({ handle }) => {
       await Promise.all([a.stop(), b.stop()]);
     }
   }, 90_000);
+
+  it("a replica that loses a store's claim ends its helm for that store and writes nothing", async () => {
+    const sim = createSimulatedCluster({ latencies: { ...FAST_LATENCIES, helmInstallMs: 30_000 } });
+    const a = startController(handle(), sim, {
+      replicaId: "replica-a",
+      config: { claimTtlSeconds: 1 },
+    });
+    await a.start();
+    try {
+      const [store] = await createStores(handle(), 1, { prefix: "lost" });
+      const ns = `store-${store!.name}`;
+      await waitFor("helm running", async () => {
+        const snap = await sim.connect("observer").snapshot();
+        return snap.namespaces.get(ns)?.releases[0]?.status === "pending-install";
+      });
+      // Another replica took the store over (say, after a long DB partition).
+      await handle()
+        .db.updateTable("stores")
+        .set({ claimed_by: "replica-z" })
+        .where("id", "=", store!.id)
+        .execute();
+      await waitFor("helm ended", async () => {
+        const snap = await sim.connect("observer").snapshot();
+        return snap.namespaces.get(ns)?.releases[0]?.status === "failed";
+      });
+      await waitFor("reconcile ended", async () => a.depth === 0);
+      const [row] = await storesById(handle(), [store!.id]);
+      expect(row).toMatchObject({
+        claimed_by: "replica-z",
+        phase: "Pending",
+        observed_generation: 0,
+      });
+    } finally {
+      await a.stop();
+    }
+  });
 });

@@ -117,7 +117,7 @@ describeEachDatabase("controller status writes", ({ handle }) => {
       storeIds: stores.map((s) => s.id),
       ttlSeconds: 600,
     });
-    expect(n).toBe(2);
+    expect(n).toHaveLength(2);
     const rows = await db
       .selectFrom("stores")
       .select(["claimed_by", "claim_expires_at"])
@@ -125,7 +125,7 @@ describeEachDatabase("controller status writes", ({ handle }) => {
       .execute();
     for (const r of rows)
       expect(r.claim_expires_at!.getTime()).toBeGreaterThan(Date.now() + 500_000);
-    expect(await renewClaims(db, { owner: "a", storeIds: [], ttlSeconds: 1 })).toBe(0);
+    expect(await renewClaims(db, { owner: "a", storeIds: [], ttlSeconds: 1 })).toEqual([]);
   });
 
   it("appends a pass's events in order and counts stores by phase", async () => {

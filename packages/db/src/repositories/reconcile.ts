@@ -98,20 +98,22 @@ export async function markStoreDeleted(
 
 /**
  * Keeps a replica's claims alive while their stores wait in its queue or run
- * a long helm command: one statement for all of them, however many.
+ * a long helm command: one statement for all of them, however many. Returns
+ * the ids still held, so the caller can stop work on any it lost.
  */
 export async function renewClaims(
   db: Kysely<Database>,
   input: { owner: string; storeIds: string[]; ttlSeconds: number },
-): Promise<number> {
-  if (input.storeIds.length === 0) return 0;
-  const result = await db
+): Promise<string[]> {
+  if (input.storeIds.length === 0) return [];
+  const rows = await db
     .updateTable("stores")
     .set({ claim_expires_at: sql`now() + make_interval(secs => ${input.ttlSeconds})` })
     .where("id", "in", input.storeIds)
     .where("claimed_by", "=", input.owner)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning("id")
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /** Store counts by phase (live and deleted), for the controller's metrics. */
