@@ -12,6 +12,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY . .
 RUN npm ci --no-audit --no-fund \
+  && npm run build -w @storeplane/controller \
   && test -x .tools/bin/helm \
   && rm -rf images e2e apps/web charts/test /root/.npm
 
@@ -24,4 +25,5 @@ COPY charts/medusa /charts/medusa
 USER 1000
 WORKDIR /app/apps/controller
 EXPOSE 9090
-CMD ["/app/node_modules/.bin/tsx", "src/main.ts"]
+# The esbuild bundle (apps/controller/build.mjs): workspace code inside, npm packages from /app/node_modules.
+CMD ["node", "--enable-source-maps", "dist/main.js"]
