@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "@storeplane/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../src/client/index.ts";
+import { FAKE_STORE_PASSWORD, fakeClusterReader } from "./fakes.ts";
 import { makeDeps, PASSWORD, uniqueEmail } from "./helpers.ts";
 import { serveApi } from "./http-server.ts";
 
@@ -51,7 +52,7 @@ describe("storectl (real processes, HTTP, PGlite)", () => {
   beforeAll(async () => {
     handle = await openDatabase();
     await migrateToLatest(handle.db);
-    server = await serveApi(makeDeps(handle));
+    server = await serveApi(makeDeps(handle, { clusterReader: fakeClusterReader().reader }));
     home = await mkdtemp(join(tmpdir(), "storectl-test-"));
     // Only what the CLI needs: no STORECTL_* from the developer's shell.
     env = {
@@ -145,6 +146,20 @@ describe("storectl (real processes, HTTP, PGlite)", () => {
     const events = await storectl("stores", "events", "cli-shop");
     expect(events.stdout).toContain("CreateRequested");
 
+    const credentials = await storectl("stores", "credentials", "cli-shop");
+    expect(credentials.code).toBe(0);
+    expect(credentials.stdout).toContain("Admin URL: http://cli-shop.localhost/app");
+    expect(credentials.stdout).toContain(`Password:  ${FAKE_STORE_PASSWORD}`);
+
+    await handle.db
+      .updateTable("stores")
+      .set({ phase: "Failed" })
+      .where("id", "=", store.id)
+      .execute();
+    const retried = await storectl("stores", "retry", "cli-shop", "--json");
+    expect(retried.code).toBe(0);
+    expect(JSON.parse(retried.stdout)).toMatchObject({ phase: "Pending", generation: 2 });
+
     const deleted = await storectl("stores", "delete", "cli-shop");
     expect(deleted.code).toBe(0);
     expect(deleted.stdout).toContain('Deletion of "cli-shop" requested.');
@@ -160,8 +175,12 @@ describe("storectl (real processes, HTTP, PGlite)", () => {
     const missing = await storectl("stores", "get", "no-such-store");
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe("error: store not found: no-such-store\n");
-    const offline = await storectl("stores", "credentials", "no-such-store");
-    expect(offline.code).toBe(1);
+    // cli-shop is being deleted by now (the previous test).
+    const retryRefused = await storectl("stores", "retry", "cli-shop");
+    expect(retryRefused.code).toBe(1);
+    expect(retryRefused.stderr).toBe(
+      'error: retry: store "cli-shop" is being deleted; only Failed stores can be retried\n',
+    );
   });
 
   it("STORECTL_URL and STORECTL_TOKEN override the saved login", async () => {
