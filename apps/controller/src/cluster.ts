@@ -1,7 +1,7 @@
 // Chooses the cluster. `kube` is the default; the simulated cluster runs only
 // when CLUSTER=simulated is set explicitly, and says so loudly.
 import { type Cluster, createHelm, createKubeCluster } from "@storeplane/k8s";
-import { createSimulatedCluster } from "@storeplane/k8s/simulated";
+import { createSimulatedCluster, type SimulatedCluster } from "@storeplane/k8s/simulated";
 import type { Logger } from "pino";
 import type { ControllerConfig } from "./env.ts";
 
@@ -9,12 +9,14 @@ export function createCluster(
   config: Pick<ControllerConfig, "cluster" | "helmTimeoutSeconds">,
   logger: Logger,
   helmSignal: AbortSignal,
+  /** A simulated cluster shared with an in-process dashboard (demo mode); a private one otherwise. */
+  simulated?: SimulatedCluster,
 ): Cluster {
   if (config.cluster === "simulated") {
     logger.warn(
       "CLUSTER=simulated: acting on an in-memory SIMULATED cluster (test and demo tool) — nothing reaches Kubernetes",
     );
-    return createSimulatedCluster().connect("controller");
+    return (simulated ?? createSimulatedCluster()).connect("controller");
   }
   return createKubeCluster({
     helm: createHelm({ logger }),

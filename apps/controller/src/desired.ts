@@ -52,6 +52,13 @@ interface ChartFiles {
   valuesFileContent: string;
 }
 
+const NO_CHART: ChartFiles = {
+  chartDir: "",
+  valuesFile: "",
+  chartVersion: "unknown",
+  valuesFileContent: "",
+};
+
 /**
  * Chart version and values file, read once per engine and profile: they only
  * change with a new controller image, and a steady sweep must not touch disk.
@@ -62,6 +69,14 @@ export class ChartCatalog {
     private readonly chartsDir: string,
     private readonly profile: string,
   ) {}
+
+  tryGet(engine: string): ChartFiles | null {
+    try {
+      return this.get(engine);
+    } catch {
+      return null;
+    }
+  }
 
   get(engine: string): ChartFiles {
     const cached = this.cache.get(engine);
@@ -116,7 +131,10 @@ export function desiredStore(
     limits: planLimits(store.plan),
     ingressNamespace: config.ingressNamespace,
   });
-  const chart = charts.get(store.engine);
+  // Deleting a store must not depend on its chart still being readable.
+  const chart = store.deletion_requested_at
+    ? (charts.tryGet(store.engine) ?? NO_CHART)
+    : charts.get(store.engine);
   const values: StoreChartValues = {
     store: { id: store.id, name: store.name, host, url: storeUrl },
     existingSecret: STORE_SECRET_NAME,

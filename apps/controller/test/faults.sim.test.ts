@@ -122,6 +122,12 @@ describeEachDatabase("failure handling on the simulated cluster", ({ handle }) =
       expect(failed!.last_error).toContain("not readable");
       expect(failed!.failure_count).toBe(1);
       expect(sim.stats().calls.ensureNamespace).toBe(0);
+      // Deleting it does not need the chart.
+      await requestDeletion(handle(), [store!.id]);
+      await waitFor(
+        "deleted",
+        async () => (await storesById(handle(), [store!.id]))[0]?.deleted_at,
+      );
     } finally {
       await loop.stop();
     }
