@@ -14,8 +14,4 @@ export default defineConfig({
       },
     }),
   ],
-  build: {
-    // The build report (manifest) lets scripts/measure-bundle.ts sum what a page preloads.
-    manifest: true,
-  },
 });

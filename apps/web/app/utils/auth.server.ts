@@ -17,7 +17,23 @@ export function storeLimitFor(user: SessionUser, context: AppLoadContext): numbe
   return user.storeLimit ?? context.apiDeps.config.storeLimitPerUser;
 }
 
-export async function getUser(
+// The root loader and the page's loader both need the user: resolve the
+// session once per request (the load context is per request).
+const resolved = new WeakMap<AppLoadContext, Promise<{ user: SessionUser | null; api: Api }>>();
+
+export function getUser(
+  request: Request,
+  context: AppLoadContext,
+): Promise<{ user: SessionUser | null; api: Api }> {
+  let pending = resolved.get(context);
+  if (!pending) {
+    pending = resolveUser(request, context);
+    resolved.set(context, pending);
+  }
+  return pending;
+}
+
+async function resolveUser(
   request: Request,
   context: AppLoadContext,
 ): Promise<{ user: SessionUser | null; api: Api }> {

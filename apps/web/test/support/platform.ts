@@ -26,6 +26,7 @@ export interface TestPlatformOptions {
   /** A database of its own (from createFreshDatabase); PGlite in memory when absent. */
   databaseUrl?: string;
   storeLimitPerUser?: number;
+  storeLimitPlatform?: number;
   latencies?: Partial<SimulatedLatencies>;
   /** Seconds before a store that cannot come up turns Failed. */
   provisioningDeadlineSeconds?: number;
@@ -75,6 +76,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   const apiConfig = readApiConfig({
     NODE_ENV: "test",
     STORE_LIMIT_PER_USER: String(options.storeLimitPerUser ?? 5),
+    STORE_LIMIT_PLATFORM: String(options.storeLimitPlatform ?? 50),
     // Browser suites sign up and post a lot from one address.
     RATE_LIMIT_LOGIN: "1000",
     RATE_LIMIT_SIGNUPS: "1000",
