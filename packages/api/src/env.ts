@@ -25,6 +25,8 @@ const schema = z.object({
   /** Login attempts per ip+email per window. */
   RATE_LIMIT_LOGIN: positiveInt.default(10),
   RATE_LIMIT_LOGIN_WINDOW: positiveInt.default(15 * 60),
+  /** Login attempts per ip (any email) per login window: slows password spraying. */
+  RATE_LIMIT_LOGIN_PER_IP: positiveInt.default(100),
   /** Mutations per user per window. */
   RATE_LIMIT_MUTATIONS: positiveInt.default(60),
   RATE_LIMIT_MUTATIONS_WINDOW: positiveInt.default(60),
@@ -44,6 +46,7 @@ export interface ApiConfig {
   sessionTtlSeconds: number;
   rateLimits: {
     login: { points: number; windowSeconds: number };
+    loginPerIp: { points: number; windowSeconds: number };
     mutations: { points: number; windowSeconds: number };
     signups: { points: number; windowSeconds: number };
   };
@@ -68,6 +71,10 @@ export function readApiConfig(env: Record<string, string | undefined> = process.
     sessionTtlSeconds: parsed.SESSION_TTL,
     rateLimits: {
       login: { points: parsed.RATE_LIMIT_LOGIN, windowSeconds: parsed.RATE_LIMIT_LOGIN_WINDOW },
+      loginPerIp: {
+        points: parsed.RATE_LIMIT_LOGIN_PER_IP,
+        windowSeconds: parsed.RATE_LIMIT_LOGIN_WINDOW,
+      },
       mutations: {
         points: parsed.RATE_LIMIT_MUTATIONS,
         windowSeconds: parsed.RATE_LIMIT_MUTATIONS_WINDOW,

@@ -1,12 +1,13 @@
 // In-memory rate limits (one process; a shared store would be needed only
-// with several API replicas). Keys: ip+email for logins, ip for sign-ups,
-// user id for mutations.
+// with several API replicas). Keys: ip+email and ip for logins, ip for
+// sign-ups, user id for mutations.
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { ApiConfig } from "./env.ts";
 import { RateLimitedError } from "./errors.ts";
 
 export interface RateLimiters {
   login: RateLimiterMemory;
+  loginPerIp: RateLimiterMemory;
   signup: RateLimiterMemory;
   mutation: RateLimiterMemory;
 }
@@ -16,6 +17,7 @@ export function createRateLimiters(config: ApiConfig): RateLimiters {
     new RateLimiterMemory({ points: limit.points, duration: limit.windowSeconds, keyPrefix });
   return {
     login: make(config.rateLimits.login, "login"),
+    loginPerIp: make(config.rateLimits.loginPerIp, "login-ip"),
     signup: make(config.rateLimits.signups, "signup"),
     mutation: make(config.rateLimits.mutations, "mutation"),
   };

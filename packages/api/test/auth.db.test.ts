@@ -128,6 +128,20 @@ describeEachDatabase("auth and tokens", ({ handle }) => {
         anonymous(deps, "10.0.0.9").auth.login({ email, password: PASSWORD }),
       ).resolves.toBeTruthy();
     });
+
+    it("limits login attempts per ip across emails (password spraying)", async () => {
+      const deps = makeDeps(handle(), { config: testConfig({ RATE_LIMIT_LOGIN_PER_IP: "3" }) });
+      for (let i = 0; i < 3; i++) {
+        await expectTrpcError(
+          anonymous(deps, "10.1.1.1").auth.login({ email: uniqueEmail(), password: PASSWORD }),
+          "UNAUTHORIZED",
+        );
+      }
+      await expectTrpcError(
+        anonymous(deps, "10.1.1.1").auth.login({ email: uniqueEmail(), password: PASSWORD }),
+        "TOO_MANY_REQUESTS",
+      );
+    });
   });
 
   describe("sessions", () => {

@@ -16,6 +16,7 @@ export function testConfig(overrides: Record<string, string> = {}): ApiConfig {
     NODE_ENV: "test",
     LOG_LEVEL: "debug",
     RATE_LIMIT_LOGIN: "100000",
+    RATE_LIMIT_LOGIN_PER_IP: "100000",
     RATE_LIMIT_MUTATIONS: "100000",
     RATE_LIMIT_SIGNUPS: "100000",
     ...overrides,

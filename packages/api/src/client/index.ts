@@ -2,10 +2,15 @@
 // side (a type-only import), so a script pulls in @trpc/client and superjson
 // and nothing of the API's database or cluster code.
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import superjson from "superjson";
 import type { AppRouter } from "../root.ts";
 
 export type { AppRouter } from "../root.ts";
+
+/** Inputs and outputs of every procedure, for scripts' own helpers. */
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export * from "./progress.ts";
 export * from "./wait.ts";
 export { TRPCClientError };

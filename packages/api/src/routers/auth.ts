@@ -77,6 +77,7 @@ export const authRouter = router({
 
   /** Wrong password and unknown email answer the same, after the same work. */
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+    await consume(ctx.limiters.loginPerIp, ctx.ip ?? "unknown", "login");
     await consume(ctx.limiters.login, `${ctx.ip ?? "unknown"}|${input.email}`, "login");
     const user = await findUserByEmail(ctx.db, input.email);
     if (!user) {
