@@ -43,6 +43,7 @@ const server = await startWebServer({
   logger,
   mode: env.NODE_ENV === "production" ? "production" : "development",
   port: env.PORT,
+  trustProxy: env.TRUST_PROXY,
   ...(env.SESSION_SECRET ? { sessionSecret: env.SESSION_SECRET } : {}),
   apiConfig: readApiConfig(),
 });

@@ -12,6 +12,8 @@ const schema = z.object({
   /** Signs CSRF tokens. Random per process when unset (forms then expire on restart). */
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Express "trust proxy" setting: the hops allowed to set X-Forwarded-* (the ingress controller). */
+  TRUST_PROXY: z.string().default("loopback, linklocal, uniquelocal"),
   /** "kube" reads the kubeconfig (or the in-cluster service account); "none" runs without a cluster. */
   CLUSTER: z.enum(["kube", "none"]).default("kube"),
 });

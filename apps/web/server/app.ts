@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -41,7 +42,7 @@ export async function createWebApp(deps: WebDeps): Promise<WebApp> {
   app.disable("x-powered-by");
   // Behind an ingress controller the client address and scheme come from
   // X-Forwarded-*; trust only private-network hops so clients cannot spoof them.
-  app.set("trust proxy", process.env.TRUST_PROXY ?? "loopback, linklocal, uniquelocal");
+  app.set("trust proxy", deps.trustProxy ?? "loopback, linklocal, uniquelocal");
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -90,9 +91,10 @@ export async function createWebApp(deps: WebDeps): Promise<WebApp> {
       configFile: join(webRoot, "vite.config.ts"),
       // "error": the Remix plugin otherwise prints React Router v7 future-flag notices on every start.
       logLevel: "error",
-      // HMR opens its own WebSocket port; off unless asked for, so parallel
-      // test servers do not fight over it.
-      server: { middlewareMode: true, hmr: process.env.WEB_HMR === "1" },
+      // HMR's WebSocket gets a free port of its own: Vite's fixed default
+      // (24678) collides when several dev servers run on one machine, and the
+      // browser client connects even with HMR off (and logs errors when it cannot).
+      server: { middlewareMode: true, hmr: { port: await freePort() } },
     });
     app.use(devServer.middlewares);
     build = () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
@@ -160,6 +162,17 @@ export async function startWebServer(deps: WebDeps): Promise<RunningWebServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** The banner reads cluster status on every page: cache it briefly and never wait long. */

@@ -24,6 +24,8 @@ export interface WebDeps {
   port: number;
   /** Secret for CSRF tokens and cookie signing; random per process when absent. */
   sessionSecret?: string;
+  /** Express "trust proxy": which hops may set X-Forwarded-For/-Proto (default: private networks). */
+  trustProxy?: string | boolean;
   /** The API's configuration (limits, store domain); read from the environment when absent. */
   apiConfig?: ApiConfig;
 }
