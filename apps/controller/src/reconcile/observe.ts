@@ -20,6 +20,7 @@ export type StoreState =
   | { kind: "NamespaceTerminating"; reason: string }
   | { kind: "GuardrailsDrifted"; reason: string }
   | { kind: "SecretsMissing"; reason: string }
+  | { kind: "SecretLost"; reason: string }
   | { kind: "ReleaseAbsent"; reason: string }
   | { kind: "ReleaseFailed"; reason: string }
   | { kind: "ReleaseOutOfDate"; reason: string }
@@ -188,8 +189,18 @@ function observeLive(input: ObserveInput): Observation {
     });
   }
 
-  // Secrets
-  if (!ns?.secrets.includes(desired.secretName)) {
+  // Secrets. Generated once: if the Secret vanishes after the release was
+  // installed, the store's databases still use the old credentials, and new
+  // ones would lock the store out of its own data — so that is a failure for
+  // a human, never a silent regeneration.
+  const installed = (ns?.releases ?? []).some(
+    (r) => r.name === STORE_RELEASE_NAME && r.status !== "uninstalled",
+  );
+  if (!ns?.secrets.includes(desired.secretName) && installed) {
+    const message = `Secret ${desired.secretName} was deleted after the store was installed; its data still uses the old credentials: restore the Secret, or delete the store`;
+    drafts.push({ type: "SecretsReady", status: "False", reason: "SecretLost", message });
+    first({ kind: "SecretLost", reason: message });
+  } else if (!ns?.secrets.includes(desired.secretName)) {
     drafts.push({
       type: "SecretsReady",
       status: "False",

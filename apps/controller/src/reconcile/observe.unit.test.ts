@@ -43,7 +43,16 @@ describe("observe (live store)", () => {
         }),
       "GuardrailsDrifted",
     ],
-    ["secret missing", (d) => healthyNamespace(d, { secrets: [] }), "SecretsMissing"],
+    [
+      "secret missing before install",
+      (d) => healthyNamespace(d, { secrets: [], releases: [] }),
+      "SecretsMissing",
+    ],
+    [
+      "secret deleted after install (never regenerated)",
+      (d) => healthyNamespace(d, { secrets: [] }),
+      "SecretLost",
+    ],
     ["release absent", (d) => healthyNamespace(d, { releases: [] }), "ReleaseAbsent"],
     [
       "release failed",
@@ -145,7 +154,7 @@ describe("observe (live store)", () => {
       ["WorkloadsReady", "True"],
       ["Ready", "False"],
     ]);
-    expect(obs.conditions.at(-1)?.reason).toBe("SecretMissing");
+    expect(obs.conditions.at(-1)?.reason).toBe("SecretLost");
   });
 
   it("past the deadline, a store that is not ready is DeadlineExceeded with the readers' reason", () => {

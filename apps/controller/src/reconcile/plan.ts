@@ -31,6 +31,7 @@ export function plan(state: StoreState): ActionName | null {
     case "Ready":
       return state.alreadyMarked ? null : "mark-ready";
     case "DeadlineExceeded":
+    case "SecretLost":
       return "fail";
     case "DeletingRelease":
       return "uninstall-release";

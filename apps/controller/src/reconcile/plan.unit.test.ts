@@ -9,6 +9,7 @@ const cases: [StoreState, ActionName | null][] = [
   [{ kind: "NamespaceTerminating", reason: "" }, null],
   [{ kind: "GuardrailsDrifted", reason: "" }, "apply-guardrails"],
   [{ kind: "SecretsMissing", reason: "" }, "create-secrets"],
+  [{ kind: "SecretLost", reason: "" }, "fail"],
   [{ kind: "ReleaseAbsent", reason: "" }, "install-release"],
   [{ kind: "ReleaseFailed", reason: "" }, "install-release"],
   [{ kind: "ReleaseOutOfDate", reason: "" }, "install-release"],
