@@ -164,6 +164,13 @@ describeEachDatabase("HTTP API through the typed client", ({ handle }) => {
       const error = await failure(client.auth.login.mutate({ email, password: PASSWORD }));
       expect(clientErrorCode(error)).toBe("TOO_MANY_REQUESTS");
       expect(error.data).toMatchObject({ httpStatus: 429 });
+      const raw = await fetch(`${local.url}/api/trpc/auth.login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ json: { email, password: PASSWORD } }),
+      });
+      expect(raw.status).toBe(429);
+      expect(Number(raw.headers.get("retry-after"))).toBeGreaterThan(0);
     } finally {
       await local.close();
     }
