@@ -241,6 +241,15 @@ const mapErrors = t.middleware(async ({ ctx, next, path, type }) => {
   }
   if (error.code === "INTERNAL_SERVER_ERROR") {
     ctx.log.error({ path, type, durationMs, err: error.cause ?? error }, "failed");
+    // In-process callers (the dashboard) get the same opaque message as HTTP
+    // clients; the cause stays attached for the server's own logs.
+    if (ctx.config.nodeEnv !== "development") {
+      throw new TRPCError({
+        code: "INTERNAL_SERVER_ERROR",
+        message: "internal server error",
+        cause: error.cause ?? error,
+      });
+    }
   } else {
     ctx.log.info({ path, type, durationMs, code: error.code, message: error.message }, "refused");
   }

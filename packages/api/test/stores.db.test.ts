@@ -220,7 +220,8 @@ describeEachDatabase("stores", ({ handle }) => {
           caller.stores.create({ name: "atomic", engine: "medusa" }),
           "INTERNAL_SERVER_ERROR",
         );
-        expect(error.message).not.toBe("");
+        expect(error.message).toBe("internal server error");
+        expect(String(error.cause)).toContain("audit refused (test)");
         expect(await rowCounts(db)).toEqual(before);
       } finally {
         await sql`drop trigger refuse_audit on audit_log`.execute(db);
