@@ -15,7 +15,13 @@ export async function loadConfig(path: string): Promise<CliConfig | null> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
   }
-  const parsed = configSchema.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined; // reported below, naming the file
+  }
+  const parsed = configSchema.safeParse(json);
   if (!parsed.success)
     throw new Error(`${path} is not a storectl config; run storectl login again`);
   return parsed.data;
