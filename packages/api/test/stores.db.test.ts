@@ -7,9 +7,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { getFieldErrors } from "../src/trpc.ts";
 import { FAKE_STORE_PASSWORD, fakeClusterReader } from "./fakes.ts";
 import {
+  anonymous,
   bearerCaller,
   expectTrpcError,
   makeDeps,
+  PASSWORD,
   rowCounts,
   signedUp,
   testConfig,
@@ -411,6 +413,49 @@ describeEachDatabase("stores", ({ handle }) => {
         /has no credentials yet/,
       );
     });
+  });
+
+  it("every successful mutation leaves an audit entry with who, what and from where", async () => {
+    const { reader } = fakeClusterReader();
+    const deps = makeDeps(handle(), { clusterReader: reader });
+    const email = "auditor@example.test";
+    const { caller } = await signedUp(deps, email);
+    const login = await anonymous(deps).auth.login({ email, password: PASSWORD });
+    const other = (await caller.auth.sessions()).find((s) => !s.current)!;
+    await caller.auth.revokeSession({ id: other.id });
+    const token = await caller.tokens.create({ name: "audit" });
+    await caller.tokens.revoke({ id: token.info.id });
+    const store = await caller.stores.create({ name: "audited", engine: "medusa" });
+    await caller.stores.credentials({ id: store.id });
+    await setPhase(store.id, "Failed");
+    await caller.stores.retry({ id: store.id });
+    await caller.stores.delete({ id: store.id });
+    await caller.auth.logout();
+    expect(login.sessionToken).toBeTruthy();
+
+    const entries = await handle().db.selectFrom("audit_log").selectAll().orderBy("id").execute();
+    expect(entries.map((e) => e.action)).toEqual([
+      "user.signup",
+      "user.login",
+      "session.revoke",
+      "token.create",
+      "token.revoke",
+      "store.create",
+      "store.credentials.reveal",
+      "store.retry",
+      "store.delete",
+      "session.revoke",
+    ]);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ actor: `user:${email}`, ip: "127.0.0.1" });
+      expect(entry.actor_user_id).toBeTruthy();
+    }
+    const events = await caller.stores.events({ id: store.id });
+    expect(events.map((e) => e.reason)).toEqual([
+      "DeleteRequested",
+      "RetryRequested",
+      "CreateRequested",
+    ]);
   });
 
   it("health reports the database kind", async () => {
