@@ -39,6 +39,11 @@ describeBrowser(
         (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
       });
       await row.locator('[data-phase="Ready"]').waitFor({ timeout: 30_000 });
+      // Screen readers hear the change, not the whole table.
+      await page
+        .getByTestId("announcer")
+        .filter({ hasText: `${name} is Ready` })
+        .waitFor();
       expect(
         await page.evaluate(
           () => (window as unknown as { __sameDocument?: boolean }).__sameDocument,

@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
 import { EngineLabel, PhaseBadge, QuotaMeter } from "../components/store-bits.tsx";
 import { requireUser, storeLimitFor } from "../utils/auth.server.ts";
 import { formatAge } from "../utils/format.ts";
@@ -33,6 +34,7 @@ export default function StoresPage() {
   const [searchParams] = useSearchParams();
   const deleted = searchParams.get("deleted");
   useStoreEvents();
+  const announcement = usePhaseAnnouncements(stores);
   const atLimit = quota.used >= quota.limit;
   return (
     <>
@@ -54,6 +56,9 @@ export default function StoresPage() {
           )}
         </div>
       </div>
+      <p className="sr-only" aria-live="polite" data-testid="announcer">
+        {announcement}
+      </p>
       {deleted ? (
         <div className="notice" role="status">
           Deletion of <strong>{deleted}</strong> requested: the controller uninstalls it and removes
@@ -89,7 +94,7 @@ export default function StoresPage() {
                   <th scope="col">Links</th>
                 </tr>
               </thead>
-              <tbody aria-live="polite" aria-relevant="all">
+              <tbody>
                 {stores.map((store) => (
                   <tr key={store.id} data-store={store.name}>
                     <td className="c-name">
@@ -153,4 +158,23 @@ export default function StoresPage() {
       </div>
     </>
   );
+}
+
+/** One short sentence per status change for screen readers ("shop is Ready"), not the whole table. */
+function usePhaseAnnouncements(stores: Array<{ id: string; name: string; phase: string }>): string {
+  const [announcement, setAnnouncement] = useState("");
+  const previous = useRef(new Map(stores.map((store) => [store.id, store] as const)));
+  useEffect(() => {
+    const before = previous.current;
+    const changes = stores
+      .filter((store) => before.has(store.id) && before.get(store.id)?.phase !== store.phase)
+      .map((store) => `${store.name} is ${store.phase}`);
+    const current = new Set(stores.map((store) => store.id));
+    for (const [id, store] of before) {
+      if (!current.has(id)) changes.push(`${store.name} is gone`);
+    }
+    previous.current = new Map(stores.map((store) => [store.id, store] as const));
+    if (changes.length > 0) setAnnouncement(`${changes.join(". ")}.`);
+  }, [stores]);
+  return announcement;
 }
