@@ -193,8 +193,13 @@ function observeLive(input: ObserveInput): Observation {
   // installed, the store's databases still use the old credentials, and new
   // ones would lock the store out of its own data — so that is a failure for
   // a human, never a silent regeneration.
+  // A release still in its first pending-install never ran with the Secret's
+  // values (its pods cannot start without the Secret), so it does not count.
   const installed = (ns?.releases ?? []).some(
-    (r) => r.name === STORE_RELEASE_NAME && r.status !== "uninstalled",
+    (r) =>
+      r.name === STORE_RELEASE_NAME &&
+      r.status !== "uninstalled" &&
+      !(r.status === "pending-install" && r.revision === 1),
   );
   if (!ns?.secrets.includes(desired.secretName) && installed) {
     const message = `Secret ${desired.secretName} was deleted after the store was installed; its data still uses the old credentials: restore the Secret, or delete the store`;

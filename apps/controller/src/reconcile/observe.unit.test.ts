@@ -49,6 +49,23 @@ describe("observe (live store)", () => {
       "SecretsMissing",
     ],
     [
+      "secret missing, first install stranded pending",
+      (d) =>
+        healthyNamespace(d, {
+          secrets: [],
+          releases: [
+            {
+              name: "store",
+              namespace: d.namespace,
+              revision: 1,
+              status: "pending-install",
+              valuesDigest: null,
+            },
+          ],
+        }),
+      "SecretsMissing",
+    ],
+    [
       "secret deleted after install (never regenerated)",
       (d) => healthyNamespace(d, { secrets: [] }),
       "SecretLost",
