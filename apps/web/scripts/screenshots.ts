@@ -24,6 +24,8 @@ const platform = await startTestPlatform({
   latencies: { workloadsReadyMs: 6_000, jobCompleteMs: 4_000 },
   provisioningDeadlineSeconds: 25,
 });
+const simulation = platform.simulation;
+if (!simulation) throw new Error("screenshots need the simulated cluster");
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 
 async function userPage(): Promise<Page> {
@@ -72,7 +74,7 @@ try {
   await signUp(grace, "grace@example.com");
   await create(grace, "grace-goods", "medusa");
 
-  platform.simulation.failImagePull("store-blue-harbor", "wordpress:6.8-php8.3-apche");
+  simulation.failImagePull("store-blue-harbor", "wordpress:6.8-php8.3-apche");
   const northWind = await create(ada, "north-wind", "woocommerce");
   await create(ada, "acme-outfitters", "medusa", "medium");
   const blueHarbor = await create(ada, "blue-harbor", "woocommerce");
@@ -81,7 +83,7 @@ try {
   await ada.goto("/stores");
   await ada.locator('tr[data-store="old-popup"] [data-phase="Ready"]').waitFor({ timeout: 60_000 });
   // Deleting: the namespace is held by a finalizer, as a stuck PVC would.
-  platform.simulation.holdNamespaceTermination("store-old-popup");
+  simulation.holdNamespaceTermination("store-old-popup");
   await ada.goto(`/stores/${oldPopup}`);
   await ada.getByLabel(/to confirm/).fill("old-popup");
   await Promise.all([

@@ -12,6 +12,8 @@ import pino from "pino";
 import { startPlatform } from "../../../dev/src/platform.ts";
 
 export interface TestPlatformOptions {
+  /** The simulated cluster (default), or the kubeconfig's cluster — for tests of an unreachable one. */
+  cluster?: "simulated" | "kube";
   /** A database of its own (from createFreshDatabase); PGlite in memory when absent. */
   databaseUrl?: string;
   storeLimitPerUser?: number;
@@ -27,7 +29,8 @@ export interface TestPlatformOptions {
 export interface TestPlatform {
   url: string;
   database: DatabaseHandle;
-  simulation: SimulatedCluster;
+  /** The simulated cluster's controls (fault injection); null with cluster "kube". */
+  simulation: SimulatedCluster | null;
   apiConfig: ApiConfig;
   close(): Promise<void>;
 }
@@ -35,7 +38,7 @@ export interface TestPlatform {
 export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const logger = pino({ level: options.logLevel ?? process.env.LOG_LEVEL ?? "warn" });
   const platform = await startPlatform({
-    cluster: "simulated",
+    cluster: options.cluster ?? "simulated",
     databaseUrl: options.databaseUrl,
     port: options.port ?? 0,
     logger,
@@ -63,7 +66,6 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
       RATE_LIMIT_MUTATIONS: "1000",
     },
   });
-  if (!platform.simulation) throw new Error("expected the simulated cluster");
   return {
     url: platform.url,
     database: platform.database,
