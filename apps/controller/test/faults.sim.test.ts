@@ -32,7 +32,7 @@ describeEachDatabase("failure handling on the simulated cluster", ({ handle }) =
       expect(failed!.last_error).toContain('image "wordpress:does-not-exist"');
       const took = failed!.updated_at.getTime() - failed!.provisioning_started_at!.getTime();
       expect(took).toBeGreaterThanOrEqual(deadlineMs);
-      expect(took).toBeLessThan(deadlineMs + 1_000);
+      expect(took).toBeLessThan(deadlineMs + 2_000); // one progress interval, with room for a loaded CI machine
       const workloads = failed!.conditions.find((c) => c.type === "WorkloadsReady");
       expect(workloads).toMatchObject({ status: "False", reason: "ImagePullFailed" });
       const events = await listStoreEvents(handle().db, store!.id);
