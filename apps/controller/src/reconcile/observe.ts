@@ -283,14 +283,33 @@ function observeLive(input: ObserveInput): Observation {
   let problems: string[] = [];
   if (ns && releaseDeployed) {
     const health = summarizeStoreHealth(ns);
-    problems = health.problems;
-    drafts.push({
-      type: "WorkloadsReady",
-      status: health.ready ? "True" : "False",
-      reason: health.reason,
-      message: health.message,
-    });
-    if (!health.ready) first({ kind: "WorkloadsProgressing", reason: health.message, problems });
+    // Readiness comes from the objects' own status: every workload has its
+    // replicas ready and every remaining job completed. Warning events
+    // linger for an hour after the fact (a FailedMount while a volume
+    // attached), so they explain a store that is not ready but never make a
+    // ready one unready.
+    const settled =
+      ns.workloads.length > 0 &&
+      ns.workloads.every((w) => w.readyReplicas >= w.desiredReplicas) &&
+      ns.jobs.every((j) => j.complete);
+    problems = settled ? [] : health.problems;
+    const total = ns.workloads.length;
+    drafts.push(
+      settled
+        ? {
+            type: "WorkloadsReady",
+            status: "True",
+            reason: "WorkloadsReady",
+            message: `${total} workload${total === 1 ? "" : "s"} ready${ns.jobs.length > 0 ? `, ${ns.jobs.length} job(s) complete` : ""}`,
+          }
+        : {
+            type: "WorkloadsReady",
+            status: "False",
+            reason: health.reason,
+            message: health.message,
+          },
+    );
+    if (!settled) first({ kind: "WorkloadsProgressing", reason: health.message, problems });
   } else {
     drafts.push({
       type: "WorkloadsReady",

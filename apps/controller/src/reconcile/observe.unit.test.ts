@@ -140,6 +140,47 @@ describe("observe (live store)", () => {
     expect(run(store, ns).state.kind).toBe(kind);
   });
 
+  it("a lingering Warning event does not make a ready store unready", () => {
+    const obs = run(store, (d) =>
+      healthyNamespace(d, {
+        events: [
+          {
+            namespace: d.namespace,
+            type: "Warning",
+            reason: "FailedMount",
+            message:
+              'MountVolume.SetUp failed for volume "creds": secret "store-credentials" not found',
+            involvedKind: "Pod",
+            involvedName: "wordpress-1",
+            lastSeen: null,
+          },
+        ],
+      }),
+    );
+    expect(obs.state.kind).toBe("Ready");
+    expect(obs.conditions.find((c) => c.type === "WorkloadsReady")?.status).toBe("True");
+  });
+
+  it("a job that has not completed keeps the store progressing", () => {
+    const obs = run(store, (d) =>
+      healthyNamespace(d, {
+        jobs: [
+          {
+            name: "setup",
+            namespace: d.namespace,
+            active: 1,
+            succeeded: 0,
+            failed: 0,
+            complete: false,
+            failedReason: null,
+            failedMessage: null,
+          },
+        ],
+      }),
+    );
+    expect(obs.state.kind).toBe("WorkloadsProgressing");
+  });
+
   it("a pending release with helm running in this process is in progress, not locked", () => {
     const desired = desiredFor(store);
     const obs = run(
