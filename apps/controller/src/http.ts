@@ -13,7 +13,10 @@ export interface HealthSources {
   registry: Registry;
 }
 
-export function healthBody(sources: HealthSources, status: "ok" | "starting" | "stopping") {
+export function healthBody(
+  sources: HealthSources,
+  status: "ok" | "not running" | "database unreachable",
+) {
   return {
     status,
     replica: sources.replicaId,
@@ -33,13 +36,13 @@ export function createHttpServer(sources: HealthSources): Server {
     void (async () => {
       const path = (req.url ?? "/").split("?")[0];
       if (path === "/healthz")
-        return send(200, healthBody(sources, sources.loopRunning() ? "ok" : "starting"));
+        return send(200, healthBody(sources, sources.loopRunning() ? "ok" : "not running"));
       if (path === "/readyz") {
         const running = sources.loopRunning();
         const db = running ? await sources.databaseOk() : false;
         const ready = running && db;
         return send(ready ? 200 : 503, {
-          ...healthBody(sources, ready ? "ok" : "stopping"),
+          ...healthBody(sources, ready ? "ok" : running ? "database unreachable" : "not running"),
           loop: running,
           database: db,
         });
