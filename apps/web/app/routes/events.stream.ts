@@ -2,12 +2,15 @@
 // see (its owner, or any store for admins). The page re-fetches what changed;
 // the stream carries only ids, never store data, so a leaked event says nothing.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireUser } from "../utils/auth.server.ts";
+import { getUser } from "../utils/auth.server.ts";
 
 const HEARTBEAT_MS = 20_000;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { user } = await requireUser(request, context);
+  const { user } = await getUser(request, context);
+  // Not a redirect to /login: EventSource would follow it and retry forever.
+  // A 401 makes the browser give up; the next page load starts a new stream.
+  if (!user) return new Response("sign in first", { status: 401 });
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
