@@ -12,6 +12,7 @@ import {
 } from "../src/repositories/reconcile.ts";
 import { listStoreEvents } from "../src/repositories/store-events.ts";
 import { describeEachDatabase, resetDatabase } from "../src/testing/index.ts";
+import { STORE_CHANGES_CHANNEL, STORE_STATUS_CHANNEL } from "../src/wakeup.ts";
 import { insertStores, insertUser } from "./helpers.ts";
 
 const conditions: Condition[] = [
@@ -141,5 +142,24 @@ describeEachDatabase("controller status writes", ({ handle }) => {
     expect(events.every((e) => e.actor === "controller:a")).toBe(true);
     await sql`update stores set phase = 'Ready' where id = ${store!.id}`.execute(db);
     expect(await countStoresByPhase(db)).toEqual({ Pending: 1, Ready: 1 });
+  });
+
+  it("a pass with events tells the dashboard on the status channel, never waking the controller", async () => {
+    const h = handle();
+    const owner = await insertUser(h.db);
+    const [store] = await insertStores(h.db, owner.id, 1);
+    const status: string[] = [];
+    const wakeups: string[] = [];
+    const stopStatus = await h.listen(STORE_STATUS_CHANNEL, (id) => status.push(id));
+    const stopWakeups = await h.listen(STORE_CHANGES_CHANNEL, (id) => wakeups.push(id));
+    await appendStoreEvents(h.db, store!.id, "controller:a", []);
+    await appendStoreEvents(h.db, store!.id, "controller:a", [
+      { type: "Normal", reason: "StoreReady", message: "ready" },
+    ]);
+    await expect.poll(() => status, { timeout: 3000 }).toEqual([store!.id]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(wakeups).toEqual([]);
+    await stopStatus();
+    await stopWakeups();
   });
 });

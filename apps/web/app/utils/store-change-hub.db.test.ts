@@ -1,7 +1,7 @@
 // Level: PGlite + real Postgres. The hub forwards a store's changes only to
-// its owner and to admins, from NOTIFY (desired state) and from the change
-// feed (the controller's status writes).
-import { createUser, insertStore, notifyStoreChanged } from "@storeplane/db";
+// its owner and to admins, from NOTIFY on both channels: desired state (the
+// API) and recorded transitions (the controller's appendStoreEvents).
+import { appendStoreEvents, createUser, insertStore, notifyStoreChanged } from "@storeplane/db";
 import { describeEachDatabase } from "@storeplane/db/testing";
 import { sql } from "kysely";
 import pino from "pino";
@@ -38,8 +38,8 @@ describeEachDatabase("store change hub", (fixture) => {
         send: (c) => received.stranger?.push(c),
       }),
     ];
-    // Let the LISTEN and the feed's first cursor settle.
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    // Let the LISTENs settle.
+    await new Promise((resolve) => setTimeout(resolve, 300));
 
     const store = await insertStore(db, {
       name: `hub-${suffix}`,
@@ -52,11 +52,14 @@ describeEachDatabase("store change hub", (fixture) => {
     await notifyStoreChanged(db, store.id);
     await until(() => (received.owner?.length ?? 0) > 0 && (received.admin?.length ?? 0) > 0);
 
-    // A status write without NOTIFY, as the controller does, arrives through the feed.
+    // A transition the controller records arrives on the status channel.
     const before = received.owner?.length ?? 0;
     await sql`update stores set phase = 'Ready', updated_at = now() where id = ${store.id}`.execute(
       db,
     );
+    await appendStoreEvents(db, store.id, "controller:test", [
+      { type: "Normal", reason: "StoreReady", message: "store is ready" },
+    ]);
     await until(() => (received.owner?.length ?? 0) > before);
 
     expect(received.owner?.every((change) => change.storeId === store.id)).toBe(true);

@@ -3,16 +3,11 @@
 // store id from NOTIFY, looks up the owner once, and forwards the id only to
 // subscribers allowed to see that store (its owner and admins).
 //
-// NOTIFY on STORE_CHANGES_CHANNEL covers changes of desired state (create,
-// delete, retry). The controller's status writes (phase, conditions, events)
-// do not notify — that channel wakes the controller itself — so while anyone
-// is watching, the hub also follows a change feed: one query per second per
-// server process (not per browser) for rows whose updated_at moved.
-import { type DatabaseHandle, STORE_CHANGES_CHANNEL } from "@storeplane/db";
-import { sql } from "kysely";
+// Two channels feed it: STORE_CHANGES_CHANNEL (desired state: create, delete,
+// retry, sent by the API) and STORE_STATUS_CHANNEL (transitions the controller
+// recorded: phase, conditions, events). No polling: a quiet store costs nothing.
+import { type DatabaseHandle, STORE_CHANGES_CHANNEL, STORE_STATUS_CHANNEL } from "@storeplane/db";
 import type { Logger } from "pino";
-
-const CHANGE_FEED_INTERVAL_MS = 1_000;
 
 export interface StoreChange {
   storeId: string;
@@ -36,55 +31,12 @@ export function createStoreChangeHub(database: DatabaseHandle, logger: Logger): 
   const owners = new Map<string, string>();
   let unlisten: (() => Promise<void>) | null = null;
   let starting: Promise<void> | null = null;
-  let feedTimer: NodeJS.Timeout | null = null;
-  let feedBusy = false;
-  /** The newest updated_at seen, as Postgres text (microseconds survive the round trip). */
-  let cursor: string | null = null;
+  let unlistenStatus: (() => Promise<void>) | null = null;
 
   function dispatch(storeId: string, owner: string | null): void {
     for (const subscriber of subscribers) {
       if (subscriber.isAdmin || subscriber.userId === owner) subscriber.send({ storeId });
     }
-  }
-
-  async function followChangeFeed(): Promise<void> {
-    if (feedBusy || subscribers.size === 0) return;
-    feedBusy = true;
-    try {
-      if (cursor === null) {
-        const row = await sql<{ cursor: string | null }>`
-          select coalesce(max(updated_at), now())::text as cursor from stores`.execute(database.db);
-        cursor = row.rows[0]?.cursor ?? null;
-        return;
-      }
-      const changed = await sql<{ id: string; owner_id: string; cursor: string }>`
-        select id, owner_id, updated_at::text as cursor from stores
-        where updated_at > ${cursor}::timestamptz
-        order by updated_at limit 1000`.execute(database.db);
-      for (const row of changed.rows) {
-        owners.set(row.id, row.owner_id);
-        dispatch(row.id, row.owner_id);
-        cursor = row.cursor;
-      }
-    } catch (error) {
-      logger.warn({ err: error }, "store change feed query failed");
-    } finally {
-      feedBusy = false;
-    }
-  }
-
-  function startFeed(): void {
-    if (feedTimer) return;
-    void followChangeFeed();
-    feedTimer = setInterval(() => void followChangeFeed(), CHANGE_FEED_INTERVAL_MS);
-    feedTimer.unref();
-  }
-
-  function stopFeedWhenIdle(): void {
-    if (subscribers.size > 0 || !feedTimer) return;
-    clearInterval(feedTimer);
-    feedTimer = null;
-    cursor = null;
   }
 
   async function ownerOf(storeId: string): Promise<string | null> {
@@ -112,14 +64,18 @@ export function createStoreChangeHub(database: DatabaseHandle, logger: Logger): 
   }
 
   function ensureListening(): Promise<void> {
-    starting ??= database
-      .listen(STORE_CHANGES_CHANNEL, (payload) => {
-        void onNotify(payload).catch((error: unknown) =>
-          logger.warn({ err: error }, "store change fan-out failed"),
-        );
-      })
-      .then((stop) => {
-        unlisten = stop;
+    const forward = (payload: string) => {
+      void onNotify(payload).catch((error: unknown) =>
+        logger.warn({ err: error }, "store change fan-out failed"),
+      );
+    };
+    starting ??= Promise.all([
+      database.listen(STORE_CHANGES_CHANNEL, forward),
+      database.listen(STORE_STATUS_CHANNEL, forward),
+    ])
+      .then(([stopChanges, stopStatus]) => {
+        unlisten = stopChanges;
+        unlistenStatus = stopStatus;
       })
       .catch((error: unknown) => {
         starting = null;
@@ -132,18 +88,16 @@ export function createStoreChangeHub(database: DatabaseHandle, logger: Logger): 
     subscribe(subscriber) {
       void ensureListening();
       subscribers.add(subscriber);
-      startFeed();
       return () => {
         subscribers.delete(subscriber);
-        stopFeedWhenIdle();
       };
     },
     size: () => subscribers.size,
     async close() {
       subscribers.clear();
-      stopFeedWhenIdle();
       await starting;
       await unlisten?.();
+      await unlistenStatus?.();
     },
   };
 }

@@ -4,6 +4,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Condition, Phase } from "../domain.ts";
 import type { Database, Store } from "../schema.ts";
+import { notifyStoreStatusChanged } from "../wakeup.ts";
 
 export async function loadStore(db: Kysely<Database>, storeId: string): Promise<Store | undefined> {
   return db.selectFrom("stores").selectAll().where("id", "=", storeId).executeTakeFirst();
@@ -132,7 +133,12 @@ export interface StoreEventInput {
   message: string;
 }
 
-/** Several events of one store in one insert, in order (a pass reports all its transitions at once). */
+/**
+ * Several events of one store in one insert, in order (a pass reports all its
+ * transitions at once, after its status write). Events mean something changed,
+ * so this is also where the dashboard is told: one NOTIFY per transition pass,
+ * none for the quiet passes of a steady store.
+ */
 export async function appendStoreEvents(
   db: Kysely<Database>,
   storeId: string,
@@ -152,4 +158,5 @@ export async function appendStoreEvents(
       })),
     )
     .execute();
+  await notifyStoreStatusChanged(db, storeId);
 }
