@@ -1,9 +1,8 @@
 // Level: real helm. Policy rules over what the charts actually render: the
 // guarantees a platform team would otherwise check by hand in review.
-import { LABELS, STORE_SECRET_KEYS, STORE_SECRET_NAME } from "@storeplane/k8s";
-import { describe, expect, it } from "vitest";
 // Test-only reach into the controller: its plan table is the quota contract.
-import { PLAN_LIMITS } from "../../apps/controller/src/plans.ts";
+import { LABELS, PLAN_LIMITS, STORE_SECRET_KEYS, STORE_SECRET_NAME } from "@storeplane/k8s";
+import { describe, expect, it } from "vitest";
 import {
   CHARTS,
   type ChartName,

@@ -1,14 +1,10 @@
-// Plan name → the guardrail limits of a store's namespace. The quota must fit
-// the engine charts' own requests with room for the setup job and a rolling
-// update (two app pods at once).
+// The controller's view of plans: the limits table lives beside the guardrail
+// builders in packages/k8s; this checks it covers exactly the API's plans.
 import type { Plan } from "@storeplane/db";
-import type { PlanLimits } from "@storeplane/k8s";
+import { PLAN_LIMITS as K8S_PLAN_LIMITS, type PlanLimits } from "@storeplane/k8s";
 
-export const PLAN_LIMITS: Record<Plan, PlanLimits> = {
-  small: { cpu: "2", memory: "3Gi", storage: "10Gi", pods: 10, pvcs: 4 },
-  medium: { cpu: "4", memory: "6Gi", storage: "30Gi", pods: 16, pvcs: 6 },
-  large: { cpu: "8", memory: "12Gi", storage: "80Gi", pods: 24, pvcs: 8 },
-};
+/** Typed by the API's plans: a plan without limits fails the typecheck (plans.unit.test.ts checks the converse). */
+export const PLAN_LIMITS: Record<Plan, PlanLimits> = K8S_PLAN_LIMITS;
 
 export function planLimits(plan: string): PlanLimits {
   const limits = PLAN_LIMITS[plan as Plan];

@@ -40,6 +40,7 @@ export {
 } from "./helm/index.ts";
 export { createKubeCluster, type KubeClusterOptions } from "./kube-cluster.ts";
 export { buildSnapshot, releasesFromHelmSecrets } from "./observe/build-snapshot.ts";
+export { PLAN_LIMITS, type PlanName } from "./plans.ts";
 export { controllerPolicyRules, type PolicyRule } from "./rbac.ts";
 export * from "./readers/index.ts";
 export * from "./store-contract.ts";
