@@ -7,29 +7,15 @@
 //   npx tsx scripts/bench-steady-state.ts            # 50 and 500
 //   STORES=50,500,1000 npx tsx scripts/bench-steady-state.ts
 
-import { type DatabaseHandle, migrateToLatest, openDatabase } from "@storeplane/db";
-import { createFreshDatabase, resetDatabase } from "@storeplane/db/testing";
+import { openTestDatabase, resetDatabase } from "@storeplane/db/testing";
 import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulated";
 import { sql } from "kysely";
 import { createStores, startController, waitFor } from "../apps/controller/test/harness.ts";
 
 const counts = (process.env.STORES ?? "50,500").split(",").map(Number);
 
-async function open(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
-  const admin = process.env.TEST_DATABASE_URL;
-  if (!admin) {
-    const handle = await openDatabase();
-    await migrateToLatest(handle.db);
-    return { handle, drop: async () => undefined };
-  }
-  const fresh = await createFreshDatabase(admin);
-  const handle = await openDatabase({ url: fresh.url, poolSize: 20 });
-  await migrateToLatest(handle.db);
-  return { handle, drop: fresh.drop };
-}
-
 async function main() {
-  const { handle, drop } = await open();
+  const { handle, drop } = await openTestDatabase();
   console.log(`database: ${handle.description}`);
   const rows: Record<string, string | number>[] = [];
   try {

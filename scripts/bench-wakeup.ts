@@ -5,32 +5,14 @@
 // Postgres); PGlite otherwise.
 //
 //   SAMPLES=200 SWEEP_INTERVAL_MS=1000 npx tsx scripts/bench-wakeup.ts
-import {
-  type DatabaseHandle,
-  migrateToLatest,
-  notifyStoreChanged,
-  openDatabase,
-} from "@storeplane/db";
-import { createFreshDatabase, resetDatabase } from "@storeplane/db/testing";
+import { type DatabaseHandle, notifyStoreChanged } from "@storeplane/db";
+import { openTestDatabase, resetDatabase } from "@storeplane/db/testing";
 import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulated";
 import { startController } from "../apps/controller/test/harness.ts";
 
 const samples = Number(process.env.SAMPLES ?? 100);
 const intervalSamples = Number(process.env.INTERVAL_SAMPLES ?? 30);
 const sweepIntervalMs = Number(process.env.SWEEP_INTERVAL_MS ?? 1_000);
-
-async function open(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
-  const admin = process.env.TEST_DATABASE_URL;
-  if (!admin) {
-    const handle = await openDatabase();
-    await migrateToLatest(handle.db);
-    return { handle, drop: async () => undefined };
-  }
-  const fresh = await createFreshDatabase(admin);
-  const handle = await openDatabase({ url: fresh.url, poolSize: 20 });
-  await migrateToLatest(handle.db);
-  return { handle, drop: fresh.drop };
-}
 
 function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -103,7 +85,7 @@ async function measure(handle: DatabaseHandle, listen: boolean, n: number) {
 }
 
 async function main() {
-  const { handle, drop } = await open();
+  const { handle, drop } = await openTestDatabase();
   console.log(`database: ${handle.description}; sweep interval ${sweepIntervalMs} ms`);
   try {
     const notify = await measure(handle, true, samples);

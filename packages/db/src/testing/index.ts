@@ -101,6 +101,24 @@ export async function createFreshDatabase(
   };
 }
 
+/**
+ * A migrated database of its own for a script or suite: a fresh database on the
+ * real Postgres at `adminUrl` (dropped by `drop`), or an in-memory PGlite.
+ */
+export async function openTestDatabase(
+  adminUrl: string | undefined = process.env.TEST_DATABASE_URL,
+): Promise<{ handle: DatabaseHandle; drop(): Promise<void> }> {
+  if (!adminUrl) {
+    const handle = await openDatabase();
+    await migrateToLatest(handle.db);
+    return { handle, drop: async () => undefined };
+  }
+  const fresh = await createFreshDatabase(adminUrl);
+  const handle = await openDatabase({ url: fresh.url, poolSize: 20 });
+  await migrateToLatest(handle.db);
+  return { handle, drop: fresh.drop };
+}
+
 /** Empties every table between tests that need a clean slate. */
 export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
   await sql`truncate audit_log, store_events, stores, api_tokens, sessions, users restart identity cascade`.execute(
