@@ -48,14 +48,19 @@ let failed = 0;
 let skipped = 0;
 let realPostgres = 0;
 const skippedSuites = new Set();
+const brokenFiles = [];
 for (const file of existsSync(reports) ? readdirSync(reports) : []) {
   const report = JSON.parse(readFileSync(join(reports, file), "utf8"));
   for (const suite of report.testResults ?? []) {
     const level = basename(suite.name).match(/\.([a-z]+)\.test\.tsx?$/)?.[1] ?? "unlabelled";
     byLevel[level] ??= { passed: 0, failed: 0, skipped: 0 };
-    if (suite.status === "failed" && (suite.assertionResults ?? []).length === 0) {
-      failed += 1; // a file that failed to load counts as a failure
+    const tests = suite.assertionResults ?? [];
+    if (suite.status === "failed" && !tests.some((test) => test.status === "failed")) {
+      // The file failed outside any test (load error, a failing beforeAll):
+      // its tests show as skipped, but the file is a failure.
+      failed += 1;
       byLevel[level].failed += 1;
+      brokenFiles.push(`${basename(suite.name)}: ${(suite.message ?? "").split("\n")[0]}`);
     }
     for (const test of suite.assertionResults ?? []) {
       const name = [...(test.ancestorTitles ?? []), test.title].join(" > ");
@@ -84,6 +89,10 @@ for (const [level, counts] of Object.entries(byLevel).sort()) {
   );
 }
 console.log(`  tests that ran against real Postgres: ${realPostgres}`);
+if (brokenFiles.length > 0) {
+  console.log("  test files that failed outside their tests (counted as failures):");
+  for (const line of brokenFiles) console.log(`    - ${line}`);
+}
 if (skippedSuites.size > 0) {
   console.log("  skipped (not counted as passing):");
   for (const line of [...skippedSuites].sort()) console.log(`    - ${line}`);

@@ -27,7 +27,8 @@ describe("quick start against the dev composition (PGlite, simulated cluster)", 
     platform = await startPlatform({
       cluster: "simulated",
       port: 0,
-      mode: "production",
+      // What `npm run dev` runs: Vite middleware, no build needed.
+      mode: "development",
       logger: pino({ level: "silent" }),
       controllerEnv: { SWEEP_INTERVAL_MS: "200", PROGRESS_INTERVAL_MS: "100" },
       latencies: { workloadsReadyMs: 300, jobCompleteMs: 200, namespaceTerminationMs: 100 },
