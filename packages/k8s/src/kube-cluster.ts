@@ -5,7 +5,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import pino, { type Logger } from "pino";
 import { isKubeError } from "./client/errors.ts";
 import { DEFAULT_TIMEOUT_MS, KubeClient, type SecretMeta } from "./client/kube-client.ts";
-import { loadDefaultKubeConfig } from "./client/kubeconfig.ts";
+import { loadDefaultKubeConfig, missingKubeconfigMessage } from "./client/kubeconfig.ts";
 import type { Cluster, ClusterInfo, ClusterSnapshot, HelmReleaseStatus } from "./cluster.ts";
 import type { Helm } from "./helm/helm.ts";
 import { toReleaseStatus } from "./helm/parse.ts";
@@ -40,6 +40,9 @@ const PENDING: ReadonlySet<HelmReleaseStatus> = new Set([
 
 export async function clusterInfo(client: KubeClient): Promise<ClusterInfo> {
   const { context, server } = client.target;
+  const missing = missingKubeconfigMessage(client.target);
+  if (missing)
+    return { mode: "kube", reachable: false, context: null, server: null, message: missing };
   try {
     const version = await client.serverVersion();
     return {

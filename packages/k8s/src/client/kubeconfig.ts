@@ -21,3 +21,16 @@ export function describeTarget(kc: KubeConfig): KubeTarget {
     server: kc.getCurrentCluster()?.server ?? null,
   };
 }
+
+/**
+ * With no $KUBECONFIG, no ~/.kube/config and no in-cluster service account,
+ * client-node falls back to an insecure http://localhost:8080 under a context
+ * named "loaded-context", and every call then fails with a puzzling TLS
+ * message. Recognise that fallback so we can say what is actually missing.
+ */
+export function missingKubeconfigMessage(target: KubeTarget): string | null {
+  if (target.context === "loaded-context" && target.server === "http://localhost:8080") {
+    return "no kubeconfig found: set KUBECONFIG or create ~/.kube/config (kind and k3s write one), or run inside a cluster";
+  }
+  return null;
+}
