@@ -23,42 +23,61 @@ function defaultChartsDir(): string {
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 
-const schema = z.object({
-  CLUSTER: z.enum(["kube", "simulated"]).default("kube"),
-  CONCURRENCY: int(4, 1),
-  /** How often due stores are looked for when no NOTIFY arrives. */
-  SWEEP_INTERVAL_MS: int(5_000, 10),
-  /** Upper bound of stores claimed in one batch (they share one snapshot). */
-  CLAIM_BATCH: int(1_000, 1),
-  CLAIM_TTL_SECONDS: int(60, 1),
-  PROVISIONING_DEADLINE_SECONDS: int(900, 1),
-  BACKOFF_BASE_MS: int(2_000, 1),
-  BACKOFF_CAP_MS: int(300_000, 1),
-  /** A Ready store is re-observed this often (±20% jitter). */
-  DRIFT_INTERVAL_SECONDS: int(300, 1),
-  /** While workloads come up, look again this often. */
-  PROGRESS_INTERVAL_MS: int(3_000, 1),
-  /** A namespace terminating longer than this is reported with what holds it. */
-  NAMESPACE_STUCK_SECONDS: int(120, 1),
-  /** A shared snapshot is reused for at most this long within a batch. */
-  SNAPSHOT_MAX_AGE_MS: int(5_000, 0),
-  HELM_TIMEOUT_SECONDS: int(300, 1),
-  SHUTDOWN_GRACE_SECONDS: int(25, 0),
-  STORE_CHARTS_DIR: z.string().optional(),
-  STORE_VALUES_PROFILE: z.enum(["local", "prod"]).default("local"),
-  STORE_BASE_DOMAIN: z.string().min(1).default("localhost"),
-  STORE_URL_SCHEME: z.enum(["http", "https"]).default("http"),
-  /** Namespace of the ingress controller allowed into store namespaces (kube-system for k3s's Traefik). */
-  INGRESS_NAMESPACE: z.string().min(1).default("traefik"),
-  METRICS_PORT: int(9090, 0),
-  REPLICA_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-});
+const schema = z
+  .object({
+    CLUSTER: z.enum(["kube", "simulated"]).default("kube"),
+    /**
+     * CLUSTER=simulated only: keep the simulated cluster's state in this file so
+     * it outlives the process (the SIGKILL test restarts the controller on it).
+     */
+    SIMULATED_CLUSTER_STATE_FILE: z.string().optional(),
+    CONCURRENCY: int(4, 1),
+    /** How often due stores are looked for when no NOTIFY arrives. */
+    SWEEP_INTERVAL_MS: int(5_000, 10),
+    /** Upper bound of stores claimed in one batch (they share one snapshot). */
+    CLAIM_BATCH: int(1_000, 1),
+    CLAIM_TTL_SECONDS: int(60, 1),
+    PROVISIONING_DEADLINE_SECONDS: int(900, 1),
+    BACKOFF_BASE_MS: int(2_000, 1),
+    BACKOFF_CAP_MS: int(300_000, 1),
+    /** A Ready store is re-observed this often (±20% jitter). */
+    DRIFT_INTERVAL_SECONDS: int(300, 1),
+    /** While workloads come up, look again this often. */
+    PROGRESS_INTERVAL_MS: int(3_000, 1),
+    /** A namespace terminating longer than this is reported with what holds it. */
+    NAMESPACE_STUCK_SECONDS: int(120, 1),
+    /** A shared snapshot is reused for at most this long within a batch. */
+    SNAPSHOT_MAX_AGE_MS: int(5_000, 0),
+    HELM_TIMEOUT_SECONDS: int(300, 1),
+    SHUTDOWN_GRACE_SECONDS: int(25, 0),
+    STORE_CHARTS_DIR: z.string().optional(),
+    STORE_VALUES_PROFILE: z.enum(["local", "prod"]).default("local"),
+    STORE_BASE_DOMAIN: z.string().min(1).default("localhost"),
+    STORE_URL_SCHEME: z.enum(["http", "https"]).default("http"),
+    /** Namespace of the ingress controller allowed into store namespaces (kube-system for k3s's Traefik). */
+    INGRESS_NAMESPACE: z.string().min(1).default("traefik"),
+    METRICS_PORT: int(9090, 0),
+    REPLICA_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
+  })
+  .superRefine((e, ctx) => {
+    // A state file with a real cluster would be silently ignored: refuse it instead.
+    if (e.SIMULATED_CLUSTER_STATE_FILE !== undefined && e.CLUSTER !== "simulated")
+      ctx.addIssue({
+        code: "custom",
+        path: ["SIMULATED_CLUSTER_STATE_FILE"],
+        message: `SIMULATED_CLUSTER_STATE_FILE is only for CLUSTER=simulated (the simulated cluster, a test and demo tool), but CLUSTER=${e.CLUSTER}: unset it or set CLUSTER=simulated`,
+      });
+  });
 
 export type ControllerEnv = z.infer<typeof schema>;
 
 export interface ControllerConfig {
   cluster: "kube" | "simulated";
+  /** Where the simulated cluster keeps its state; null: in memory only. */
+  simulatedStateFile: string | null;
   concurrency: number;
   sweepIntervalMs: number;
   claimBatch: number;
@@ -89,6 +108,7 @@ export function readControllerConfig(env: NodeJS.ProcessEnv = process.env): Cont
   const e = schema.parse(cleaned);
   return {
     cluster: e.CLUSTER,
+    simulatedStateFile: e.SIMULATED_CLUSTER_STATE_FILE ?? null,
     concurrency: e.CONCURRENCY,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     claimBatch: e.CLAIM_BATCH,

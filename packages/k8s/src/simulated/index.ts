@@ -3,6 +3,14 @@
 // wants it has to ask for it by name.
 export { type Clock, ManualClock, realClock } from "./clock.ts";
 export {
+  type PersistedClusterState,
+  type PersistedCounters,
+  type PersistedNamespace,
+  type PersistedRelease,
+  readSimulatedClusterState,
+  STATE_FILE_VERSION,
+} from "./persistence.ts";
+export {
   type ClusterMethod,
   createSimulatedCluster,
   DEFAULT_LATENCIES,

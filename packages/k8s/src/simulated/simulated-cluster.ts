@@ -20,6 +20,13 @@ import type {
 import { HelmFailed, ReleaseLocked } from "../helm/errors.ts";
 import { LABELS, PLATFORM_NAME } from "../store-contract.ts";
 import { type Clock, realClock } from "./clock.ts";
+import {
+  type PersistedClusterState,
+  type PersistedNamespace,
+  readSimulatedClusterState,
+  STATE_FILE_VERSION,
+  writeSimulatedClusterState,
+} from "./persistence.ts";
 import { type SimulatedWorkloadPlan, workloadPlanFor, workloadView } from "./workloads.ts";
 
 export const SIMULATED_CLUSTER_MESSAGE =
@@ -106,6 +113,13 @@ export interface SimulatedClusterOptions {
   /** Seed for the fault dice, so a failing run can be replayed. */
   seed?: number;
   faults?: TransientFaults;
+  /**
+   * Keep the cluster's state in this file, so that it outlives the process
+   * (a controller killed and restarted finds what it left, as on a real
+   * cluster): loaded at creation when it exists, rewritten atomically after
+   * every mutation. One process at a time; file mode 0600 (secrets).
+   */
+  stateFile?: string;
 }
 
 export interface Overlap {
@@ -120,10 +134,14 @@ export interface SimulatedClusterStats {
   reads: number;
   calls: Record<ClusterMethod, number>;
   injectedFailures: number;
-  /** helm processes started (install, unlock, uninstall). */
+  /** helm processes started (install, unlock, uninstall). Persisted with `stateFile`. */
   helmCommands: number;
-  /** Installs that ran to `deployed`, by `namespace/release`. */
+  /** Installs/upgrades started, by `namespace/release`. Persisted with `stateFile`. */
+  installsStarted: Map<string, number>;
+  /** Installs that ran to `deployed`, by `namespace/release`. Persisted with `stateFile`. */
   completedInstalls: Map<string, number>;
+  /** Releases recovered from `pending-*` by `unlockRelease`. Persisted with `stateFile`. */
+  releasesUnlocked: Map<string, number>;
   /** Times two calls were in flight on one namespace at once (should never happen). */
   overlaps: Overlap[];
   /** Namespaces each caller (replica) acted on. */
@@ -188,6 +206,10 @@ function emptyCalls(): Record<ClusterMethod, number> {
   };
 }
 
+function increment(counter: Map<string, number>, key: string): void {
+  counter.set(key, (counter.get(key) ?? 0) + 1);
+}
+
 function engineOf(ns: SimNamespace, spec?: ReleaseSpec): string {
   const label = ns.labels[LABELS.engine];
   if (label) return label;
@@ -205,6 +227,7 @@ export class SimulatedCluster {
   private readonly inFlight = new Map<string, string[]>();
   private readonly callers = new Map<string, Caller>();
   private counters: SimulatedClusterStats;
+  private readonly stateFile: string | null;
 
   constructor(options: SimulatedClusterOptions = {}) {
     this.clock = options.clock ?? realClock;
@@ -212,6 +235,12 @@ export class SimulatedCluster {
     this.rng = mulberry32(options.seed ?? 42);
     this.faults = options.faults ?? null;
     this.counters = this.freshStats();
+    this.stateFile = options.stateFile ?? null;
+    if (this.stateFile) {
+      const state = readSimulatedClusterState(this.stateFile);
+      if (state) this.restore(state);
+      this.save();
+    }
   }
 
   // ---- Test and demo controls -------------------------------------------
@@ -243,15 +272,18 @@ export class SimulatedCluster {
   /** Pods of the app workload in this namespace stay in ImagePullBackOff on `image`. */
   failImagePull(namespace: string, image: string): void {
     this.unpullable.set(namespace, image);
+    this.save();
   }
 
   clearImagePullFailure(namespace: string): void {
     this.unpullable.delete(namespace);
+    this.save();
   }
 
   /** Deleting this namespace leaves it Terminating, held by a PVC finalizer, until released. */
   holdNamespaceTermination(namespace: string): void {
     this.heldTermination.add(namespace);
+    this.save();
   }
 
   releaseNamespaceTermination(namespace: string): void {
@@ -259,6 +291,7 @@ export class SimulatedCluster {
     const ns = this.namespaces.get(namespace);
     if (ns?.terminatingSince != null)
       ns.terminatingSince = this.clock.now() - this.latencies.namespaceTerminationMs;
+    this.save();
   }
 
   /** Leaves the release `pending-*` as if the helm process running it had died. */
@@ -278,6 +311,7 @@ export class SimulatedCluster {
       startedAt: current?.startedAt ?? null,
       engine: engineOf(ns),
     };
+    this.save();
   }
 
   stats(): SimulatedClusterStats {
@@ -286,6 +320,7 @@ export class SimulatedCluster {
 
   resetStats(): void {
     this.counters = this.freshStats();
+    this.save();
   }
 
   /** Names of namespaces that still exist (any phase). */
@@ -307,6 +342,7 @@ export class SimulatedCluster {
   /** Removes an object behind the controller's back (drift tests). */
   deleteObjectBehindTheBack(namespace: string, kind: string, name: string): void {
     this.namespaces.get(namespace)?.objects.delete(`${kind}/${name}`);
+    this.save();
   }
 
   // ---- Cluster behaviour (called through SimulatedClusterClient) ----------
@@ -338,6 +374,7 @@ export class SimulatedCluster {
       const ns = this.namespaces.get(input.name);
       if (ns) {
         ns.labels = { ...ns.labels, ...input.labels };
+        this.save();
         return;
       }
       this.namespaces.set(input.name, {
@@ -350,6 +387,7 @@ export class SimulatedCluster {
         release: null,
         leftoverPvcs: [],
       });
+      this.save();
     });
   }
 
@@ -358,6 +396,7 @@ export class SimulatedCluster {
       const ns = this.requireNamespace(namespace, "apply");
       this.refuseIfTerminating(ns, "apply");
       for (const o of objects) ns.objects.set(`${o.kind}/${o.metadata.name}`, structuredClone(o));
+      this.save();
     });
   }
 
@@ -374,6 +413,7 @@ export class SimulatedCluster {
       if (ns.secrets.has(name)) return { created: false };
       this.refuseIfTerminating(ns, "create secret");
       ns.secrets.set(name, { labels: { ...labels }, data: generate() });
+      this.save();
       return { created: true };
     });
   }
@@ -414,6 +454,8 @@ export class SimulatedCluster {
         );
       }
       this.counters.helmCommands += 1;
+      const key = `${spec.namespace}/${spec.release}`;
+      increment(this.counters.installsStarted, key);
       const deployedBefore = current?.lastDeployedRevision != null;
       const release: SimRelease = {
         name: spec.release,
@@ -425,11 +467,14 @@ export class SimulatedCluster {
         engine: engineOf(ns, spec),
       };
       ns.release = release;
+      // Recorded before helm's work, as helm does: a process killed now leaves it pending.
+      this.save();
       try {
         await this.clock.sleep(this.latencies.helmInstallMs, opts.signal);
       } catch (error) {
         // helm catches SIGTERM and records the release as failed.
         release.status = "failed";
+        this.save();
         throw new HelmFailed(
           "HelmFailed",
           "helm upgrade --install failed (HelmFailed, exit 1): Error: release store failed: context canceled",
@@ -440,8 +485,8 @@ export class SimulatedCluster {
       release.status = "deployed";
       release.lastDeployedRevision = release.revision;
       release.startedAt ??= this.clock.now();
-      const key = `${spec.namespace}/${spec.release}`;
-      this.counters.completedInstalls.set(key, (this.counters.completedInstalls.get(key) ?? 0) + 1);
+      increment(this.counters.completedInstalls, key);
+      this.save();
     } finally {
       this.end(caller, spec.namespace);
     }
@@ -469,12 +514,14 @@ export class SimulatedCluster {
         )
           return;
         this.counters.helmCommands += 1;
+        increment(this.counters.releasesUnlocked, `${namespace}/${releaseName}`);
         if (release.lastDeployedRevision == null) {
           ns.release = null; // never deployed: remove it so a fresh install can run
         } else {
           release.revision += 1;
           release.status = "deployed";
         }
+        this.save();
       },
       opts.signal,
     );
@@ -501,6 +548,7 @@ export class SimulatedCluster {
             p.startsWith("data-"),
           );
         ns.release = null;
+        this.save();
       },
       opts.signal,
     );
@@ -512,6 +560,7 @@ export class SimulatedCluster {
       if (!ns || ns.phase === "Terminating") return;
       ns.phase = "Terminating";
       ns.terminatingSince = this.clock.now();
+      this.save();
     });
   }
 
@@ -524,7 +573,9 @@ export class SimulatedCluster {
       calls: emptyCalls(),
       injectedFailures: 0,
       helmCommands: 0,
+      installsStarted: new Map(),
       completedInstalls: new Map(),
+      releasesUnlocked: new Map(),
       overlaps: [],
       actedOnBy: new Map(),
     };
@@ -620,12 +671,71 @@ export class SimulatedCluster {
   /** Applies the passage of time: terminating namespaces whose time has come disappear. */
   private settle(): void {
     const now = this.clock.now();
+    let changed = false;
     for (const ns of [...this.namespaces.values()]) {
       if (ns.phase !== "Terminating" || ns.terminatingSince == null) continue;
       if (this.heldTermination.has(ns.name)) continue;
-      if (now - ns.terminatingSince >= this.latencies.namespaceTerminationMs)
+      if (now - ns.terminatingSince >= this.latencies.namespaceTerminationMs) {
         this.namespaces.delete(ns.name);
+        changed = true;
+      }
     }
+    if (changed) this.save();
+  }
+
+  // ---- persistence (with `stateFile`) --------------------------------------
+
+  /** The state a real cluster would keep, plus the history counters tests assert on. */
+  private persisted(): PersistedClusterState {
+    const namespaces: PersistedNamespace[] = [...this.namespaces.values()].map((ns) => ({
+      name: ns.name,
+      labels: ns.labels,
+      phase: ns.phase,
+      terminatingSince: ns.terminatingSince,
+      objects: [...ns.objects],
+      secrets: [...ns.secrets].map(([name, s]) => ({ name, labels: s.labels, data: s.data })),
+      release: ns.release,
+      leftoverPvcs: ns.leftoverPvcs,
+    }));
+    return {
+      version: STATE_FILE_VERSION,
+      savedAt: this.clock.now(),
+      namespaces,
+      unpullable: Object.fromEntries(this.unpullable),
+      heldTermination: [...this.heldTermination],
+      counters: {
+        helmCommands: this.counters.helmCommands,
+        installsStarted: Object.fromEntries(this.counters.installsStarted),
+        completedInstalls: Object.fromEntries(this.counters.completedInstalls),
+        releasesUnlocked: Object.fromEntries(this.counters.releasesUnlocked),
+      },
+    };
+  }
+
+  private restore(state: PersistedClusterState): void {
+    for (const ns of state.namespaces) {
+      this.namespaces.set(ns.name, {
+        name: ns.name,
+        labels: ns.labels,
+        phase: ns.phase,
+        terminatingSince: ns.terminatingSince,
+        objects: new Map(ns.objects),
+        secrets: new Map(ns.secrets.map((s) => [s.name, { labels: s.labels, data: s.data }])),
+        release: ns.release,
+        leftoverPvcs: ns.leftoverPvcs,
+      });
+    }
+    for (const [ns, image] of Object.entries(state.unpullable)) this.unpullable.set(ns, image);
+    for (const ns of state.heldTermination) this.heldTermination.add(ns);
+    const c = state.counters;
+    this.counters.helmCommands = c.helmCommands;
+    this.counters.installsStarted = new Map(Object.entries(c.installsStarted));
+    this.counters.completedInstalls = new Map(Object.entries(c.completedInstalls));
+    this.counters.releasesUnlocked = new Map(Object.entries(c.releasesUnlocked));
+  }
+
+  private save(): void {
+    if (this.stateFile) writeSimulatedClusterState(this.stateFile, this.persisted());
   }
 
   private view(ns: SimNamespace, now: number): NamespaceState {
