@@ -1,4 +1,5 @@
-// Level: real database + simulated cluster. The controller is "SIGKILLed" at
+// Level: real database + simulated cluster. An in-process stand-in for SIGKILL
+// (sigkill.cli.test.ts kills a real process): the controller is "killed" at
 // random moments while provisioning 50 stores: the loop is abandoned without
 // any cleanup (no status write awaited, no claim released — they expire) and
 // its cluster connection is crashed, so whatever it had in flight never
@@ -23,7 +24,7 @@ function mulberry32(seed: number): () => number {
 describeEachDatabase("controller killed at random moments", ({ handle }) => {
   beforeEach(async () => resetDatabase(handle()));
 
-  it("50 provisions and deletions survive repeated SIGKILLs: all converge, no release installed twice, no namespace leaked", async () => {
+  it("50 provisions and deletions survive repeated in-process kills (loop abandoned, in-flight calls never return): all converge, no release installed twice, no namespace leaked", async () => {
     const random = mulberry32(Number(process.env.CRASH_SEED ?? 11));
     // Slow enough helm that kills land mid-install.
     const sim = createSimulatedCluster({
