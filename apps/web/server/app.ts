@@ -26,6 +26,18 @@ export interface WebApp {
   close(): Promise<void>;
 }
 
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "object-src 'none'",
+].join("; ");
+
 export async function createWebApp(deps: WebDeps): Promise<WebApp> {
   const app = express();
   const logger = deps.logger.child({ component: "web" });
@@ -73,6 +85,13 @@ export async function createWebApp(deps: WebDeps): Promise<WebApp> {
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Referrer-Policy", "same-origin");
     res.set("X-Frame-Options", "DENY");
+    if (deps.mode === "production") {
+      // Only our own origin may load code or receive form posts, and no page can
+      // be framed (the credentials reveal must not be clickjackable). Inline
+      // scripts stay allowed because Remix inlines its hydration data; external
+      // script sources and eval do not. Development skips this for Vite's HMR.
+      res.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    }
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       if (req.path.startsWith("/assets/") || req.path.startsWith("/@")) return;

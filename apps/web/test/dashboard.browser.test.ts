@@ -255,5 +255,14 @@ describeBrowser(
       });
       expect(response.status()).toBe(403);
     });
+
+    it("serves pages that cannot be framed and load code only from their own origin", async () => {
+      const user = await suite.newUser();
+      const response = await user.page.request.get("/login");
+      const headers = response.headers();
+      expect(headers["x-frame-options"]).toBe("DENY");
+      expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+      expect(headers["content-security-policy"]).toContain("script-src 'self' 'unsafe-inline'");
+    });
   },
 );
