@@ -57,10 +57,15 @@ describeBrowser(
       // Detail: every pipeline step done, activity logged, pods listed.
       await row.getByRole("link", { name, exact: true }).click();
       await page.waitForURL(`**/stores/${id}`);
-      const states = await page
-        .locator("[data-step]")
-        .evaluateAll((steps) => steps.map((step) => step.getAttribute("data-state")));
-      expect(states).toEqual(["done", "done", "done", "done", "done", "done"]);
+      // A client-side navigation updates the URL a moment before React commits
+      // the new page, so wait for the pipeline rather than read it at once.
+      const pipelineStates = () =>
+        page
+          .locator("[data-step]")
+          .evaluateAll((steps) => steps.map((step) => step.getAttribute("data-state")));
+      await expect
+        .poll(pipelineStates, { timeout: 10_000 })
+        .toEqual(["done", "done", "done", "done", "done", "done"]);
       await expect(page.locator(".activity").textContent()).resolves.toContain("CreateRequested");
       await expect(page.getByTestId("time-to-ready").textContent()).resolves.toMatch(
         /Ready in \d+ s/,
