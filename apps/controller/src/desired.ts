@@ -3,7 +3,7 @@
 // (with the digest that decides whether helm must run) and its URLs.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Store } from "@storeplane/db";
+import { type Store, storeAddress } from "@storeplane/db";
 import {
   buildGuardrails,
   expectedGuardrails,
@@ -108,10 +108,10 @@ export function storeUrls(
   store: Pick<Store, "name" | "engine">,
   config: Pick<DesiredConfig, "baseDomain" | "urlScheme">,
 ) {
-  const host = `${store.name}.${config.baseDomain}`;
-  const storeUrl = `${config.urlScheme}://${host}`;
-  const adminUrl = store.engine === "medusa" ? `${storeUrl}/app` : `${storeUrl}/wp-admin/`;
-  return { host, storeUrl, adminUrl };
+  return storeAddress(store.name, store.engine, {
+    scheme: config.urlScheme,
+    baseDomain: config.baseDomain,
+  });
 }
 
 export function desiredStore(

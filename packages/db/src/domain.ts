@@ -39,3 +39,24 @@ export interface Condition {
 
 export type EventType = "Normal" | "Warning";
 export type UserRole = "admin" | "member";
+
+/** Where each engine's admin lives under the store URL. */
+export const ADMIN_PATHS: Record<Engine, string> = {
+  woocommerce: "/wp-admin/",
+  medusa: "/app",
+};
+
+/**
+ * Where a store answers: `<scheme>://<name>.<base domain>` — the host the
+ * controller gives the engine chart's ingress and the URL the API shows. One
+ * rule for both, so the two can never disagree.
+ */
+export function storeAddress(
+  name: string,
+  engine: Engine,
+  site: { scheme: "http" | "https"; baseDomain: string },
+): { host: string; storeUrl: string; adminUrl: string } {
+  const host = `${name}.${site.baseDomain}`;
+  const storeUrl = `${site.scheme}://${host}`;
+  return { host, storeUrl, adminUrl: `${storeUrl}${ADMIN_PATHS[engine]}` };
+}
