@@ -14,8 +14,12 @@ const called = join(work, "called");
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** A bin dir with stubs for `tools`; each stub records that it ran, docker's `info` fails. */
-function binWith(tools: readonly string[], name: string): string {
+/**
+ * A bin dir with stubs for `tools`; each stub records that it ran, docker's
+ * `info` fails, and helm answers `version` as `helmVersion` (as real helm
+ * prints `helm version --short`: v4.1.4+g05fa379).
+ */
+function binWith(tools: readonly string[], name: string, helmVersion = "v4.1.4+g05fa379"): string {
   const dir = join(work, name);
   spawnSync("mkdir", ["-p", dir]);
   for (const tool of tools) {
@@ -23,17 +27,19 @@ function binWith(tools: readonly string[], name: string): string {
     const body =
       tool === "docker"
         ? `#!/bin/sh\necho "docker $*" >> "${called}"\n[ "$1" = info ] && exit 1\nexit 0\n`
-        : `#!/bin/sh\necho "${tool} $*" >> "${called}"\nexit 0\n`;
+        : tool === "helm"
+          ? `#!/bin/sh\necho "helm(${name}) $*" >> "${called}"\n[ "$1" = version ] && echo "${helmVersion}"\nexit 0\n`
+          : `#!/bin/sh\necho "${tool} $*" >> "${called}"\nexit 0\n`;
     writeFileSync(file, body);
     chmodSync(file, 0o755);
   }
   return dir;
 }
 
-function up(path: string) {
+function up(path: string, toolsBin = join(work, "no-tools")) {
   const started = Date.now();
   const result = spawnSync("/bin/bash", [join(repoRoot, "scripts", "up.sh")], {
-    env: { PATH: path, STOREPLANE_TOOLS_BIN: join(work, "no-tools") },
+    env: { PATH: path, STOREPLANE_TOOLS_BIN: toolsBin },
     encoding: "utf8",
     timeout: 20_000,
   });
@@ -63,8 +69,32 @@ describe("npm run up (scripts/up.sh) without its tools", () => {
     const result = up(binWith(TOOLS, "all"));
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("docker is installed but its daemon is not reachable");
-    // Only `docker info` ran: no cluster was created, nothing was installed.
-    expect(spawnSync("cat", [called], { encoding: "utf8" }).stdout.trim()).toBe("docker info");
+    // Only the helm version check and `docker info` ran: no cluster was created, nothing was installed.
+    expect(spawnSync("cat", [called], { encoding: "utf8" }).stdout.trim().split("\n")).toEqual([
+      "helm(all) version --short",
+      "docker info",
+    ]);
+  });
+
+  // GitHub's ubuntu-24.04 runner ships Helm 3 on PATH. Helm 3's --wait and
+  // server-side apply differ from Helm 4's; the bring-up is tested with Helm 4.
+  it("uses the Helm 4 in the tools dir even when another helm comes first on PATH", () => {
+    rmSync(called, { force: true });
+    const path = binWith(TOOLS, "path3", "v3.21.0+g1234567");
+    const tools = binWith(["helm"], "tools4");
+    const result = up(path, tools);
+    expect(result.stderr).toContain("docker is installed but its daemon is not reachable");
+    const log = spawnSync("cat", [called], { encoding: "utf8" }).stdout;
+    expect(log).toContain("helm(tools4) version");
+    expect(log).not.toContain("helm(path3)");
+  });
+
+  it("refuses a Helm other than 4.x, naming the one it found, before touching anything", () => {
+    rmSync(called, { force: true });
+    const result = up(binWith(TOOLS, "only3", "v3.21.0+g1234567"));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/needs Helm 4.*v3\.21\.0/);
+    expect(spawnSync("cat", [called], { encoding: "utf8" }).stdout).not.toContain("docker");
   });
 
   // On a machine that has everything this would really create a cluster, so it only runs where something is missing.
