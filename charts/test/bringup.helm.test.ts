@@ -38,7 +38,11 @@ const fixturesDir = join(repoRoot, "..", "shared", "fixtures");
 const traefikFixture = existsSync(fixturesDir)
   ? readdirSync(fixturesDir).find((f) => /^traefik-[0-9.]+\.tgz$/.test(f))
   : undefined;
-const pinnedTraefik = /^TRAEFIK_CHART_VERSION=([0-9.]+)/m.exec(upSh)?.[1];
+// infra/tool-versions.env: the versions up.sh (which sources it) and the workflow use.
+const toolVersions = Object.fromEntries(
+  [...read("infra", "tool-versions.env").matchAll(/^([A-Z_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]),
+) as Record<string, string>;
+const pinnedTraefik = toolVersions.TRAEFIK_CHART_VERSION;
 
 function renderTraefik(): K8sObject[] {
   const result = helm([
@@ -81,7 +85,10 @@ withTraefik(
       const chart = parse(
         helm(["show", "chart", join(fixturesDir, traefikFixture as string)]).stdout,
       );
-      expect(pinnedTraefik, "TRAEFIK_CHART_VERSION in scripts/up.sh").toBe(chart.version);
+      expect(pinnedTraefik, "TRAEFIK_CHART_VERSION in infra/tool-versions.env").toBe(
+        chart.version,
+      );
+      expect(upSh).toMatch(/source "\$ROOT\/infra\/tool-versions\.env"/);
     });
 
     // kind has no load balancer: a LoadBalancer Service never gets an address,

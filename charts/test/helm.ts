@@ -1,7 +1,8 @@
 // The real helm binary and rendering helpers shared by the chart suites.
-// Resolution order: $HELM_BIN, `helm` on PATH, then the repo's .tools/bin/helm
-// (installed by the root postinstall). No helm means the suite fails: a chart
-// suite that silently skips would pass without proving anything.
+// Resolution order: $HELM_BIN, the repo's .tools/bin/helm (the pinned Helm 4
+// the root postinstall installs, which `npm run up` also puts first), then
+// `helm` on PATH. No helm means the suite fails: a chart suite that silently
+// skips would pass without proving anything.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -20,15 +21,15 @@ function findOnPath(command: string): string | undefined {
 export function resolveHelm(): string {
   const candidates = [
     process.env.HELM_BIN,
-    findOnPath("helm"),
     join(repoRoot, ".tools", "bin", "helm"),
+    findOnPath("helm"),
   ].filter((c): c is string => Boolean(c));
   for (const candidate of candidates) {
     if (spawnSync(candidate, ["version", "--short"], { stdio: "ignore" }).status === 0)
       return candidate;
   }
   throw new Error(
-    `helm not found: tried $HELM_BIN, helm on PATH and ${join(repoRoot, ".tools", "bin", "helm")}. ` +
+    `helm not found: tried $HELM_BIN, ${join(repoRoot, ".tools", "bin", "helm")} and helm on PATH. ` +
       "Run `npm install` (its postinstall fetches helm) or set HELM_BIN.",
   );
 }
