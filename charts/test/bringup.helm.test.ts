@@ -85,9 +85,7 @@ withTraefik(
       const chart = parse(
         helm(["show", "chart", join(fixturesDir, traefikFixture as string)]).stdout,
       );
-      expect(pinnedTraefik, "TRAEFIK_CHART_VERSION in infra/tool-versions.env").toBe(
-        chart.version,
-      );
+      expect(pinnedTraefik, "TRAEFIK_CHART_VERSION in infra/tool-versions.env").toBe(chart.version);
       expect(upSh).toMatch(/source "\$ROOT\/infra\/tool-versions\.env"/);
     });
 

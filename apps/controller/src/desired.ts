@@ -30,7 +30,8 @@ export type DesiredConfig = Pick<
   | "urlScheme"
   | "ingressNamespace"
   | "helmTimeoutSeconds"
->;
+> &
+  Partial<Pick<ControllerConfig, "storeImagePullSecret">>;
 
 export interface DesiredStore {
   namespace: string;
@@ -40,6 +41,8 @@ export interface DesiredStore {
   expectedGuardrails: Record<string, string>;
   secretName: string;
   secretLabels: Record<string, string>;
+  /** The registry pull Secret to copy into the namespace (same name there), or null. */
+  pullSecret: { namespace: string; name: string } | null;
   release: ReleaseSpec;
   storeUrl: string;
   adminUrl: string;
@@ -139,6 +142,9 @@ export function desiredStore(
     store: { id: store.id, name: store.name, host, url: storeUrl },
     existingSecret: STORE_SECRET_NAME,
     plan: store.plan,
+    ...(config.storeImagePullSecret
+      ? { imagePullSecrets: [{ name: config.storeImagePullSecret.name }] }
+      : {}),
   };
   const valuesDigest = shortDigest({
     chartVersion: chart.chartVersion,
@@ -156,6 +162,7 @@ export function desiredStore(
       [LABELS.managedBy]: PLATFORM_NAME,
       [LABELS.partOf]: PLATFORM_NAME,
     },
+    pullSecret: config.storeImagePullSecret ?? null,
     release: {
       namespace,
       release: STORE_RELEASE_NAME,

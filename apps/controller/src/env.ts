@@ -56,6 +56,13 @@ const schema = z
     STORE_URL_SCHEME: z.enum(["http", "https"]).default("http"),
     /** Namespace of the ingress controller allowed into store namespaces (kube-system for k3s's Traefik). */
     INGRESS_NAMESPACE: z.string().min(1).default("traefik"),
+    /** A registry pull Secret in POD_NAMESPACE to copy into every store namespace (unset: public images). */
+    STORE_IMAGE_PULL_SECRET: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, "must be a Secret name (DNS subdomain)")
+      .optional(),
+    /** The controller's own namespace (downward API), where STORE_IMAGE_PULL_SECRET lives. */
+    POD_NAMESPACE: z.string().min(1).default("storeplane"),
     METRICS_PORT: int(9090, 0),
     REPLICA_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
     LOG_LEVEL: z
@@ -96,6 +103,8 @@ export interface ControllerConfig {
   baseDomain: string;
   urlScheme: "http" | "https";
   ingressNamespace: string;
+  /** The registry pull Secret stores get a copy of, or null. */
+  storeImagePullSecret: { namespace: string; name: string } | null;
   metricsPort: number;
   replicaId: string;
   logLevel: ControllerEnv["LOG_LEVEL"];
@@ -127,6 +136,9 @@ export function readControllerConfig(env: NodeJS.ProcessEnv = process.env): Cont
     baseDomain: e.STORE_BASE_DOMAIN,
     urlScheme: e.STORE_URL_SCHEME,
     ingressNamespace: e.INGRESS_NAMESPACE,
+    storeImagePullSecret: e.STORE_IMAGE_PULL_SECRET
+      ? { namespace: e.POD_NAMESPACE, name: e.STORE_IMAGE_PULL_SECRET }
+      : null,
     metricsPort: e.METRICS_PORT,
     replicaId: e.REPLICA_ID,
     logLevel: e.LOG_LEVEL,

@@ -69,6 +69,11 @@ const NEEDS: Record<Exclude<keyof Cluster, "mode" | "info">, Need[]> = {
     ["", "secrets", "get"],
   ],
   readSecret: [["", "secrets", "get"]],
+  // KubeClient.copySecret: read the source, server-side apply the copy.
+  copySecret: [
+    ["", "secrets", "get"],
+    ["", "secrets", "patch"],
+  ],
   installRelease: [...HELM_RELEASE_STORAGE, ...HELM_CHART_OBJECTS],
   unlockRelease: [...HELM_RELEASE_STORAGE, ...HELM_CHART_OBJECTS],
   uninstallRelease: [...HELM_RELEASE_STORAGE, ...HELM_CHART_OBJECTS],

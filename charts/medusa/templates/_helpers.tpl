@@ -100,3 +100,11 @@ fsGroup: {{ .uid }}
 seccompProfile:
   type: RuntimeDefault
 {{- end }}
+
+{{/* Pull Secrets for a private registry; the controller copies the Secret into the store namespace. */}}
+{{- define "medusa.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}

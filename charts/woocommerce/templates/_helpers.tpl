@@ -70,3 +70,11 @@ privileged: false
 capabilities:
   drop: [ALL]
 {{- end }}
+
+{{/* Pull Secrets for a private registry; the controller copies the Secret into the store namespace. */}}
+{{- define "wc.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}

@@ -195,6 +195,15 @@ export interface Cluster {
     generate: () => Record<string, string>,
   ): Promise<{ created: boolean }>;
   readSecret(namespace: string, name: string): Promise<Record<string, string> | null>;
+  /**
+   * Copy a Secret (type and data) from another namespace, creating or updating
+   * the copy (the store's registry pull Secret). NotFound when the source is absent.
+   */
+  copySecret(
+    from: { namespace: string; name: string },
+    toNamespace: string,
+    labels: Record<string, string>,
+  ): Promise<void>;
 
   /** helm upgrade --install (no --wait: the controller observes progress itself). */
   installRelease(spec: ReleaseSpec, opts?: ClusterCallOptions): Promise<void>;

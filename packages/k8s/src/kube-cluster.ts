@@ -124,6 +124,15 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
 
     readSecret: (namespace, name) => client.readSecret(namespace, name),
 
+    async copySecret(from, toNamespace, labels) {
+      await client.copySecret(from, toNamespace, labels);
+      // Names only: the data is never logged.
+      logger.info(
+        { from: `${from.namespace}/${from.name}`, namespace: toNamespace },
+        "secret copied",
+      );
+    },
+
     async installRelease(spec, opts) {
       const log = logger.child({ namespace: spec.namespace, release: spec.release });
       log.info({ chart: spec.chart, valuesDigest: spec.valuesDigest }, "helm upgrade --install");

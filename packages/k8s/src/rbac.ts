@@ -36,8 +36,14 @@ export const controllerPolicyRules: PolicyRule[] = [
     verbs: ["list", "create", "patch"],
   },
   // Our create-once Secrets (create, get) and Helm's release storage (get,
-  // list, create, update, delete); unlockRelease deletes pending revisions.
-  { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "create", "update", "delete"] },
+  // list, create, update, delete); unlockRelease deletes pending revisions;
+  // copySecret reads the platform's pull Secret (get) and server-side applies
+  // its copy into the store namespace (patch).
+  {
+    apiGroups: [""],
+    resources: ["secrets"],
+    verbs: ["get", "list", "create", "update", "patch", "delete"],
+  },
   // Snapshot and the API's reader.
   { apiGroups: [""], resources: ["events"], verbs: ["list"] },
   { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },

@@ -70,4 +70,6 @@ export interface StoreChartValues {
   };
   existingSecret: string;
   plan: string;
+  /** Set when the controller copies a registry pull Secret into the store namespace. */
+  imagePullSecrets?: { name: string }[];
 }

@@ -21,6 +21,7 @@ export type StoreState =
   | { kind: "GuardrailsDrifted"; reason: string }
   | { kind: "SecretsMissing"; reason: string }
   | { kind: "SecretLost"; reason: string }
+  | { kind: "PullSecretMissing"; reason: string }
   | { kind: "ReleaseAbsent"; reason: string }
   | { kind: "ReleaseFailed"; reason: string }
   | { kind: "ReleaseOutOfDate"; reason: string }
@@ -221,6 +222,13 @@ function observeLive(input: ObserveInput): Observation {
       message: `Secret ${desired.secretName} exists`,
     });
   }
+  // The registry pull Secret, when configured: a copy of the platform's, same name.
+  const pull = desired.pullSecret;
+  if (pull && ns && !ns.secrets.includes(pull.name))
+    first({
+      kind: "PullSecretMissing",
+      reason: `image pull Secret ${pull.name} not yet copied from namespace ${pull.namespace}`,
+    });
 
   // Release
   const release = storeRelease(ns);

@@ -5,6 +5,7 @@ export type ActionName =
   | "create-namespace"
   | "apply-guardrails"
   | "create-secrets"
+  | "copy-pull-secret"
   | "install-release"
   | "unlock-release"
   | "mark-ready"
@@ -22,6 +23,8 @@ export function plan(state: StoreState): ActionName | null {
       return "apply-guardrails";
     case "SecretsMissing":
       return "create-secrets";
+    case "PullSecretMissing":
+      return "copy-pull-secret";
     case "ReleaseAbsent":
     case "ReleaseFailed":
     case "ReleaseOutOfDate":

@@ -10,6 +10,7 @@ const cases: [StoreState, ActionName | null][] = [
   [{ kind: "GuardrailsDrifted", reason: "" }, "apply-guardrails"],
   [{ kind: "SecretsMissing", reason: "" }, "create-secrets"],
   [{ kind: "SecretLost", reason: "" }, "fail"],
+  [{ kind: "PullSecretMissing", reason: "" }, "copy-pull-secret"],
   [{ kind: "ReleaseAbsent", reason: "" }, "install-release"],
   [{ kind: "ReleaseFailed", reason: "" }, "install-release"],
   [{ kind: "ReleaseOutOfDate", reason: "" }, "install-release"],

@@ -35,7 +35,7 @@ describe("namespaces", () => {
         labels: {
           "storeplane.io/store-id": "s1",
           "app.kubernetes.io/managed-by": "storeplane",
-          "pod-security.kubernetes.io/enforce": "baseline",
+          "pod-security.kubernetes.io/enforce": "restricted",
           "pod-security.kubernetes.io/warn": "restricted",
           "pod-security.kubernetes.io/audit": "restricted",
         },

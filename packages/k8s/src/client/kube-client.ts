@@ -225,6 +225,46 @@ export class KubeClient {
     return out;
   }
 
+  /**
+   * Copy a Secret (type and data) into another namespace by server-side apply,
+   * so the copy is created when absent and brought back in step when it
+   * differs, in one call. Used for the registry pull Secret stores need: pods
+   * can only name pull Secrets of their own namespace. The data is never logged
+   * or put into an error message.
+   */
+  async copySecret(
+    from: { namespace: string; name: string },
+    toNamespace: string,
+    labels: Record<string, string>,
+  ): Promise<void> {
+    const source = await this.orNull(`read secret ${from.namespace}/${from.name}`, () =>
+      this.core.readNamespacedSecret({ name: from.name, namespace: from.namespace }, this.opts()),
+    );
+    if (!source)
+      throw new KubeError(
+        "NotFound",
+        `Secret ${from.namespace}/${from.name} (the store image pull Secret) does not exist: create it, e.g. kubectl -n ${from.namespace} create secret docker-registry ${from.name} …`,
+        { status: 404 },
+      );
+    const body = {
+      apiVersion: "v1",
+      kind: "Secret",
+      type: source.type ?? "Opaque",
+      metadata: {
+        name: from.name,
+        namespace: toNamespace,
+        labels: { ...labels, [LABELS.managedBy]: PLATFORM_NAME },
+      },
+      data: source.data ?? {},
+    };
+    await this.call(`apply secret ${toNamespace}/${from.name}`, () =>
+      this.core.patchNamespacedSecret(
+        { name: from.name, namespace: toNamespace, body, fieldManager: FIELD_MANAGER, force: true },
+        this.opts({ contentType: APPLY_PATCH }),
+      ),
+    );
+  }
+
   /** Idempotent: a Secret already gone counts as deleted. */
   async deleteSecret(namespace: string, name: string): Promise<{ deleted: boolean }> {
     const res = await this.orNull(`delete secret ${namespace}/${name}`, () =>

@@ -3,16 +3,18 @@ import { LABELS, PLATFORM_NAME } from "../store-contract.ts";
 /**
  * Pod Security Admission for store namespaces.
  *
- * enforce=baseline, not restricted: the official WordPress image runs Apache
- * as root to bind :80 and chowns its docroot on start, and the MariaDB/MySQL
- * images' entrypoints start as root to fix data-dir ownership before dropping
- * privileges. "restricted" (runAsNonRoot, no privilege escalation, dropped
- * capabilities) rejects those pods outright. baseline still forbids privileged
- * containers, host namespaces, hostPath and added capabilities. warn/audit at
- * restricted keep the gap visible in `kubectl` output and the audit log.
+ * enforce=restricted: every pod the engine charts render already meets it
+ * (non-root uids, allowPrivilegeEscalation false, all capabilities dropped,
+ * RuntimeDefault seccomp; WordPress binds :80 as www-data through the safe
+ * net.ipv4.ip_unprivileged_port_start sysctl, MariaDB and Postgres start as
+ * their own users), and charts/test/pod-security.helm.test.ts checks every
+ * pod of every engine and plan against the profile. cert-manager's HTTP-01
+ * solver pods, created in the store namespace, meet it as well (non-root,
+ * RuntimeDefault seccomp, capabilities dropped: cert-manager#5259, in 1.10).
+ * A tenant chart that loosened a pod would now be rejected at admission.
  */
 export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = {
-  "pod-security.kubernetes.io/enforce": "baseline",
+  "pod-security.kubernetes.io/enforce": "restricted",
   "pod-security.kubernetes.io/enforce-version": "latest",
   "pod-security.kubernetes.io/warn": "restricted",
   "pod-security.kubernetes.io/warn-version": "latest",

@@ -58,6 +58,7 @@ export type ClusterMethod =
   | "applyObjects"
   | "ensureSecret"
   | "readSecret"
+  | "copySecret"
   | "installRelease"
   | "unlockRelease"
   | "uninstallRelease"
@@ -199,6 +200,7 @@ function emptyCalls(): Record<ClusterMethod, number> {
     applyObjects: 0,
     ensureSecret: 0,
     readSecret: 0,
+    copySecret: 0,
     installRelease: 0,
     unlockRelease: 0,
     uninstallRelease: 0,
@@ -429,6 +431,30 @@ export class SimulatedCluster {
     this.counters.reads += 1;
     const data = this.namespaces.get(namespace)?.secrets.get(name)?.data;
     return data ? { ...data } : null;
+  }
+
+  async copySecret(
+    caller: Caller,
+    from: { namespace: string; name: string },
+    toNamespace: string,
+    labels: Record<string, string>,
+  ): Promise<void> {
+    await this.guarded(caller, "copySecret", toNamespace, this.latencies.apiCallMs, () => {
+      this.counters.reads += 1;
+      const source = this.namespaces.get(from.namespace)?.secrets.get(from.name);
+      // As the real client: a missing source is NotFound, named, without data.
+      if (!source)
+        throw new KubeError("NotFound", `Secret ${from.namespace}/${from.name} does not exist`, {
+          status: 404,
+        });
+      const ns = this.requireNamespace(toNamespace, "copy secret");
+      this.refuseIfTerminating(ns, "copy secret");
+      ns.secrets.set(from.name, {
+        labels: { ...labels, [LABELS.managedBy]: PLATFORM_NAME },
+        data: { ...source.data },
+      });
+      this.save();
+    });
   }
 
   async installRelease(
@@ -830,6 +856,13 @@ export class SimulatedClusterClient implements Cluster {
   }
   readSecret(namespace: string, name: string) {
     return this.sim.readSecret(this.caller, namespace, name);
+  }
+  copySecret(
+    from: { namespace: string; name: string },
+    toNamespace: string,
+    labels: Record<string, string>,
+  ) {
+    return this.sim.copySecret(this.caller, from, toNamespace, labels);
   }
   installRelease(spec: ReleaseSpec, opts?: ClusterCallOptions) {
     return this.sim.installRelease(this.caller, spec, opts);

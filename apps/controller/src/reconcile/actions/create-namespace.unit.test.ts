@@ -11,7 +11,7 @@ describe("create-namespace", () => {
     expect(ns?.labels).toMatchObject({
       "app.kubernetes.io/managed-by": "storeplane",
       "storeplane.io/store-id": ctx.store.id,
-      "pod-security.kubernetes.io/enforce": "baseline",
+      "pod-security.kubernetes.io/enforce": "restricted",
     });
     expect(out.namespace?.name).toBe("store-shop");
     expect(out.event?.reason).toBe("NamespaceCreated");

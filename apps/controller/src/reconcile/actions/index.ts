@@ -1,5 +1,6 @@
 import type { ActionName } from "../plan.ts";
 import { applyGuardrails } from "./apply-guardrails.ts";
+import { copyPullSecret } from "./copy-pull-secret.ts";
 import { createNamespace } from "./create-namespace.ts";
 import { createSecrets } from "./create-secrets.ts";
 import { deleteNamespace } from "./delete-namespace.ts";
@@ -15,6 +16,7 @@ export const ACTIONS: Record<ActionName, Action> = {
   "create-namespace": createNamespace,
   "apply-guardrails": applyGuardrails,
   "create-secrets": createSecrets,
+  "copy-pull-secret": copyPullSecret,
   "install-release": installRelease,
   "unlock-release": unlockRelease,
   "mark-ready": markReady,
