@@ -116,3 +116,80 @@ describe("npm run up (scripts/up.sh) without its tools", () => {
     },
   );
 });
+
+// The whole script with every tool stubbed (each stub records its arguments):
+// which chart, node image and tags `npm run up` really passes, and that a
+// rebuilt image gets a new tag (so a re-run rolls it out) while an unchanged
+// one keeps its tag (so nothing rolls).
+describe("npm run up (scripts/up.sh) with stub tools that succeed", () => {
+  const log = join(work, "full-run");
+  function fullBin(): string {
+    const dir = join(work, "full");
+    spawnSync("mkdir", ["-p", dir]);
+    const stubs: Record<string, string> = {
+      // `docker image inspect --format {{.Id}} <ref>`: an id derived from the ref and $IMAGE_SEED.
+      docker: `#!/bin/sh\necho "docker $*" >> "${log}"\nif [ "$1" = image ] && [ "$2" = inspect ]; then\n  printf 'sha256:%s\\n' "$(printf '%s' "$IMAGE_SEED$5" | sha256sum | cut -c1-64)"\nfi\nexit 0\n`,
+      kind: `#!/bin/sh\necho "kind $*" >> "${log}"\nexit 0\n`,
+      kubectl: `#!/bin/sh\necho "kubectl $*" >> "${log}"\nexit 0\n`,
+      helm: `#!/bin/sh\necho "helm $*" >> "${log}"\n[ "$1" = version ] && echo v4.1.4+g05fa379\nexit 0\n`,
+    };
+    for (const [tool, body] of Object.entries(stubs)) {
+      writeFileSync(join(dir, tool), body);
+      chmodSync(join(dir, tool), 0o755);
+    }
+    return dir;
+  }
+
+  function run(seed: string): string[] {
+    rmSync(log, { force: true });
+    const result = spawnSync("/bin/bash", [join(repoRoot, "scripts", "up.sh")], {
+      env: {
+        PATH: `${fullBin()}:/usr/bin:/bin`,
+        STOREPLANE_TOOLS_BIN: join(work, "no-tools"),
+        IMAGE_SEED: seed,
+      },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    return spawnSync("cat", [log], { encoding: "utf8" }).stdout.trim().split("\n");
+  }
+
+  const platformTag = (calls: string[], image: string) =>
+    new RegExp(`images\\.${image}\\.tag=(dev-[0-9a-f]{12})`).exec(
+      calls.find((c) => c.startsWith("helm upgrade --install storeplane")) ?? "",
+    )?.[1];
+
+  it("creates the cluster on the pinned node image and installs the pinned Traefik chart", () => {
+    const calls = run("a");
+    expect(calls.find((c) => c.startsWith("kind create cluster"))).toMatch(
+      /--image kindest\/node:v1\.34\.0@sha256:[0-9a-f]{64}/,
+    );
+    const traefik = calls.find((c) => c.startsWith("helm upgrade --install traefik")) ?? "";
+    expect(traefik).toMatch(/traefik-41\.3\.0\.tgz|--version 41\.3\.0/);
+    expect(traefik).toContain("-f infra/traefik-values.yaml");
+    expect(traefik).toContain("--wait");
+  });
+
+  it("loads each image as :dev and :dev-<image id>, and installs the platform with the content tags", () => {
+    const calls = run("a");
+    const web = platformTag(calls, "web");
+    const controller = platformTag(calls, "controller");
+    expect(web).toBeDefined();
+    expect(controller).toBeDefined();
+    expect(web).not.toBe(controller);
+    expect(calls).toContain(
+      `kind load docker-image storeplane/web:dev storeplane/web:${web} --name storeplane`,
+    );
+    for (const repo of ["medusa", "woocommerce"])
+      expect(
+        calls.some((c) => c.startsWith(`kind load docker-image storeplane/${repo}:dev `)),
+      ).toBe(true);
+  });
+
+  it("a rebuilt image gets a new tag on the next run; the same image keeps its tag", () => {
+    const first = platformTag(run("a"), "web");
+    expect(platformTag(run("a"), "web")).toBe(first);
+    expect(platformTag(run("b"), "web")).not.toBe(first);
+  });
+});
