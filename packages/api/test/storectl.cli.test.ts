@@ -218,6 +218,8 @@ describe("storectl (real processes, HTTP, PGlite)", () => {
     expect(lines).toContain("waiter: Pending");
     expect(lines).toContain("waiter: Provisioning — ReleaseReady=False (helm install in progress)");
     expect(lines.at(-1)).toBe("waiter: Ready");
+    // Each line once: the final line is the last progress line, not a repeat of it.
+    expect(lines.filter((line) => line === "waiter: Ready")).toHaveLength(1);
     expect(run.stdout).not.toContain("\r");
   });
 

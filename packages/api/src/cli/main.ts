@@ -270,9 +270,14 @@ async function follow(
       intervalMs,
       onProgress: (current) => progress.update(describeProgress(current)),
     });
-    progress.done();
-    if (out.json) printJson(out, { outcome, store });
-    else out.write(`${describeProgress(store)}\n`);
+    if (out.json) {
+      progress.done();
+      printJson(out, { outcome, store });
+    } else {
+      // Text mode shows progress on stdout: the last progress line is the
+      // final line, so print it once rather than once more after it.
+      progress.finish(describeProgress(store));
+    }
     if (outcome === "failed") throw new ReportedFailure();
   } catch (error) {
     progress.done();
