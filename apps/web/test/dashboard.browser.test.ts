@@ -120,6 +120,8 @@ describeBrowser(
       await nameField.blur();
       await page.getByText("Name may contain only lowercase letters, digits and '-'").waitFor();
       expect(await nameField.getAttribute("aria-invalid")).toBe("true");
+      // One message for one bad input: the first rule it breaks ("Bad_Name" breaks two).
+      expect(await page.locator("#name-error li").count()).toBe(1);
       await nameField.fill("admin");
       await page.getByText("Name is reserved").waitFor();
       await nameField.fill("ok-name-now");
