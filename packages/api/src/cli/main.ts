@@ -321,7 +321,13 @@ function report(error: unknown): number {
     const fields = clientFieldErrors(error);
     if (fields) {
       for (const [field, messages] of Object.entries(fields)) {
-        for (const message of messages) process.stderr.write(`  ${field}: ${message}\n`);
+        for (const message of messages) {
+          // The server's message already names most field errors ("name: …"):
+          // print only what it does not say, so no line appears twice.
+          if (!error.message.includes(`${field}: ${message}`)) {
+            process.stderr.write(`  ${field}: ${message}\n`);
+          }
+        }
       }
     }
     return code === "BAD_REQUEST" ? 2 : 1;
