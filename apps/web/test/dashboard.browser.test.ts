@@ -219,6 +219,13 @@ describeBrowser(
       await expect(page.locator("pre.code").textContent()).resolves.toContain(
         `storectl login --url ${suite.platform().url} --token ${token}`,
       );
+      // The form is ready for the next token, and the whole command is on screen
+      // (it wraps): nothing is cut off or hidden behind a scroll box.
+      expect(await page.getByLabel("Name").inputValue()).toBe("");
+      const box = await page
+        .locator("pre.code")
+        .evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+      expect(box.scroll).toBeLessThanOrEqual(box.client);
 
       // The token works against /api/trpc over HTTP, as scripts use it.
       const me = await fetch(`${suite.platform().url}/api/trpc/auth.me`, {

@@ -272,7 +272,15 @@ export default function StoreDetailPage() {
 
           <section className="card" aria-labelledby="activity-heading">
             <h2 id="activity-heading">Activity</h2>
-            <ol className="activity" aria-live="polite" aria-relevant="additions">
+            {/* The list scrolls, so a keyboard must be able to reach it (WCAG 2.1.1). */}
+            <ol
+              className="activity"
+              aria-live="polite"
+              aria-relevant="additions"
+              aria-labelledby="activity-heading"
+              // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable list needs focus to scroll by keyboard
+              tabIndex={0}
+            >
               {events.map((event) => (
                 <li key={event.id} className={event.type === "Warning" ? "warning" : undefined}>
                   <time dateTime={String(event.createdAt)}>{formatClock(event.createdAt)}</time>
