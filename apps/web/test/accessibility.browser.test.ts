@@ -90,10 +90,23 @@ describeBrowser(
       await page.locator('h1 [data-phase="Ready"]').waitFor({ timeout: 30_000 });
       found.push(...(await audit(page, "store detail (Ready)")));
 
-      // The simulated store's storefront and admin pages.
-      for (const view of ["storefront", "admin"] as const) {
-        await page.goto(`/stores/${id}/simulated/${view}`);
-        await page.getByTestId("simulated-store").waitFor();
+      // "Open storefront" / "Open admin" lead to the dashboard's page about the
+      // simulated store, which says so plainly, never to a dead *.localhost host.
+      for (const [view, button] of [
+        ["storefront", "Open storefront"],
+        ["admin", "Open admin"],
+      ] as const) {
+        await page.goto(`/stores/${id}`);
+        const href = await page.getByRole("link", { name: button }).getAttribute("href");
+        expect(href).toBe(`/stores/${id}/simulated/${view}`);
+        const response = await page.goto(href as string);
+        expect(response?.status()).toBe(200);
+        await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(
+          `${name} is a simulated store: there is no ${view} to open`,
+        );
+        await expect(page.getByTestId("simulated-store").textContent()).resolves.toContain(
+          "What a real store would show here",
+        );
         found.push(...(await audit(page, `simulated ${view}`)));
       }
 
