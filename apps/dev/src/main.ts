@@ -3,6 +3,7 @@
 import { resolve } from "node:path";
 import pino from "pino";
 import { z } from "zod";
+import { startupBanner } from "./banner.ts";
 import { startPlatform } from "./platform.ts";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../../..");
@@ -13,7 +14,9 @@ const env = z
     CLUSTER: z.enum(["kube", "simulated"]).default("kube"),
     DATABASE_URL: z.string().optional(),
     PGLITE_DATA_DIR: z.string().default(resolve(REPO_ROOT, ".data/pglite")),
-    LOG_LEVEL: z.string().default("info"),
+    // Quiet by default: start-up prints the banner below, and warnings and
+    // errors still show. LOG_LEVEL=info (or debug) shows the controller at work.
+    LOG_LEVEL: z.string().default("warn"),
   })
   .parse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== "")));
 
@@ -44,11 +47,15 @@ const platform = await startPlatform({
   logger,
 });
 
-const banner =
-  env.CLUSTER === "simulated"
-    ? "cluster: SIMULATED (in-memory test and demo tool; nothing reaches Kubernetes)"
-    : "cluster: your current kubeconfig context (the dashboard banner says whether it is reachable)";
-logger.info(`dashboard: ${platform.url}  ·  API: ${platform.url}/api/trpc  ·  ${banner}`);
+// Plain output, not a log line: it is what a person reads first.
+process.stdout.write(
+  startupBanner({
+    url: platform.url,
+    cluster: await platform.clusterInfo(),
+    database: platform.database.description,
+    pgliteDataDir: env.DATABASE_URL ? null : env.PGLITE_DATA_DIR,
+  }),
+);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

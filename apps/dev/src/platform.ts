@@ -48,6 +48,8 @@ export interface Platform {
   simulation: SimulatedCluster | null;
   apiConfig: ApiConfig;
   controllerConfig: ControllerConfig;
+  /** What the dashboard banner shows: the same reader, the same words. */
+  clusterInfo(): Promise<ClusterStatus>;
   close(): Promise<void>;
 }
 
@@ -61,7 +63,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       logger.warn({ err: error }, "LISTEN connection failed; the sweep still runs"),
   });
   await migrateToLatest(database.db);
-  logger.info({ database: database.description }, "database ready");
+  logger.debug({ database: database.description }, "database ready");
 
   const controllerConfig = readControllerConfig({
     REPLICA_ID: `dev-${randomBytes(3).toString("hex")}`,
@@ -80,7 +82,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     controllerCluster = simulation.connect("controller");
     clusterReader = createSimulatedClusterReader(simulation.connect("web"));
-    logger.warn(
+    // Info, not warn: `npm run dev`'s start-up banner already says SIMULATED.
+    logger.info(
       "SIMULATED CLUSTER (test and demo tool): stores are provisioned in memory, nothing reaches Kubernetes",
     );
   } else {
@@ -120,6 +123,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     simulation,
     apiConfig,
     controllerConfig,
+    clusterInfo: () => clusterReader.info(),
     async close() {
       await web.close();
       await loop.stop(controllerConfig.shutdownGraceMs);

@@ -49,10 +49,16 @@ describeBrowser(
           () => (window as unknown as { __sameDocument?: boolean }).__sameDocument,
         ),
       ).toBe(true);
-      await row.getByRole("link", { name: `Storefront of ${name}` }).waitFor();
-      expect(
-        await row.getByRole("link", { name: `Admin of ${name}` }).getAttribute("href"),
-      ).toContain(`${name}.`);
+      // On the simulated cluster no shop answers at <name>.localhost: the
+      // links lead to the dashboard's page saying so.
+      // Accessible names start with the visible text (WCAG 2.5.3).
+      const storefront = row.getByRole("link", { name: `storefront of ${name}` });
+      await storefront.waitFor();
+      expect(await storefront.textContent()).toMatch(new RegExp(`^${name}\\.`));
+      expect(await row.getByRole("link", { name: `of ${name}` }).count()).toBe(2);
+      expect(await row.getByRole("link", { name: /^admin/ }).getAttribute("href")).toBe(
+        `/stores/${id}/simulated/admin`,
+      );
 
       // Detail: every pipeline step done, activity logged, pods listed.
       await row.getByRole("link", { name, exact: true }).click();
@@ -116,6 +122,8 @@ describeBrowser(
       await nameField.blur();
       await page.getByText("Name may contain only lowercase letters, digits and '-'").waitFor();
       expect(await nameField.getAttribute("aria-invalid")).toBe("true");
+      // One message for one bad input: the first rule it breaks ("Bad_Name" breaks two).
+      expect(await page.locator("#name-error li").count()).toBe(1);
       await nameField.fill("admin");
       await page.getByText("Name is reserved").waitFor();
       await nameField.fill("ok-name-now");
@@ -213,6 +221,13 @@ describeBrowser(
       await expect(page.locator("pre.code").textContent()).resolves.toContain(
         `storectl login --url ${suite.platform().url} --token ${token}`,
       );
+      // The form is ready for the next token, and the whole command is on screen
+      // (it wraps): nothing is cut off or hidden behind a scroll box.
+      expect(await page.getByLabel("Name").inputValue()).toBe("");
+      const box = await page
+        .locator("pre.code")
+        .evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+      expect(box.scroll).toBeLessThanOrEqual(box.client);
 
       // The token works against /api/trpc over HTTP, as scripts use it.
       const me = await fetch(`${suite.platform().url}/api/trpc/auth.me`, {

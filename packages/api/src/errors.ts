@@ -93,27 +93,9 @@ export function toTRPCError(error: unknown): TRPCError | undefined {
   return new TRPCError({ code: domain.code, message: domain.message, cause: domain });
 }
 
-/** Field errors from a zod (or any Standard Schema) issue list, keyed by dotted path ("" for the whole input). */
-export function fieldErrorsFromIssues(
-  issues: ReadonlyArray<{
-    message: string;
-    path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
-  }>,
-): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of issues) {
-    const key = (issue.path ?? [])
-      .map((segment) =>
-        typeof segment === "object" && segment !== null ? String(segment.key) : String(segment),
-      )
-      .join(".");
-    const field = key || "input";
-    const list = out[field] ?? [];
-    if (!list.includes(issue.message)) list.push(issue.message);
-    out[field] = list;
-  }
-  return out;
-}
+// Field errors from a zod (or any Standard Schema) issue list, keyed by dotted
+// path: one message per field, the first rule broken, as the forms show them.
+export { fieldErrorsFromIssues } from "./schemas/common.ts";
 
 /** One line naming each field and its rules: "name: must be 3–40 characters; plan: …". */
 export function summarizeFieldErrors(fieldErrors: Record<string, string[]>): string {

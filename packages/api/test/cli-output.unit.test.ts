@@ -56,6 +56,29 @@ describe("progress line", () => {
   });
 });
 
+describe("final line", () => {
+  it("is printed once when it is the progress line already shown (terminal or not)", () => {
+    for (const tty of [true, false]) {
+      const { out, written } = fakeOutput(tty);
+      const progress = progressPrinter(out);
+      progress.update("shop: Provisioning");
+      progress.update("shop: Ready");
+      progress.finish("shop: Ready");
+      const text = written.join("");
+      expect(text.match(/shop: Ready/g)).toHaveLength(1);
+      expect(text.endsWith("shop: Ready\n")).toBe(true);
+    }
+  });
+
+  it("is printed when the last poll showed something else", () => {
+    const { out, written } = fakeOutput(false);
+    const progress = progressPrinter(out);
+    progress.update("shop: Provisioning");
+    progress.finish("shop: Ready");
+    expect(written).toEqual(["shop: Provisioning\n", "shop: Ready\n"]);
+  });
+});
+
 describe("describeProgress", () => {
   it("names the first condition that is not yet True, in the controller's order", () => {
     const s = store({

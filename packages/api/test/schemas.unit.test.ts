@@ -64,6 +64,16 @@ describe("forms", () => {
     });
   });
 
+  it("reports one message per field: the first rule its value breaks", () => {
+    // "Bad_Name" breaks two rules (characters, first letter); one message names the first.
+    const bad = createStoreInput.safeParse({ name: "Bad_Name", engine: "medusa" });
+    expect(fieldErrorsOf(bad.error!)).toEqual({
+      name: ["may contain only lowercase letters, digits and '-'"],
+    });
+    const empty = createStoreInput.safeParse({ name: "", engine: "medusa" });
+    expect(fieldErrorsOf(empty.error!).name).toHaveLength(1);
+  });
+
   it("normalizes email and checks password length", () => {
     expect(signupInput.parse({ email: "  Ada@Example.TEST ", password: "0123456789" }).email).toBe(
       "ada@example.test",

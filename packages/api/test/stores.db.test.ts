@@ -413,6 +413,20 @@ describeEachDatabase("stores", ({ handle }) => {
         /has no credentials yet/,
       );
     });
+
+    it("a deleted store says its Secret went with its namespace, not 'not created yet'", async () => {
+      const { reader, calls } = fakeClusterReader();
+      const { caller } = await signedUp(makeDeps(handle(), { clusterReader: reader }));
+      const store = await caller.stores.create({ name: "going", engine: "woocommerce" });
+      await caller.stores.delete({ id: store.id });
+      await setPhase(store.id, "Deleted", { deleted_at: new Date() });
+      await expectTrpcError(
+        caller.stores.credentials({ id: store.id }),
+        "PRECONDITION_FAILED",
+        /^credentials: store "going" is deleted; its Secret was removed with its namespace$/,
+      );
+      expect(calls).not.toContain("credentials:going");
+    });
   });
 
   it("every successful mutation leaves an audit entry with who, what and from where", async () => {

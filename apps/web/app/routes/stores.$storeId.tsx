@@ -15,6 +15,7 @@ import { validateCsrf } from "../utils/csrf.server.ts";
 import { apiErrorCode, isApiError } from "../utils/errors.server.ts";
 import { formatAge, formatClock, formatDateTime, formatDuration } from "../utils/format.ts";
 import { buildPipeline } from "../utils/pipeline.ts";
+import { storeLinks } from "../utils/store-links.ts";
 import { useStoreEvents } from "../utils/use-store-events.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -35,7 +36,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     }
     throw error;
   }
-  const [events, resources] = await Promise.all([
+  const [events, resources, cluster] = await Promise.all([
     api.stores.events({ id: store.id, limit: 100 }),
     // The cluster may be slow or absent: its failure never breaks the page.
     store.deletedAt
@@ -52,9 +53,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
             }
             throw error;
           }),
+    context.clusterStatus(),
   ]);
   return json({
     now: Date.now(),
+    links: storeLinks(store, cluster.mode),
     store: {
       id: store.id,
       name: store.name,
@@ -147,7 +150,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function StoreDetailPage() {
-  const { store, events, resources, now } = useLoaderData<typeof loader>();
+  const { store, events, resources, now, links } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionResult>();
   const navigation = useNavigation();
   useStoreEvents((storeId) => storeId === store.id);
@@ -175,13 +178,13 @@ export default function StoreDetailPage() {
             {formatAge(store.createdAt, now)} ago
           </p>
         </div>
-        {store.phase === "Ready" && store.storeUrl ? (
+        {store.phase === "Ready" && links.storefront ? (
           <div className="row">
-            <a className="btn" href={store.storeUrl} target="_blank" rel="noreferrer">
+            <a className="btn" href={links.storefront} target="_blank" rel="noreferrer">
               Open storefront
             </a>
-            {store.adminUrl ? (
-              <a className="btn btn-primary" href={store.adminUrl} target="_blank" rel="noreferrer">
+            {links.admin ? (
+              <a className="btn btn-primary" href={links.admin} target="_blank" rel="noreferrer">
                 Open admin
               </a>
             ) : null}
@@ -238,7 +241,13 @@ export default function StoreDetailPage() {
                   data-state={step.state}
                 >
                   <span className="step-icon" aria-hidden="true">
-                    {step.state === "done" ? "✓" : step.state === "failed" ? "!" : index + 1}
+                    {step.state === "done"
+                      ? "✓"
+                      : step.state === "failed"
+                        ? "!"
+                        : step.state === "removed"
+                          ? "–"
+                          : index + 1}
                   </span>
                   <div>
                     <div className="step-title">
@@ -263,7 +272,15 @@ export default function StoreDetailPage() {
 
           <section className="card" aria-labelledby="activity-heading">
             <h2 id="activity-heading">Activity</h2>
-            <ol className="activity" aria-live="polite" aria-relevant="additions">
+            {/* The list scrolls, so a keyboard must be able to reach it (WCAG 2.1.1). */}
+            <ol
+              className="activity"
+              aria-live="polite"
+              aria-relevant="additions"
+              aria-labelledby="activity-heading"
+              // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable list needs focus to scroll by keyboard
+              tabIndex={0}
+            >
               {events.map((event) => (
                 <li key={event.id} className={event.type === "Warning" ? "warning" : undefined}>
                   <time dateTime={String(event.createdAt)}>{formatClock(event.createdAt)}</time>
@@ -285,8 +302,8 @@ export default function StoreDetailPage() {
                 <dt>Store URL</dt>
                 <dd>
                   {store.storeUrl ? (
-                    store.phase === "Ready" ? (
-                      <a href={store.storeUrl} target="_blank" rel="noreferrer">
+                    store.phase === "Ready" && links.storefront ? (
+                      <a href={links.storefront} target="_blank" rel="noreferrer">
                         {store.storeUrl}
                       </a>
                     ) : (

@@ -4,28 +4,33 @@ import { useEffect, useRef, useState } from "react";
 import { EngineLabel, PhaseBadge, QuotaMeter } from "../components/store-bits.tsx";
 import { requireUser, storeLimitFor } from "../utils/auth.server.ts";
 import { formatAge } from "../utils/format.ts";
+import { storeLinks } from "../utils/store-links.ts";
 import { useStoreEvents } from "../utils/use-store-events.ts";
 
 export const meta: MetaFunction = () => [{ title: "Stores · storeplane" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, api } = await requireUser(request, context);
-  const stores = await api.stores.list({});
+  const [stores, cluster] = await Promise.all([api.stores.list({}), context.clusterStatus()]);
   return json({
     now: Date.now(),
     // Live stores count against the quota until the controller has removed them.
     quota: { used: stores.length, limit: storeLimitFor(user, context) },
-    stores: stores.map((store) => ({
-      id: store.id,
-      name: store.name,
-      engine: store.engine,
-      plan: store.plan,
-      phase: store.phase,
-      createdAt: store.createdAt,
-      storeUrl: store.phase === "Ready" ? store.storeUrl : null,
-      adminUrl: store.phase === "Ready" ? store.adminUrl : null,
-      message: store.phase === "Failed" ? store.lastError : null,
-    })),
+    stores: stores.map((store) => {
+      const links = storeLinks(store, cluster.mode);
+      return {
+        id: store.id,
+        name: store.name,
+        engine: store.engine,
+        plan: store.plan,
+        phase: store.phase,
+        createdAt: store.createdAt,
+        storeUrl: store.phase === "Ready" ? store.storeUrl : null,
+        storeHref: store.phase === "Ready" ? links.storefront : null,
+        adminHref: store.phase === "Ready" ? links.admin : null,
+        message: store.phase === "Failed" ? store.lastError : null,
+      };
+    }),
   });
 }
 
@@ -120,24 +125,16 @@ export default function StoresPage() {
                       </time>
                     </td>
                     <td className="c-links">
-                      {store.storeUrl ? (
+                      {store.storeUrl && store.storeHref ? (
                         <div className="links">
-                          <a
-                            href={store.storeUrl}
-                            target="_blank"
-                            rel="noreferrer"
-                            aria-label={`Storefront of ${store.name}`}
-                          >
-                            {store.storeUrl.replace(/^https?:\/\//, "")} ↗
+                          {/* The visible text starts the accessible name (WCAG 2.5.3). */}
+                          <a href={store.storeHref} target="_blank" rel="noreferrer">
+                            {store.storeUrl.replace(/^https?:\/\//, "")}
+                            <span className="sr-only">, storefront of {store.name}</span> ↗
                           </a>
-                          {store.adminUrl ? (
-                            <a
-                              href={store.adminUrl}
-                              target="_blank"
-                              rel="noreferrer"
-                              aria-label={`Admin of ${store.name}`}
-                            >
-                              admin ↗
+                          {store.adminHref ? (
+                            <a href={store.adminHref} target="_blank" rel="noreferrer">
+                              admin<span className="sr-only"> of {store.name}</span> ↗
                             </a>
                           ) : null}
                         </div>

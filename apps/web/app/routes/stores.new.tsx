@@ -7,7 +7,7 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { createStoreInput, storeNameSchema } from "@storeplane/api/schemas";
+import { createStoreInput, firstIssueMessage, storeNameSchema } from "@storeplane/api/schemas";
 import { useEffect, useState } from "react";
 import { CsrfInput } from "../components/csrf-input.tsx";
 import { QuotaMeter } from "../components/store-bits.tsx";
@@ -94,7 +94,7 @@ export default function NewStorePage() {
   const shownNameErrors = clientErrors.length > 0 ? clientErrors : serverNameErrors;
   const checkName = (value: string) => {
     const result = storeNameSchema.safeParse(value);
-    setClientErrors(result.success ? [] : [...new Set(result.error.issues.map((i) => i.message))]);
+    setClientErrors(result.success ? [] : [firstIssueMessage(result.error) ?? "is invalid"]);
   };
   const hasNameErrors = Boolean(shownNameErrors && shownNameErrors.length > 0);
 
@@ -122,7 +122,7 @@ export default function NewStorePage() {
             );
             if (!result.success) {
               event.preventDefault();
-              setClientErrors([...new Set(result.error.issues.map((i) => i.message))]);
+              setClientErrors([firstIssueMessage(result.error) ?? "is invalid"]);
               document.getElementById("name")?.focus();
             }
           }}

@@ -179,7 +179,8 @@ export default function TokensPage() {
         <div>
           <section className="card" aria-labelledby="create-token-heading">
             <h2 id="create-token-heading">Create a token</h2>
-            <Form method="post" noValidate>
+            {/* A new key per created token remounts the form: its fields start empty again. */}
+            <Form method="post" noValidate key={created?.token ?? "create-token"}>
               <CsrfInput />
               <input type="hidden" name="intent" value="create" />
               {createErrors?.formError ? (

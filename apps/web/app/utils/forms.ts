@@ -1,6 +1,7 @@
 // One zod schema per form, used on both sides: the action parses the posted
 // form with the API's own input schema, and the browser runs the same schema
 // for inline messages before anything is sent.
+import { fieldErrorsOf } from "@storeplane/api/schemas";
 import type { z } from "zod";
 
 export type FieldErrors = Record<string, string[] | undefined>;
@@ -16,12 +17,8 @@ export function parseWithSchema<S extends z.ZodType>(
 ): { ok: true; data: z.output<S> } | { ok: false; fieldErrors: Record<string, string[]> } {
   const parsed = schema.safeParse(values);
   if (parsed.success) return { ok: true, data: parsed.data };
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of parsed.error.issues) {
-    const field = issue.path.map(String).join(".") || "input";
-    const list = fieldErrors[field] ?? [];
-    if (!list.includes(issue.message)) fieldErrors[field] = [...list, issue.message];
-  }
+  // One message per field: the first rule broken (the API answers the same).
+  const fieldErrors = fieldErrorsOf(parsed.error);
   return { ok: false, fieldErrors };
 }
 

@@ -18,7 +18,7 @@ export interface ConditionLike {
   lastTransitionTime: string;
 }
 
-export type StepState = "done" | "active" | "failed" | "waiting";
+export type StepState = "done" | "active" | "failed" | "waiting" | "removed";
 
 export interface PipelineStep {
   type: string;
@@ -35,7 +35,11 @@ export function buildPipeline(conditions: readonly ConditionLike[], phase: strin
   return PIPELINE_STEPS.map(({ type, label }) => {
     const condition = byType.get(type);
     let state: StepState;
-    if (condition?.status === "True") {
+    // A deleted store's steps are not failures waiting for a fix: everything
+    // they stood for was removed on purpose.
+    if (phase === "Deleted") {
+      state = "removed";
+    } else if (condition?.status === "True") {
       state = "done";
     } else if (reachedOpenStep) {
       state = "waiting";

@@ -79,4 +79,12 @@ describe("buildPipeline", () => {
     );
     expect(steps.every((s) => s.state === "done")).toBe(true);
   });
+
+  it("shows a deleted store's steps as removed, never as done or failed", () => {
+    const steps = buildPipeline(
+      [condition("SecretsReady", "True"), condition("WorkloadsReady", "False", "StoreDeleted")],
+      "Deleted",
+    );
+    expect(steps.map((s) => s.state)).toEqual(Array(6).fill("removed"));
+  });
 });

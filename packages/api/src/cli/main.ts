@@ -270,9 +270,14 @@ async function follow(
       intervalMs,
       onProgress: (current) => progress.update(describeProgress(current)),
     });
-    progress.done();
-    if (out.json) printJson(out, { outcome, store });
-    else out.write(`${describeProgress(store)}\n`);
+    if (out.json) {
+      progress.done();
+      printJson(out, { outcome, store });
+    } else {
+      // Text mode shows progress on stdout: the last progress line is the
+      // final line, so print it once rather than once more after it.
+      progress.finish(describeProgress(store));
+    }
     if (outcome === "failed") throw new ReportedFailure();
   } catch (error) {
     progress.done();
@@ -316,7 +321,13 @@ function report(error: unknown): number {
     const fields = clientFieldErrors(error);
     if (fields) {
       for (const [field, messages] of Object.entries(fields)) {
-        for (const message of messages) process.stderr.write(`  ${field}: ${message}\n`);
+        for (const message of messages) {
+          // The server's message already names most field errors ("name: …"):
+          // print only what it does not say, so no line appears twice.
+          if (!error.message.includes(`${field}: ${message}`)) {
+            process.stderr.write(`  ${field}: ${message}\n`);
+          }
+        }
       }
     }
     return code === "BAD_REQUEST" ? 2 : 1;

@@ -107,5 +107,10 @@ export function progressPrinter(out: Output) {
     done() {
       if (out.progressIsTTY && last) out.progress("\n");
     },
+    /** The final line, printed once: when it is the line already shown, only that line is ended. */
+    finish(line: string) {
+      this.update(line);
+      this.done();
+    },
   };
 }

@@ -121,13 +121,22 @@ export const storesRouter = router({
    */
   credentials: protectedProcedure.input(storeRefInput).mutation(async ({ ctx, input }) => {
     const store = await findVisibleStore(ctx.db, ctx.auth, input.id);
+    // A deleted store's Secret went with its namespace: say so, rather than
+    // "not created yet", and do not ask the cluster.
+    if (store.deleted_at) {
+      throw new InvalidStateError(
+        `credentials: store "${store.name}" is deleted; its Secret was removed with its namespace`,
+      );
+    }
     const reader = requireClusterReader(ctx.clusterReader);
     const credentials = await readCluster("reading the store's credentials", () =>
       reader.credentials(store.name),
     );
     if (!credentials) {
       throw new InvalidStateError(
-        `credentials: store "${store.name}" has no credentials yet (its Secret is created while provisioning)`,
+        store.deletion_requested_at
+          ? `credentials: store "${store.name}" is being deleted; its Secret is gone with its namespace`
+          : `credentials: store "${store.name}" has no credentials yet (its Secret is created while provisioning)`,
       );
     }
     await ctx.db.transaction().execute(async (trx) => {

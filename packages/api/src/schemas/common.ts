@@ -20,16 +20,38 @@ export function inputObject<Shape extends z.ZodRawShape>(shape: Shape) {
   return z.object(shape, { error: "must be an object" });
 }
 
-/** zod's issues as `{ field: [messages] }` for forms. */
-export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+/**
+ * zod's issues as `{ field: [message] }` for forms and API errors: ONE message
+ * per field, the first rule its value breaks (zod reports every failed check,
+ * in the order the schema lists them, so "Bad_Name" would otherwise read as
+ * three complaints about one name). Fix that one and the next shows.
+ */
+export function fieldErrorsFromIssues(
+  issues: ReadonlyArray<{
+    message: string;
+    path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
+  }>,
+): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const issue of error.issues) {
-    const field = issue.path.map(String).join(".") || "input";
-    const list = out[field] ?? [];
-    if (!list.includes(issue.message)) list.push(issue.message);
-    out[field] = list;
+  for (const issue of issues) {
+    const key = (issue.path ?? [])
+      .map((segment) =>
+        typeof segment === "object" && segment !== null ? String(segment.key) : String(segment),
+      )
+      .join(".");
+    const field = key || "input";
+    out[field] ??= [issue.message];
   }
   return out;
+}
+
+/** The first rule a single value breaks, for inline messages beside one input. */
+export function firstIssueMessage(error: z.ZodError): string | null {
+  return error.issues[0]?.message ?? null;
+}
+
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  return fieldErrorsFromIssues(error.issues);
 }
 
 /** For procedures without input: anything sent is refused rather than silently ignored. */

@@ -23,7 +23,7 @@ import {
 import type { KubeObject } from "../cluster.ts";
 import { FIELD_MANAGER, LABELS, PLATFORM_NAME } from "../store-contract.ts";
 import { isKubeError, KubeError, toKubeError } from "./errors.ts";
-import { describeTarget, type KubeTarget } from "./kubeconfig.ts";
+import { describeTarget, type KubeTarget, missingKubeconfigMessage } from "./kubeconfig.ts";
 import { hasLabels, storeNamespaceLabels } from "./namespace-labels.ts";
 import { APPLY_PATCH, MERGE_PATCH, METADATA_ONLY_LIST, requestOptions } from "./request-options.ts";
 
@@ -65,6 +65,11 @@ export class KubeClient {
   }
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    // Without any kubeconfig, client-node's fallback fails every call with
+    // "HTTP protocol is not allowed when skipTLSVerify is not set"; say what
+    // is really missing, in the same words as the dashboard banner.
+    const missing = missingKubeconfigMessage(this.target);
+    if (missing) throw new KubeError("Unavailable", missing);
     try {
       return await fn();
     } catch (err) {

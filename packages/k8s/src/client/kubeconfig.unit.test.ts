@@ -1,5 +1,6 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
+import { KubeClient } from "./kube-client.ts";
 import { describeTarget, missingKubeconfigMessage } from "./kubeconfig.ts";
 
 describe("kubeconfig", () => {
@@ -24,5 +25,17 @@ describe("kubeconfig", () => {
       currentContext: "kind-storeplane",
     });
     expect(missingKubeconfigMessage(describeTarget(kc))).toBeNull();
+  });
+
+  it("fails every call with the banner's words, not client-node's TLS message", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromClusterAndUser(
+      { name: "cluster", server: "http://localhost:8080", skipTLSVerify: false },
+      { name: "user" },
+    );
+    const failure = await new KubeClient(kc).listPods(undefined).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: "Unavailable", transient: true });
+    expect((failure as Error).message).toMatch(/^no kubeconfig found: set KUBECONFIG/);
+    expect((failure as Error).message).not.toMatch(/HTTP protocol/);
   });
 });

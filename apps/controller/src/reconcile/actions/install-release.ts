@@ -31,7 +31,9 @@ export const installRelease: Action = async (ctx) => {
     event: {
       type: "Normal",
       reason: upgrade ? "ReleaseUpgraded" : "ReleaseInstalled",
-      message: `helm upgrade --install: revision ${revision}, values digest ${desired.release.valuesDigest} (${ctx.state.reason})`,
+      // The observed state is why helm ran, not what holds now: say "before"
+      // so "ReleaseInstalled" is never followed by "release not installed".
+      message: `helm upgrade --install: revision ${revision}, values digest ${desired.release.valuesDigest} (before: ${ctx.state.reason})`,
     },
   };
 };

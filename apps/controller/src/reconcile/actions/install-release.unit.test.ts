@@ -6,7 +6,10 @@ import { installRelease } from "./install-release.ts";
 
 describe("install-release", () => {
   it("runs helm once with the desired digest; the release is pending while helm runs and deployed after", async () => {
-    const { sim, clock, ctx } = actionFixture({ latencies: { helmInstallMs: 2_000 } });
+    const { sim, clock, ctx } = actionFixture({
+      latencies: { helmInstallMs: 2_000 },
+      state: { kind: "ReleaseAbsent", reason: "release not installed" },
+    });
     ctx.namespace = (await createNamespace(ctx)).namespace;
     const running = installRelease(ctx);
     await clock.advance(1_000);
@@ -26,6 +29,9 @@ describe("install-release", () => {
     expect(ctx.helmInFlight.size).toBe(0);
     expect(sim.stats().completedInstalls.get("store-shop/store")).toBe(1);
     expect(out.event?.reason).toBe("ReleaseInstalled");
+    // The message states what happened; the observed cause is marked as before.
+    expect(out.event?.message).toMatch(/^helm upgrade --install: revision 1, values digest \S+/);
+    expect(out.event?.message).toMatch(/\(before: release not installed\)$/);
   });
 
   it("passes values without secrets, pointing the chart at the store Secret", () => {

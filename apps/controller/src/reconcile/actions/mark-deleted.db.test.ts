@@ -23,6 +23,16 @@ describeEachDatabase("mark-deleted", ({ handle }) => {
     const [after] = await storesById(handle(), [row!.id]);
     expect(after).toMatchObject({ phase: "Deleted", claimed_by: null });
     expect(after!.deleted_at).not.toBeNull();
+    // What `storectl stores get` and the dashboard read: no step still claims a
+    // Secret or workloads that went with the namespace.
+    expect(after!.conditions.map((c) => `${c.type}=${c.status}/${c.reason}`)).toEqual([
+      "NamespaceReady=False/StoreDeleted",
+      "GuardrailsReady=False/StoreDeleted",
+      "SecretsReady=False/StoreDeleted",
+      "ReleaseReady=False/StoreDeleted",
+      "WorkloadsReady=False/StoreDeleted",
+      "Ready=False/StoreDeleted",
+    ]);
     // The name can be used again.
     await handle()
       .db.insertInto("stores")
