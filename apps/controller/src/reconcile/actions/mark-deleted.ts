@@ -11,7 +11,6 @@ export const markDeleted: Action = async (ctx) => {
     observedGeneration: ctx.store.generation,
   });
   if (!ok) throw new Error("claim lost before the store could be marked deleted");
-  ctx.status.phase = "Deleted";
   return {
     namespace: undefined,
     deleted: true,
