@@ -7,7 +7,11 @@ import { describeBrowser, uniqueName } from "./support/browser.ts";
 
 describeBrowser(
   "Reconciling shown live in a real browser",
-  { latencies: { helmInstallMs: 6_000, workloadsReadyMs: 300, jobCompleteMs: 200 } },
+  // Slow API calls too, so helm starts after the page has connected to the
+  // live stream: an update sent before that is not replayed (see the report).
+  {
+    latencies: { apiCallMs: 700, helmInstallMs: 6_000, workloadsReadyMs: 300, jobCompleteMs: 200 },
+  },
   (suite) => {
     it("shows 'installing release, revision 1' on the Helm release step while helm runs, then Ready", async () => {
       const user = await suite.newUser();
