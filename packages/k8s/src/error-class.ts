@@ -19,4 +19,8 @@ export abstract class ClassifiedError extends Error {
   abstract readonly errorClass: ErrorClass;
   /** CamelCase reason for conditions, events and metrics, e.g. `KubeForbidden`, `HelmTimeout`. */
   abstract readonly conditionReason: string;
+  /** Worth retrying unchanged (transient, or a write conflict): kept for callers that ask only that. */
+  get transient(): boolean {
+    return this.errorClass === "transient" || this.errorClass === "conflict";
+  }
 }
