@@ -83,7 +83,6 @@ export class ControllerLoop {
   private readonly inFlight = new Map<string, AbortController>();
   private lastRenewal = Date.now();
   private readonly changedWhileHeld = new Set<string>();
-  private readonly helmInFlight = new Set<string>();
   private readonly abort = new AbortController();
   private readonly log: Logger;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -304,7 +303,6 @@ export class ControllerLoop {
           owner: this.deps.replicaId,
           logger: this.log,
           snapshot: () => batch.get(),
-          helmInFlight: this.helmInFlight,
           signal: AbortSignal.any([this.abort.signal, storeAbort.signal]),
           random: this.deps.random,
         },

@@ -60,13 +60,13 @@ export function actionFixture(
     namespace: options.namespace,
     state: options.state ?? { kind: "NamespaceMissing", reason: "test" },
     status: {
-      phase: "Provisioning",
       provisioningStartedAt: new Date(clock.now()),
       readyAt: null,
       lastError: null,
+      stalled: null,
+      markedReady: false,
     },
     conditions: [],
-    helmInFlight: new Set(),
   };
   return { sim, clock, ctx };
 }

@@ -99,10 +99,16 @@ describeEachDatabase("two controller replicas", ({ handle }) => {
       });
       await waitFor("reconcile ended", async () => a.depth === 0);
       const [row] = await storesById(handle(), [store!.id]);
+      // Only the progress written before helm started (Reconciling) is there:
+      // nothing after the claim was lost.
       expect(row).toMatchObject({
         claimed_by: "replica-z",
-        phase: "Pending",
+        phase: "Provisioning",
         observed_generation: 0,
+      });
+      expect(row?.conditions.find((c) => c.type === "Reconciling")).toMatchObject({
+        status: "True",
+        message: "installing release, revision 1",
       });
     } finally {
       await a.stop();

@@ -94,6 +94,34 @@ describe("describeProgress", () => {
     );
   });
 
+  it("says what the controller is doing (Reconciling) or why it stopped (Stalled)", () => {
+    const reconciling = {
+      ...condition("Reconciling", "True", "installing release, revision 1"),
+      reason: "Installing",
+    };
+    expect(
+      describeProgress(
+        store({ conditions: [condition("ReleaseReady", "False", "not installed"), reconciling] }),
+      ),
+    ).toBe("shop: Provisioning — Reconciling (installing release, revision 1)");
+    const stalled = {
+      ...condition("Stalled", "True", "chart not readable"),
+      reason: "ChartMissing",
+    };
+    expect(
+      describeProgress(
+        store({
+          phase: "Failed",
+          lastError: "chart not readable",
+          conditions: [condition("Ready", "False"), stalled],
+        }),
+      ),
+    ).toBe("shop: Failed — Stalled (ChartMissing: chart not readable) — error: chart not readable");
+    expect(
+      currentCondition(store({ conditions: [stalled, condition("Ready", "False")] }))?.type,
+    ).toBe("Ready");
+  });
+
   it("shows the error of a Failed store and nothing extra for Ready or deleted ones", () => {
     expect(describeProgress(store({ phase: "Failed", lastError: "ImagePullBackOff" }))).toBe(
       "shop: Failed — error: ImagePullBackOff",

@@ -17,15 +17,36 @@ export const PHASES = [
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
-export const CONDITION_TYPES = [
+/** The steps of provisioning, in the order the controller works through them. */
+export const STEP_CONDITION_TYPES = [
   "NamespaceReady",
   "GuardrailsReady",
   "SecretsReady",
   "ReleaseReady",
   "WorkloadsReady",
+] as const;
+
+/**
+ * Every condition a store carries, in the one order the controller writes them
+ * and the dashboard and CLI read them: the steps, then (after Flux's
+ * helm-controller and kstatus) `Ready` summarising them, `Reconciling` while
+ * work is under way and `Stalled` when progress stopped until someone acts.
+ * Reconciling and Stalled are present only while True (abnormal-true
+ * polarity). See docs/decisions/006-conditions.md.
+ */
+export const CONDITION_TYPES = [
+  ...STEP_CONDITION_TYPES,
   "Ready",
+  "Reconciling",
+  "Stalled",
 ] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
+
+/** Position of a condition type in CONDITION_TYPES; unknown types sort last. */
+export function conditionRank(type: string): number {
+  const i = (CONDITION_TYPES as readonly string[]).indexOf(type);
+  return i === -1 ? CONDITION_TYPES.length : i;
+}
 
 /** Kubernetes condition shape. */
 export interface Condition {

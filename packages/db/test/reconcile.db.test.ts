@@ -7,6 +7,7 @@ import {
   countStoresByPhase,
   loadStore,
   markStoreDeleted,
+  recordReconcileProgress,
   recordReconcileResult,
   renewClaims,
 } from "../src/repositories/reconcile.ts";
@@ -161,5 +162,37 @@ describeEachDatabase("controller status writes", ({ handle }) => {
     expect(wakeups).toEqual([]);
     await stopStatus();
     await stopWakeups();
+  });
+
+  it("progress before a long action: conditions and phase, fenced by the claim, on the status channel", async () => {
+    const h = handle();
+    const owner = await insertUser(h.db);
+    const [store] = await insertStores(h.db, owner.id, 1);
+    await claimDueStores(h.db, { owner: "a", limit: 1, ttlSeconds: 30 });
+    const status: string[] = [];
+    const stop = await h.listen(STORE_STATUS_CHANNEL, (id) => status.push(id));
+    const reconciling: Condition = {
+      type: "Reconciling",
+      status: "True",
+      reason: "Installing",
+      message: "installing release, revision 1",
+      observedGeneration: 1,
+      lastTransitionTime: "2026-01-01T00:00:00.000Z",
+    };
+    const input = {
+      storeId: store!.id,
+      phase: "Provisioning" as const,
+      conditions: [reconciling],
+    };
+    expect(await recordReconcileProgress(h.db, { ...input, owner: "b" })).toBe(false);
+    expect(await recordReconcileProgress(h.db, { ...input, owner: "a" })).toBe(true);
+    const row = await loadStore(h.db, store!.id);
+    expect(row).toMatchObject({
+      phase: "Provisioning",
+      claimed_by: "a",
+      conditions: [reconciling],
+    });
+    await expect.poll(() => status, { timeout: 3000 }).toEqual([store!.id]);
+    await stop();
   });
 });

@@ -13,6 +13,7 @@ export {
   type StoreResources,
 } from "./cluster-reader.ts";
 export { shortDigest, stableStringify } from "./digest.ts";
+export { ClassifiedError, type ErrorClass } from "./error-class.ts";
 export {
   buildGuardrails,
   type ContainerDefaults,
@@ -33,6 +34,7 @@ export {
   type HelmOptions,
   type HelmReleaseInfo,
   HelmTimeout,
+  NamespaceNotFound,
   ReleaseLocked,
   ReleaseNotFound,
   type RunOptions,

@@ -13,3 +13,14 @@ export const PLAN_LIMITS = {
 } as const satisfies Record<string, PlanLimits>;
 
 export type PlanName = keyof typeof PLAN_LIMITS;
+
+/**
+ * One line a person reads when choosing a plan ("up to 2 CPU · 3 GiB memory ·
+ * 10 GiB storage"), rendered from PLAN_LIMITS so the form, the CLI help and
+ * the docs can never promise more than the quota grants.
+ */
+export function describePlan(plan: PlanName): string {
+  const l = PLAN_LIMITS[plan];
+  const gib = (q: string) => q.replace(/Gi$/, " GiB");
+  return `up to ${l.cpu} CPU · ${gib(l.memory)} memory · ${gib(l.storage)} storage`;
+}

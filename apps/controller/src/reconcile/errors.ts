@@ -1,6 +1,7 @@
 // Control flow as values (after Flux's helm-controller): a pass ends in
-// exactly one of these, and errors are classified once, here, as transient
-// (retry with backoff) or terminal (the store is Failed until a manual retry).
+// exactly one of these. Errors arrive already classified (see
+// packages/k8s/src/error-class.ts); this module only reads the class.
+import { ClassifiedError, type ErrorClass } from "@storeplane/k8s";
 
 export type PassResult =
   /** Nothing went wrong; look again after this long (drift check, progress). */
@@ -12,11 +13,12 @@ export type PassResult =
   /** The store is gone; no status to write, no requeue. */
   | { kind: "deleted" };
 
-/** An error a retry cannot fix (bad chart, missing chart, invalid object). */
-export class TerminalError extends Error {
+/** An error a retry cannot fix, found by the controller itself (a chart missing from the image). */
+export class TerminalError extends ClassifiedError {
   override readonly name = "TerminalError";
+  readonly errorClass = "terminal";
   constructor(
-    readonly reason: string,
+    readonly conditionReason: string,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -36,41 +38,26 @@ export class ActionError extends Error {
 }
 
 export interface Classified {
-  transient: boolean;
+  errorClass: ErrorClass;
   /** CamelCase reason for conditions, events and the failures metric. */
   reason: string;
   message: string;
 }
 
-// Kinds from packages/k8s that retrying cannot fix. Everything else is worth
-// another try: the provisioning deadline bounds how long a store keeps trying.
-const TERMINAL_KUBE_CODES = new Set(["Invalid"]);
-const TERMINAL_HELM_KINDS = new Set(["ChartInvalid"]);
-
-function field(err: unknown, key: string): unknown {
-  return err && typeof err === "object" && key in err
-    ? (err as Record<string, unknown>)[key]
-    : undefined;
-}
-
-export function classifyError(error: unknown): Classified {
+/**
+ * The class an error was given where it was created (packages/k8s for the
+ * cluster and helm, TerminalError here). An error nobody classified is treated
+ * as transient: the provisioning deadline bounds how long it keeps trying.
+ * `aborted` says the pass itself was cancelled (shutdown, claim lost): whatever
+ * the interrupted call then threw says nothing about the store.
+ */
+export function classifyError(error: unknown, aborted = false): Classified {
   const inner = error instanceof ActionError ? error.cause : error;
   const message = error instanceof Error ? error.message : String(error);
-  if (inner instanceof TerminalError) return { transient: false, reason: inner.reason, message };
-  const name = field(inner, "name");
-  // KubeError: closed set of codes with a `transient` flag.
-  if (name === "KubeError") {
-    const code = String(field(inner, "code"));
-    return { transient: !TERMINAL_KUBE_CODES.has(code), reason: `Kube${code}`, message };
-  }
-  // HelmError and subclasses: `kind` and `transient`. ReleaseLocked is
-  // retried: the next pass sees the pending release and unlocks it.
-  const kind = field(inner, "kind");
-  if (typeof kind === "string" && typeof field(inner, "transient") === "boolean") {
-    return { transient: !TERMINAL_HELM_KINDS.has(kind), reason: `Helm${kind}`, message };
-  }
-  if (name === "AbortError") return { transient: true, reason: "Aborted", message };
-  return { transient: true, reason: "UnexpectedError", message };
+  if (aborted) return { errorClass: "transient", reason: "Aborted", message };
+  if (inner instanceof ClassifiedError)
+    return { errorClass: inner.errorClass, reason: inner.conditionReason, message };
+  return { errorClass: "transient", reason: "UnexpectedError", message };
 }
 
 export interface BackoffPolicy {

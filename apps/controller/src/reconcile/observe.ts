@@ -1,7 +1,7 @@
 // observe: a store row + its namespace as the snapshot shows it → one state
 // value with a reason, plus the per-step conditions. Pure: no I/O, no clock
 // of its own, so it runs again after each action on the updated local view.
-import type { Store } from "@storeplane/db";
+import type { ConditionType, Store } from "@storeplane/db";
 import type { DesiredStore } from "../desired.ts";
 import {
   type HelmReleaseState,
@@ -31,7 +31,7 @@ export type StoreState =
   | { kind: "Ready"; reason: string; alreadyMarked: boolean }
   | { kind: "DeadlineExceeded"; reason: string }
   | { kind: "Failed"; reason: string }
-  // deletion
+  // deletion (Ready is False, Deleting, throughout: see status.ts)
   | { kind: "DeletingRelease"; reason: string }
   | { kind: "DeletingNamespace"; reason: string }
   | { kind: "WaitingNamespaceGone"; reason: string; overdue: boolean; holders: string[] }
@@ -45,12 +45,12 @@ export interface ObserveInput {
   namespace: NamespaceState | undefined;
   desired: DesiredStore;
   now: Date;
-  /** Namespaces with a helm command running in THIS process right now. */
-  helmInFlight: ReadonlySet<string>;
   provisioningDeadlineMs: number;
   namespaceStuckMs: number;
-  /** The status phase this pass has reached so far (it may change within a pass). */
-  phase: Store["phase"];
+  /** Progress stopped (Stalled) for this generation, earlier or in this pass: wait for a retry. */
+  stalled: boolean;
+  /** The store was already marked Ready (before or in this pass): no second StoreReady. */
+  markedReady: boolean;
   /** Start of the current provisioning attempt. */
   provisioningStartedAt: Date | null;
 }
@@ -94,7 +94,6 @@ function observeDeletion(input: ObserveInput): Observation {
           message: `release ${release.name} is being removed`,
         }
       : { type: "ReleaseReady", status: "False", reason: "Uninstalled", message: "no release" },
-    { type: "Ready", status: "False", reason: "Deleting", message: "deletion requested" },
   ];
   let state: StoreState;
   if (!ns) state = { kind: "Gone", reason: "the namespace and everything in it is gone" };
@@ -119,246 +118,215 @@ function observeDeletion(input: ObserveInput): Observation {
       status: "False",
       reason: overdue ? "NamespaceStuckTerminating" : "Terminating",
       message: state.reason,
+      ...(overdue ? { problem: true } : {}),
     };
   }
   return { state, conditions };
 }
 
-function observeLive(input: ObserveInput): Observation {
-  const { desired, helmInFlight } = input;
-  const ns = input.namespace;
-  const drafts: ConditionDraft[] = [];
-  let state = null as StoreState | null;
-  const first = (s: StoreState) => {
-    state ??= s;
-  };
+/** One provisioning step's verdict: its condition, and the state it blocks on when not done. */
+interface StepVerdict {
+  condition: ConditionDraft;
+  blocks?: StoreState;
+}
 
-  // Namespace
-  if (!ns) {
-    drafts.push({
-      type: "NamespaceReady",
-      status: "False",
-      reason: "NamespaceMissing",
-      message: `namespace ${desired.namespace} does not exist`,
-    });
-    first({ kind: "NamespaceMissing", reason: `namespace ${desired.namespace} does not exist` });
-  } else if (ns.phase === "Terminating") {
-    drafts.push({
-      type: "NamespaceReady",
-      status: "False",
-      reason: "NamespaceTerminating",
-      message: `namespace ${ns.name} is still terminating`,
-    });
-    first({
-      kind: "NamespaceTerminating",
-      reason: `namespace ${ns.name} is still terminating from an earlier deletion`,
-    });
-  } else if (!hasNamespaceLabels(ns.labels, desired.namespaceLabels)) {
-    drafts.push({
-      type: "NamespaceReady",
-      status: "False",
-      reason: "NamespaceDrifted",
-      message: "namespace labels differ from the desired ones",
-    });
-    first({
-      kind: "NamespaceDrifted",
-      reason: "namespace labels (platform or Pod Security) are missing or changed",
-    });
-  } else {
-    drafts.push({
-      type: "NamespaceReady",
-      status: "True",
-      reason: "NamespaceReady",
-      message: `namespace ${ns.name} is active`,
-    });
-  }
+interface LiveView {
+  input: ObserveInput;
+  ns: NamespaceState | undefined;
+  release: HelmReleaseState | undefined;
+}
 
-  // Guardrails
-  const wrong = Object.entries(desired.expectedGuardrails)
-    .filter(([key, digest]) => ns?.guardrails[key] !== digest)
-    .map(([key]) => key);
-  if (wrong.length > 0) {
-    const message = `missing or changed: ${wrong.join(", ")}`;
-    drafts.push({ type: "GuardrailsReady", status: "False", reason: "GuardrailsDrifted", message });
-    first({ kind: "GuardrailsDrifted", reason: message });
-  } else {
-    drafts.push({
-      type: "GuardrailsReady",
-      status: "True",
-      reason: "GuardrailsApplied",
-      message: `${Object.keys(desired.expectedGuardrails).length} guardrail objects in place`,
-    });
-  }
+const done = (type: ConditionType, reason: string, message: string): StepVerdict => ({
+  condition: { type, status: "True", reason, message },
+});
 
-  // Secrets. Generated once: if the Secret vanishes after the release was
-  // installed, the store's databases still use the old credentials, and new
-  // ones would lock the store out of its own data — so that is a failure for
-  // a human, never a silent regeneration.
-  // A release still in its first pending-install never ran with the Secret's
-  // values (its pods cannot start without the Secret), so it does not count.
-  const installed = (ns?.releases ?? []).some(
-    (r) =>
-      r.name === STORE_RELEASE_NAME &&
-      r.status !== "uninstalled" &&
-      !(r.status === "pending-install" && r.revision === 1),
-  );
-  if (!ns?.secrets.includes(desired.secretName) && installed) {
-    const message = `Secret ${desired.secretName} was deleted after the store was installed; its data still uses the old credentials: restore the Secret, or delete the store`;
-    drafts.push({ type: "SecretsReady", status: "False", reason: "SecretLost", message });
-    first({ kind: "SecretLost", reason: message });
-  } else if (!ns?.secrets.includes(desired.secretName)) {
-    drafts.push({
-      type: "SecretsReady",
-      status: "False",
-      reason: "SecretMissing",
-      message: `Secret ${desired.secretName} does not exist`,
-    });
-    first({ kind: "SecretsMissing", reason: `Secret ${desired.secretName} does not exist` });
-  } else {
-    drafts.push({
-      type: "SecretsReady",
-      status: "True",
-      reason: "SecretPresent",
-      message: `Secret ${desired.secretName} exists`,
-    });
-  }
-  // The registry pull Secret, when configured: a copy of the platform's, same name.
-  const pull = desired.pullSecret;
-  if (pull && ns && !ns.secrets.includes(pull.name))
-    first({
-      kind: "PullSecretMissing",
-      reason: `image pull Secret ${pull.name} not yet copied from namespace ${pull.namespace}`,
-    });
+/** State kinds that carry nothing but a reason. */
+type PlainKind = Exclude<
+  StoreState,
+  { problems: unknown } | { alreadyMarked: unknown } | { overdue: unknown }
+>["kind"];
 
-  // Release
-  const release = storeRelease(ns);
-  let releaseDeployed = false;
-  if (!release || release.status === "uninstalled") {
-    drafts.push({
-      type: "ReleaseReady",
-      status: "False",
-      reason: "ReleaseAbsent",
-      message: "not installed",
-    });
-    first({ kind: "ReleaseAbsent", reason: "release not installed" });
-  } else if (release.status.startsWith("pending-")) {
-    const here = helmInFlight.has(desired.namespace);
-    const message = here
-      ? `${release.status} (helm running in this controller)`
-      : `${release.status} with no helm running here: left by a process that died`;
-    drafts.push({
-      type: "ReleaseReady",
-      status: "False",
-      reason: here ? "ReleaseInProgress" : "ReleaseLocked",
-      message,
-    });
-    first(
-      here
-        ? { kind: "ReleaseInProgress", reason: message }
-        : { kind: "ReleaseLocked", reason: message },
+/** A step not done that blocks on the state of the same name (condition reason = state kind). */
+function blockedOn(
+  type: ConditionType,
+  kind: PlainKind,
+  message: string,
+  opts: { stateReason?: string; problem?: boolean } = {},
+): StepVerdict {
+  return notDone(type, kind, message, {
+    blocks: { kind, reason: opts.stateReason ?? message } as StoreState,
+    problem: opts.problem,
+  });
+}
+
+function notDone(
+  type: ConditionType,
+  reason: string,
+  message: string,
+  opts: { blocks?: StoreState; status?: "False" | "Unknown"; problem?: boolean } = {},
+): StepVerdict {
+  const condition: ConditionDraft = { type, status: opts.status ?? "False", reason, message };
+  if (opts.problem) condition.problem = true;
+  return opts.blocks ? { condition, blocks: opts.blocks } : { condition };
+}
+
+// The steps of a live store, in order. The first step that blocks decides the
+// state (and so the next action); every step reports its condition.
+const LIVE_STEPS: ((v: LiveView) => StepVerdict)[] = [
+  function namespaceStep({ input, ns }) {
+    const t = "NamespaceReady";
+    if (!ns)
+      return blockedOn(
+        t,
+        "NamespaceMissing",
+        `namespace ${input.desired.namespace} does not exist`,
+      );
+    if (ns.phase === "Terminating")
+      return blockedOn(t, "NamespaceTerminating", `namespace ${ns.name} is still terminating`, {
+        stateReason: `namespace ${ns.name} is still terminating from an earlier deletion`,
+      });
+    if (!hasNamespaceLabels(ns.labels, input.desired.namespaceLabels))
+      return blockedOn(t, "NamespaceDrifted", "namespace labels differ from the desired ones", {
+        stateReason: "namespace labels (platform or Pod Security) are missing or changed",
+      });
+    return done(t, "NamespaceReady", `namespace ${ns.name} is active`);
+  },
+
+  function guardrailsStep({ input, ns }) {
+    const expected = input.desired.expectedGuardrails;
+    const wrong = Object.keys(expected).filter((key) => ns?.guardrails[key] !== expected[key]);
+    if (wrong.length > 0)
+      return blockedOn(
+        "GuardrailsReady",
+        "GuardrailsDrifted",
+        `missing or changed: ${wrong.join(", ")}`,
+      );
+    return done(
+      "GuardrailsReady",
+      "GuardrailsApplied",
+      `${Object.keys(expected).length} guardrail objects in place`,
     );
-  } else if (release.status === "uninstalling") {
-    drafts.push({
-      type: "ReleaseReady",
-      status: "False",
-      reason: "ReleaseInProgress",
-      message: "uninstalling",
-    });
-    first({ kind: "ReleaseInProgress", reason: "release is uninstalling" });
-  } else if (release.status === "failed") {
-    drafts.push({
-      type: "ReleaseReady",
-      status: "False",
-      reason: "ReleaseFailed",
-      message: `revision ${release.revision} failed`,
-    });
-    first({ kind: "ReleaseFailed", reason: `revision ${release.revision} failed` });
-  } else if (release.valuesDigest !== desired.release.valuesDigest) {
-    const message = `values digest ${release.valuesDigest ?? "(none)"} differs from desired ${desired.release.valuesDigest}`;
-    drafts.push({ type: "ReleaseReady", status: "False", reason: "ReleaseOutOfDate", message });
-    first({ kind: "ReleaseOutOfDate", reason: message });
-  } else {
-    releaseDeployed = true;
-    drafts.push({
-      type: "ReleaseReady",
-      status: "True",
-      reason: "ReleaseDeployed",
-      message: `revision ${release.revision} deployed`,
-    });
-  }
+  },
 
-  // Workloads
-  let problems: string[] = [];
-  if (ns && releaseDeployed) {
-    const health = summarizeStoreHealth(ns);
-    // Readiness comes from the objects' own status: every workload has its
-    // replicas ready and every remaining job completed. Warning events
-    // linger for an hour after the fact (a FailedMount while a volume
-    // attached), so they explain a store that is not ready but never make a
-    // ready one unready.
+  // Generated once: if the Secret vanishes after the release was installed,
+  // the store's databases still use the old credentials, and new ones would
+  // lock the store out of its own data — so that is a failure for a human,
+  // never a silent regeneration. A release still in its first pending-install
+  // never ran with the Secret's values (its pods cannot start without it).
+  function secretsStep({ input, ns, release }) {
+    const name = input.desired.secretName;
+    if (ns?.secrets.includes(name)) {
+      // The registry pull Secret, when configured: a copy of the platform's, same name.
+      const pull = input.desired.pullSecret;
+      if (pull && !ns.secrets.includes(pull.name))
+        return blockedOn(
+          "SecretsReady",
+          "PullSecretMissing",
+          `image pull Secret ${pull.name} not yet copied from namespace ${pull.namespace}`,
+        );
+      return done("SecretsReady", "SecretPresent", `Secret ${name} exists`);
+    }
+    const installed =
+      release !== undefined &&
+      release.status !== "uninstalled" &&
+      !(release.status === "pending-install" && release.revision === 1);
+    if (installed)
+      return blockedOn(
+        "SecretsReady",
+        "SecretLost",
+        `Secret ${name} was deleted after the store was installed; its data still uses the old credentials: restore the Secret, or delete the store`,
+        { problem: true },
+      );
+    return notDone("SecretsReady", "SecretMissing", `Secret ${name} does not exist`, {
+      blocks: { kind: "SecretsMissing", reason: `Secret ${name} does not exist` },
+    });
+  },
+
+  // A pending-* release at the start of a look is never this pass's own: a
+  // replica runs one pass per store at a time and a pass ends only once its
+  // helm has exited. So it was left by a process that died, and is unlocked.
+  function releaseStep({ input, release }) {
+    const t = "ReleaseReady";
+    if (!release || release.status === "uninstalled")
+      return blockedOn(t, "ReleaseAbsent", "not installed", {
+        stateReason: "release not installed",
+      });
+    if (release.status.startsWith("pending-"))
+      return blockedOn(
+        t,
+        "ReleaseLocked",
+        `${release.status} with no helm running: left by a process that died`,
+      );
+    if (release.status === "uninstalling")
+      return blockedOn(t, "ReleaseInProgress", "uninstalling", {
+        stateReason: "release is uninstalling",
+      });
+    if (release.status === "failed")
+      return blockedOn(t, "ReleaseFailed", `revision ${release.revision} failed`);
+    if (release.valuesDigest !== input.desired.release.valuesDigest)
+      return blockedOn(
+        t,
+        "ReleaseOutOfDate",
+        `values digest ${release.valuesDigest ?? "(none)"} differs from desired ${input.desired.release.valuesDigest}`,
+      );
+    return done(t, "ReleaseDeployed", `revision ${release.revision} deployed`);
+  },
+
+  // Readiness comes from the objects' own status: every workload has its
+  // replicas ready and every remaining job completed. Warning events linger
+  // for an hour after the fact (a FailedMount while a volume attached), so
+  // they explain a store that is not ready but never make a ready one unready.
+  function workloadsStep({ ns, release, input }) {
+    const t = "WorkloadsReady";
+    const deployed =
+      release?.status === "deployed" && release.valuesDigest === input.desired.release.valuesDigest;
+    if (!ns || !deployed)
+      return notDone(t, "ReleaseNotReady", "waiting for the release", { status: "Unknown" });
     const settled =
       ns.workloads.length > 0 &&
       ns.workloads.every((w) => w.readyReplicas >= w.desiredReplicas) &&
       ns.jobs.every((j) => j.complete);
-    problems = settled ? [] : health.problems;
+    if (!settled) {
+      const health = summarizeStoreHealth(ns);
+      return notDone(t, health.reason, health.message, {
+        blocks: { kind: "WorkloadsProgressing", reason: health.message, problems: health.problems },
+        problem: health.problems.length > 0,
+      });
+    }
     const total = ns.workloads.length;
-    drafts.push(
-      settled
-        ? {
-            type: "WorkloadsReady",
-            status: "True",
-            reason: "WorkloadsReady",
-            message: `${total} workload${total === 1 ? "" : "s"} ready${ns.jobs.length > 0 ? `, ${ns.jobs.length} job(s) complete` : ""}`,
-          }
-        : {
-            type: "WorkloadsReady",
-            status: "False",
-            reason: health.reason,
-            message: health.message,
-          },
-    );
-    if (!settled) first({ kind: "WorkloadsProgressing", reason: health.message, problems });
-  } else {
-    drafts.push({
-      type: "WorkloadsReady",
-      status: "Unknown",
-      reason: "ReleaseNotReady",
-      message: "waiting for the release",
-    });
-  }
+    const jobs = ns.jobs.length > 0 ? `, ${ns.jobs.length} job(s) complete` : "";
+    return done(t, "WorkloadsReady", `${total} workload${total === 1 ? "" : "s"} ready${jobs}`);
+  },
+];
 
-  const summary = summarize(drafts);
-  drafts.push(summary);
-  const ready: StoreState = {
+function observeLive(input: ObserveInput): Observation {
+  const view: LiveView = { input, ns: input.namespace, release: storeRelease(input.namespace) };
+  const verdicts = LIVE_STEPS.map((step) => step(view));
+  const conditions = verdicts.map((v) => v.condition);
+  const blocked = verdicts.find((v) => v.blocks)?.blocks;
+  const found: StoreState = blocked ?? {
     kind: "Ready",
-    reason: summary.message,
-    alreadyMarked: input.phase === "Ready",
+    reason: summarize(conditions).message,
+    alreadyMarked: input.markedReady,
   };
-  const found: StoreState = state ?? ready;
 
-  // A Failed store waits for a manual retry; it turns Ready only if it heals by itself.
-  if (
-    input.phase === "Failed" &&
-    input.store.observed_generation >= input.store.generation &&
-    found.kind !== "Ready"
-  ) {
-    return {
-      state: { kind: "Failed", reason: input.store.last_error ?? "failed" },
-      conditions: drafts,
-    };
+  // A stalled store waits for a manual retry; it turns Ready only if it heals by itself.
+  if (input.stalled && found.kind !== "Ready") {
+    return { state: { kind: "Failed", reason: input.store.last_error ?? "failed" }, conditions };
   }
-  if (found.kind !== "Ready" && input.provisioningStartedAt && input.phase !== "Failed") {
+  if (found.kind !== "Ready" && input.provisioningStartedAt && !input.stalled) {
     const elapsed = input.now.getTime() - input.provisioningStartedAt.getTime();
     if (elapsed > input.provisioningDeadlineMs) {
-      const why = problems[0] ?? found.reason;
+      const why =
+        (found.kind === "WorkloadsProgressing" ? found.problems[0] : undefined) ?? found.reason;
       return {
         state: {
           kind: "DeadlineExceeded",
           reason: `not ready after ${Math.round(elapsed / 1000)}s: ${why}`,
         },
-        conditions: drafts,
+        conditions,
       };
     }
   }
-  return { state: found, conditions: drafts };
+  return { state: found, conditions };
 }

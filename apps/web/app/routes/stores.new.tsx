@@ -8,6 +8,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { createStoreInput, firstIssueMessage, storeNameSchema } from "@storeplane/api/schemas";
+import { describePlan } from "@storeplane/k8s/plans";
 import { useEffect, useState } from "react";
 import { CsrfInput } from "../components/csrf-input.tsx";
 import { QuotaMeter } from "../components/store-bits.tsx";
@@ -33,10 +34,11 @@ const ENGINES = [
   },
 ] as const;
 
+// The sizes come from the quota the controller applies, never a copy of it.
 const PLANS = [
-  { value: "small", label: "Small", description: "up to 2 CPU · 4 GiB memory" },
-  { value: "medium", label: "Medium", description: "up to 4 CPU · 8 GiB memory" },
-  { value: "large", label: "Large", description: "up to 8 CPU · 16 GiB memory" },
+  { value: "small", label: "Small", description: describePlan("small") },
+  { value: "medium", label: "Medium", description: describePlan("medium") },
+  { value: "large", label: "Large", description: describePlan("large") },
 ] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

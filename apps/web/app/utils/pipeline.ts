@@ -1,14 +1,23 @@
 // The provisioning pipeline the detail page draws, derived from the store's
 // Kubernetes-style conditions. Pure, so it renders the same on both sides.
+// The steps and their order are the domain's (STEP_CONDITION_TYPES); the
+// controller's Reconciling condition is shown on the step being worked on,
+// and Stalled marks where progress stopped.
+import { type ConditionType, STEP_CONDITION_TYPES } from "@storeplane/db/domain";
 
-export const PIPELINE_STEPS = [
-  { type: "NamespaceReady", label: "Namespace" },
-  { type: "GuardrailsReady", label: "Guardrails" },
-  { type: "SecretsReady", label: "Secrets" },
-  { type: "ReleaseReady", label: "Helm release" },
-  { type: "WorkloadsReady", label: "Workloads" },
-  { type: "Ready", label: "Ready" },
-] as const;
+const LABELS: Partial<Record<ConditionType, string>> = {
+  NamespaceReady: "Namespace",
+  GuardrailsReady: "Guardrails",
+  SecretsReady: "Secrets",
+  ReleaseReady: "Helm release",
+  WorkloadsReady: "Workloads",
+  Ready: "Ready",
+};
+
+export const PIPELINE_STEPS = [...STEP_CONDITION_TYPES, "Ready" as const].map((type) => ({
+  type,
+  label: LABELS[type] ?? type,
+}));
 
 export interface ConditionLike {
   type: string;
@@ -27,14 +36,20 @@ export interface PipelineStep {
   reason: string | null;
   message: string | null;
   time: string | null;
+  /** The controller is working on this step right now (Reconciling=True). */
+  reconciling: boolean;
 }
 
 export function buildPipeline(conditions: readonly ConditionLike[], phase: string): PipelineStep[] {
   const byType = new Map(conditions.map((condition) => [condition.type, condition]));
+  const reconciling =
+    byType.get("Reconciling")?.status === "True" ? byType.get("Reconciling") : null;
+  const stalled = byType.get("Stalled")?.status === "True" || phase === "Failed";
   let reachedOpenStep = false;
   return PIPELINE_STEPS.map(({ type, label }) => {
     const condition = byType.get(type);
     let state: StepState;
+    let open = false;
     // A deleted store's steps are not failures waiting for a fix: everything
     // they stood for was removed on purpose.
     if (phase === "Deleted") {
@@ -45,17 +60,23 @@ export function buildPipeline(conditions: readonly ConditionLike[], phase: strin
       state = "waiting";
     } else {
       reachedOpenStep = true;
-      if (phase === "Failed") state = "failed";
-      else if (phase === "Pending" || phase === "Provisioning") state = "active";
+      open = true;
+      if (stalled) state = "failed";
+      else if (reconciling || phase === "Pending" || phase === "Provisioning") state = "active";
       else state = condition?.status === "False" ? "failed" : "waiting";
     }
+    // What the controller is doing ("installing release, revision 2") says
+    // more about the open step than the condition it will change.
+    const live = open && state === "active" && reconciling ? reconciling : null;
+    const shown = live ?? condition;
     return {
       type,
       label,
       state,
-      reason: condition?.reason ?? null,
-      message: condition?.message ?? null,
+      reason: shown?.reason ?? null,
+      message: shown?.message ?? null,
       time: condition?.lastTransitionTime ?? null,
+      reconciling: live !== null,
     };
   });
 }

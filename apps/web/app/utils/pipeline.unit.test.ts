@@ -87,4 +87,44 @@ describe("buildPipeline", () => {
     );
     expect(steps.map((s) => s.state)).toEqual(Array(6).fill("removed"));
   });
+
+  it("shows what the controller is doing on the step it works on (Reconciling)", () => {
+    const steps = buildPipeline(
+      [
+        condition("NamespaceReady", "True"),
+        condition("GuardrailsReady", "True"),
+        condition("SecretsReady", "True"),
+        condition("ReleaseReady", "False", "ReleaseAbsent"),
+        condition("WorkloadsReady", "Unknown", "ReleaseNotReady"),
+        condition("Ready", "False", "ReleaseAbsent"),
+        {
+          type: "Reconciling",
+          status: "True",
+          reason: "Upgrading",
+          message: "upgrading release, revision 2",
+          lastTransitionTime: at,
+        },
+      ],
+      "Ready",
+    );
+    expect(steps.map((s) => s.type)).not.toContain("Reconciling");
+    expect(steps[3]).toMatchObject({
+      state: "active",
+      reconciling: true,
+      reason: "Upgrading",
+      message: "upgrading release, revision 2",
+    });
+    expect(steps.filter((s) => s.reconciling)).toHaveLength(1);
+  });
+
+  it("Stalled marks the open step failed, whatever the phase column says", () => {
+    const steps = buildPipeline(
+      [
+        condition("NamespaceReady", "False", "NotObserved"),
+        condition("Stalled", "True", "ChartMissing"),
+      ],
+      "Provisioning",
+    );
+    expect(steps[0]).toMatchObject({ state: "failed", reconciling: false });
+  });
 });

@@ -65,6 +65,32 @@ export async function recordReconcileResult(
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * Mid-pass status, written before a long action (a helm command) starts so the
+ * dashboard shows `Reconciling` live: conditions and phase only, fenced by the
+ * claim like every status write, and announced on the store_status channel.
+ * Returns false when the claim is no longer ours (nothing written).
+ */
+export async function recordReconcileProgress(
+  db: Kysely<Database>,
+  input: { storeId: string; owner: string; phase: Phase; conditions: Condition[] },
+): Promise<boolean> {
+  const result = await db
+    .updateTable("stores")
+    .set({
+      phase: input.phase,
+      conditions: JSON.stringify(input.conditions),
+      updated_at: sql`now()`,
+    })
+    .where("id", "=", input.storeId)
+    .where("claimed_by", "=", input.owner)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+  const written = result.numUpdatedRows > 0n;
+  if (written) await notifyStoreStatusChanged(db, input.storeId);
+  return written;
+}
+
 export interface MarkStoreDeletedInput {
   storeId: string;
   owner: string;

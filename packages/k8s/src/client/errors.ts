@@ -1,7 +1,8 @@
-// Every failure of a Kubernetes call becomes one of a closed set of codes, so
-// the controller can decide "retry later" vs "give up" without knowing about
-// HTTP, node-fetch or client-node internals.
+// Every failure of a Kubernetes call becomes one of a closed set of codes, each
+// with its error class, so the controller can decide "retry later" vs "give up"
+// without knowing about HTTP, node-fetch or client-node internals.
 import { ApiException } from "@kubernetes/client-node";
+import { ClassifiedError, type ErrorClass } from "../error-class.ts";
 
 export type KubeErrorCode =
   | "NotFound"
@@ -13,19 +14,27 @@ export type KubeErrorCode =
   | "Unavailable"
   | "Timeout";
 
-// Conflict is transient: a 409 on update/apply means someone else wrote first,
-// and the next pass re-reads. (AlreadyExists on create is handled by callers.)
-const TRANSIENT: ReadonlySet<KubeErrorCode> = new Set([
-  "Conflict",
-  "TooManyRequests",
-  "Unavailable",
-  "Timeout",
-]);
+// A 409 on update/apply means someone else wrote first: re-read and retry
+// (AlreadyExists on create is handled by callers). A 401/403 is a credential or
+// RBAC problem that no retry fixes until an operator does; 400/422 is an object
+// the API server will refuse every time. NotFound is usually the namespace going
+// away under us, which the next pass repairs.
+const CLASS_OF_CODE: Record<KubeErrorCode, ErrorClass> = {
+  NotFound: "transient",
+  Conflict: "conflict",
+  Forbidden: "terminal",
+  Unauthorized: "terminal",
+  Invalid: "terminal",
+  TooManyRequests: "transient",
+  Unavailable: "transient",
+  Timeout: "transient",
+};
 
-export class KubeError extends Error {
+export class KubeError extends ClassifiedError {
   override readonly name = "KubeError";
   readonly code: KubeErrorCode;
-  readonly transient: boolean;
+  readonly errorClass: ErrorClass;
+  readonly conditionReason: string;
   /** HTTP status when the API server answered, else null (network, timeout). */
   readonly status: number | null;
   /** `reason` of the Kubernetes Status body (e.g. AlreadyExists), when present. */
@@ -34,11 +43,18 @@ export class KubeError extends Error {
   constructor(
     code: KubeErrorCode,
     message: string,
-    opts: { status?: number | null; reason?: string | null; cause?: unknown } = {},
+    opts: {
+      status?: number | null;
+      reason?: string | null;
+      cause?: unknown;
+      /** Overrides the code's class when the API server said more (see toKubeError). */
+      errorClass?: ErrorClass;
+    } = {},
   ) {
     super(message, { cause: opts.cause });
     this.code = code;
-    this.transient = TRANSIENT.has(code);
+    this.errorClass = opts.errorClass ?? CLASS_OF_CODE[code];
+    this.conditionReason = `Kube${code}`;
     this.status = opts.status ?? null;
     this.reason = opts.reason ?? null;
   }
@@ -62,6 +78,7 @@ function codeForStatus(status: number): KubeErrorCode {
 interface StatusBody {
   message?: string;
   reason?: string;
+  causes?: string[];
 }
 
 // client-node 1.x hands us the raw body text for non-2xx answers; only the
@@ -76,10 +93,14 @@ function parseStatusBody(body: unknown): StatusBody {
     }
   }
   if (value && typeof value === "object") {
-    const { message, reason } = value as Record<string, unknown>;
+    const { message, reason, details } = value as Record<string, unknown>;
+    const causes = (details as { causes?: unknown } | undefined)?.causes;
     return {
       message: typeof message === "string" ? message : undefined,
       reason: typeof reason === "string" ? reason : undefined,
+      causes: Array.isArray(causes)
+        ? causes.map((c) => String((c as { type?: unknown })?.type ?? ""))
+        : undefined,
     };
   }
   return {};
@@ -108,6 +129,11 @@ export function toKubeError(err: unknown, what: string): KubeError {
       status,
       reason: body.reason ?? null,
       cause: err,
+      // The namespace lifecycle admission plugin answers 403 with the cause
+      // NamespaceTerminating while a namespace is being deleted
+      // (kubernetes plugin/pkg/admission/namespace/lifecycle/admission.go):
+      // not a permission problem, it passes once the namespace is gone.
+      errorClass: body.causes?.includes("NamespaceTerminating") ? "transient" : undefined,
     });
   }
   const name = errorName(err);

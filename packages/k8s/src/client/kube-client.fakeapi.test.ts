@@ -3,6 +3,7 @@
 import { createServer } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ErrorClass } from "../error-class.ts";
 import { buildGuardrails } from "../guardrails.ts";
 import { FIELD_MANAGER } from "../store-contract.ts";
 import { FakeApiServer, statusBody } from "../testing/fake-api-server.ts";
@@ -222,26 +223,26 @@ describe("label-selected lists", () => {
 });
 
 describe("error mapping", () => {
-  const cases: [number, string, boolean][] = [
-    [401, "Unauthorized", false],
-    [403, "Forbidden", false],
-    [404, "NotFound", false],
-    [409, "Conflict", true],
-    [422, "Invalid", false],
-    [429, "TooManyRequests", true],
-    [500, "Unavailable", true],
-    [503, "Unavailable", true],
+  const cases: [number, string, ErrorClass][] = [
+    [401, "Unauthorized", "terminal"],
+    [403, "Forbidden", "terminal"],
+    [404, "NotFound", "transient"],
+    [409, "Conflict", "conflict"],
+    [422, "Invalid", "terminal"],
+    [429, "TooManyRequests", "transient"],
+    [500, "Unavailable", "transient"],
+    [503, "Unavailable", "transient"],
   ];
   it.each(cases)(
-    "HTTP %i → %s (transient: %s), keeping the Status message and the cause",
-    async (status, code, transient) => {
+    "HTTP %i → %s (class %s), keeping the Status message and the cause",
+    async (status, code, errorClass) => {
       api.intercept(() => ({
         status,
         body: statusBody(status, "Whatever", `server said ${status}`),
       }));
       const err = await client.listNamespaces("a=b").catch((e: unknown) => e);
       expect(err).toBeInstanceOf(KubeError);
-      expect(err).toMatchObject({ code, transient, status });
+      expect(err).toMatchObject({ code, errorClass, status, conditionReason: `Kube${code}` });
       // client-node 1.x discards the body of a 401 before we see it.
       const expected = status === 401 ? "rejected our credentials" : `server said ${status}`;
       expect((err as KubeError).message).toContain(expected);
@@ -249,12 +250,40 @@ describe("error mapping", () => {
     },
   );
 
+  it("403 from the namespace lifecycle plugin (cause NamespaceTerminating) is transient, not a permission problem", async () => {
+    // The body kube-apiserver sends when creating into a terminating namespace
+    // (plugin/pkg/admission/namespace/lifecycle/admission.go).
+    api.intercept(() => ({
+      status: 403,
+      body: {
+        ...statusBody(
+          403,
+          "Forbidden",
+          'secrets "x" is forbidden: unable to create new content in namespace store-t because it is being terminated',
+        ),
+        details: {
+          name: "x",
+          kind: "secrets",
+          causes: [
+            {
+              type: "NamespaceTerminating",
+              message: "namespace store-t is being terminated",
+              field: "metadata.namespace",
+            },
+          ],
+        },
+      },
+    }));
+    const err = await client.listNamespaces("a=b").catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "Forbidden", errorClass: "transient" });
+  });
+
   it("a server that never answers → Timeout (transient) after the client's timeout", async () => {
     api.intercept(() => "hang");
     const slow = new KubeClient(api.kubeConfig(), { timeoutMs: 300 });
     const started = Date.now();
     const err = await slow.listPods("x").catch((e: unknown) => e);
-    expect(err).toMatchObject({ name: "KubeError", code: "Timeout", transient: true });
+    expect(err).toMatchObject({ name: "KubeError", code: "Timeout", errorClass: "transient" });
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
@@ -275,7 +304,7 @@ describe("error mapping", () => {
     const err = await new KubeClient(kc, { timeoutMs: 2_000 })
       .listNamespaces("a")
       .catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: "Unavailable", transient: true });
+    expect(err).toMatchObject({ code: "Unavailable", errorClass: "transient" });
     expect((err as Error).message).toContain("ECONNREFUSED");
   });
 });

@@ -1,23 +1,40 @@
 // Helm failures as typed errors, recognised from stderr. Messages keep a short
 // stderr excerpt; values never reach helm's command line, so they cannot leak
 // through it, and the excerpt is additionally cut short.
+import { ClassifiedError, type ErrorClass } from "../error-class.ts";
+
 export type HelmErrorKind =
   | "ReleaseLocked"
   | "ReleaseNotFound"
+  | "NamespaceNotFound"
   | "HelmTimeout"
   | "ChartInvalid"
   | "ClusterUnreachable"
   | "HelmFailed";
 
-const TRANSIENT: ReadonlySet<HelmErrorKind> = new Set(["HelmTimeout", "ClusterUnreachable"]);
+// HelmFailed is whatever helm reported that none of the rules below knows
+// (a failed hook, a rejected manifest): running the same command again gives
+// the same answer, so it stops until someone looks. A release not found is
+// usually one being removed or not yet recorded: look again.
+const CLASS_OF_KIND: Record<HelmErrorKind, ErrorClass> = {
+  ReleaseLocked: "locked",
+  ReleaseNotFound: "transient",
+  // The namespace went away between the look and the install: the next pass recreates it.
+  NamespaceNotFound: "transient",
+  HelmTimeout: "transient",
+  ChartInvalid: "terminal",
+  ClusterUnreachable: "transient",
+  HelmFailed: "terminal",
+};
 
-export class HelmError extends Error {
+export class HelmError extends ClassifiedError {
   override readonly name: string = "HelmError";
   readonly kind: HelmErrorKind;
   readonly exitCode: number | null;
   readonly stderrExcerpt: string;
-  /** Worth retrying later without changing anything. ReleaseLocked needs an unlock first. */
-  readonly transient: boolean;
+  readonly errorClass: ErrorClass;
+  /** The kind itself: already reads as a reason (`HelmTimeout`, `ChartInvalid`). */
+  readonly conditionReason: string;
 
   constructor(
     kind: HelmErrorKind,
@@ -28,7 +45,8 @@ export class HelmError extends Error {
     this.kind = kind;
     this.exitCode = opts.exitCode ?? null;
     this.stderrExcerpt = opts.stderrExcerpt ?? "";
-    this.transient = TRANSIENT.has(kind);
+    this.errorClass = CLASS_OF_KIND[kind];
+    this.conditionReason = kind;
   }
 }
 
@@ -37,6 +55,9 @@ export class ReleaseLocked extends HelmError {
 }
 export class ReleaseNotFound extends HelmError {
   override readonly name = "ReleaseNotFound";
+}
+export class NamespaceNotFound extends HelmError {
+  override readonly name = "NamespaceNotFound";
 }
 export class HelmTimeout extends HelmError {
   override readonly name = "HelmTimeout";
@@ -70,6 +91,7 @@ type Rule = [HelmErrorKind, RegExp];
 const RULES: Rule[] = [
   ["ReleaseLocked", /another operation \(install\/upgrade\/rollback\) is in progress/i],
   ["ReleaseNotFound", /release: not found|release not loaded|has no deployed releases/i],
+  ["NamespaceNotFound", /namespaces "[^"]*" not found/i],
   [
     "ClusterUnreachable",
     /kubernetes cluster unreachable|connection refused|no such host|i\/o timeout|dial tcp|tls handshake timeout|server could not find the requested resource \(get namespaces\)|couldn't get current server api group list/i,
@@ -84,6 +106,7 @@ const RULES: Rule[] = [
 const CLASSES: Record<HelmErrorKind, typeof HelmError> = {
   ReleaseLocked,
   ReleaseNotFound,
+  NamespaceNotFound,
   HelmTimeout,
   ChartInvalid,
   ClusterUnreachable,

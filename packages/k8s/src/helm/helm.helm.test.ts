@@ -119,7 +119,7 @@ describeReal(`real helm (${realHelm ?? "skipped: helm not found"})`, () => {
     const helm = createHelm({ binary: realHelm as string, env: env(), kubeconfig });
     const err = await helm.upgradeInstall(spec()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ClusterUnreachable);
-    expect((err as ClusterUnreachable).transient).toBe(true);
+    expect((err as ClusterUnreachable).errorClass).toBe("transient");
     expect((err as Error).message).not.toContain(SECRETISH);
   });
 });
@@ -173,7 +173,7 @@ describe("helm wrapper with a recording fake executable (exit codes and stderr o
       .upgradeInstall(spec())
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReleaseLocked);
-    expect(err).toMatchObject({ exitCode: 1, transient: false });
+    expect(err).toMatchObject({ exitCode: 1, errorClass: "locked" });
   });
 
   it("release not found: uninstall reports not-found, status returns null, history is empty", async () => {
@@ -195,7 +195,7 @@ describe("helm wrapper with a recording fake executable (exit codes and stderr o
       .upgradeInstall(spec())
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HelmTimeout);
-    expect((err as HelmTimeout).transient).toBe(true);
+    expect(err).toMatchObject({ errorClass: "transient", conditionReason: "HelmTimeout" });
   });
 
   it("an unknown failure → HelmFailed with the exit code and the Error line", async () => {

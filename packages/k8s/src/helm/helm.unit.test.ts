@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReleaseSpec } from "../cluster.ts";
+import { ClassifiedError, type ErrorClass } from "../error-class.ts";
 import { rollbackArgs, uninstallArgs, upgradeInstallArgs } from "./args.ts";
 import { classifyHelmStderr, helmErrorFrom, ReleaseLocked, stderrExcerpt } from "./errors.ts";
 import { withPrivateValuesFile } from "./values-file.ts";
@@ -149,17 +150,39 @@ describe("stderr classification", () => {
       "ChartInvalid",
     ],
     ['Error: path "/nope" not found', "ChartInvalid"],
+    ['Error: create: failed to create: namespaces "store-x" not found', "NamespaceNotFound"],
     ["Error: INSTALLATION FAILED: admission webhook denied the request", "HelmFailed"],
   ];
   it.each(cases)("%s → %s", (stderr, kind) => {
     expect(classifyHelmStderr(stderr)).toBe(kind);
   });
 
+  // The class travels with the error; the controller obeys it and never
+  // re-derives it. Changing a row here changes what a store does on failure.
+  it.each<[string, ErrorClass]>([
+    [
+      "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress",
+      "locked",
+    ],
+    ["Error: release: not found", "transient"],
+    ['Error: create: failed to create: namespaces "store-x" not found', "transient"],
+    ["Error: kubernetes cluster unreachable: dial tcp: connection refused", "transient"],
+    ["Error: INSTALLATION FAILED: context deadline exceeded", "transient"],
+    ["Error: parse error at (broken/templates/bad.yaml:5): unclosed action", "terminal"],
+    ["Error: INSTALLATION FAILED: admission webhook denied the request", "terminal"],
+  ])("%s → class %s, reason is the kind itself", (stderr, errorClass) => {
+    const err = helmErrorFrom("upgrade", stderr, 1);
+    expect(err).toBeInstanceOf(ClassifiedError);
+    expect(err.errorClass).toBe(errorClass);
+    expect(err.conditionReason).toBe(err.kind);
+    expect(err.conditionReason).not.toMatch(/^HelmHelm/);
+  });
+
   it("builds the typed error with exit code and a short excerpt of the Error lines only", () => {
     const stderr = `WARNING: something noisy\n${"x".repeat(50)}\nError: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n`;
     const err = helmErrorFrom("upgrade", stderr, 1);
     expect(err).toBeInstanceOf(ReleaseLocked);
-    expect(err).toMatchObject({ kind: "ReleaseLocked", exitCode: 1, transient: false });
+    expect(err).toMatchObject({ kind: "ReleaseLocked", exitCode: 1, errorClass: "locked" });
     expect(err.stderrExcerpt).toBe(
       "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress",
     );

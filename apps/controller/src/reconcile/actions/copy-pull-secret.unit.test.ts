@@ -63,10 +63,10 @@ describe("observe and desired with a pull Secret configured", () => {
     store,
     desired,
     now: new Date(),
-    helmInFlight: new Set<string>(),
     provisioningDeadlineMs: 15 * 60_000,
     namespaceStuckMs: 120_000,
-    phase: store.phase,
+    stalled: false,
+    markedReady: false,
     provisioningStartedAt: new Date(),
   };
 

@@ -8,7 +8,10 @@ describe("fail", () => {
     const reason = 'not ready after 900s: ImagePullBackOff: image "x" cannot be pulled';
     const { ctx } = actionFixture({ state: { kind: "DeadlineExceeded", reason } });
     const out = await fail(ctx);
-    expect(ctx.status).toMatchObject({ phase: "Failed", lastError: reason });
+    expect(ctx.status).toMatchObject({
+      stalled: { reason: "ProvisioningDeadlineExceeded", message: reason },
+      lastError: reason,
+    });
     expect(out.event).toEqual({ type: "Warning", reason: "ProvisioningFailed", message: reason });
   });
 });

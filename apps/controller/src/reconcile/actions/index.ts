@@ -5,12 +5,12 @@ import { createNamespace } from "./create-namespace.ts";
 import { createSecrets } from "./create-secrets.ts";
 import { deleteNamespace } from "./delete-namespace.ts";
 import { fail } from "./fail.ts";
-import { installRelease } from "./install-release.ts";
+import { announceInstall, installRelease } from "./install-release.ts";
 import { markDeleted } from "./mark-deleted.ts";
 import { markReady } from "./mark-ready.ts";
-import type { Action } from "./types.ts";
-import { uninstallRelease } from "./uninstall-release.ts";
-import { unlockRelease } from "./unlock-release.ts";
+import type { Action, Announce } from "./types.ts";
+import { announceUninstall, uninstallRelease } from "./uninstall-release.ts";
+import { announceUnlock, unlockRelease } from "./unlock-release.ts";
 
 export const ACTIONS: Record<ActionName, Action> = {
   "create-namespace": createNamespace,
@@ -24,4 +24,11 @@ export const ACTIONS: Record<ActionName, Action> = {
   "uninstall-release": uninstallRelease,
   "delete-namespace": deleteNamespace,
   "mark-deleted": markDeleted,
+};
+
+/** The long actions (helm commands): their step is written as Reconciling before they start. */
+export const ANNOUNCE: Partial<Record<ActionName, Announce>> = {
+  "install-release": announceInstall,
+  "unlock-release": announceUnlock,
+  "uninstall-release": announceUninstall,
 };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { actionFixture, nsOf } from "../../../test/action-context.ts";
 import { createNamespace } from "./create-namespace.ts";
-import { installRelease } from "./install-release.ts";
+import { announceInstall, installRelease } from "./install-release.ts";
 
 describe("install-release", () => {
   it("runs helm once with the desired digest; the release is pending while helm runs and deployed after", async () => {
@@ -14,7 +14,6 @@ describe("install-release", () => {
     const running = installRelease(ctx);
     await clock.advance(1_000);
     expect((await nsOf(sim, "store-shop"))?.releases[0]?.status).toBe("pending-install");
-    expect(ctx.helmInFlight.has("store-shop")).toBe(true);
     await clock.advance(1_000);
     const out = await running;
     const release = (await nsOf(sim, "store-shop"))?.releases[0];
@@ -26,12 +25,25 @@ describe("install-release", () => {
       status: "deployed",
       valuesDigest: ctx.desired.release.valuesDigest,
     });
-    expect(ctx.helmInFlight.size).toBe(0);
     expect(sim.stats().completedInstalls.get("store-shop/store")).toBe(1);
     expect(out.event?.reason).toBe("ReleaseInstalled");
     // The message states what happened; the observed cause is marked as before.
     expect(out.event?.message).toMatch(/^helm upgrade --install: revision 1, values digest \S+/);
     expect(out.event?.message).toMatch(/\(before: release not installed\)$/);
+  });
+
+  it("announces its step before helm runs: installing revision 1, then upgrading revision 2", async () => {
+    const { ctx } = actionFixture();
+    ctx.namespace = (await createNamespace(ctx)).namespace;
+    expect(announceInstall(ctx)).toEqual({
+      reason: "Installing",
+      message: "installing release, revision 1",
+    });
+    ctx.namespace = (await installRelease(ctx)).namespace;
+    expect(announceInstall(ctx)).toEqual({
+      reason: "Upgrading",
+      message: "upgrading release, revision 2",
+    });
   });
 
   it("passes values without secrets, pointing the chart at the store Secret", () => {

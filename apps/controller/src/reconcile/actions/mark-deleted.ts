@@ -2,9 +2,14 @@
 // again). Fenced by the claim, like every status write. The conditions are
 // rewritten here, at the one point the deletion is recorded, so no step can
 // go on saying True for a Secret or workloads that no longer exist.
-import { type Condition, markStoreDeleted } from "@storeplane/db";
+import {
+  CONDITION_TYPES,
+  type Condition,
+  type ConditionType,
+  markStoreDeleted,
+} from "@storeplane/db";
 import type { DesiredStore } from "../../desired.ts";
-import { CONDITION_ORDER, mergeConditions } from "../conditions.ts";
+import { mergeConditions } from "../conditions.ts";
 import type { Action } from "./types.ts";
 
 export const markDeleted: Action = async (ctx) => {
@@ -15,7 +20,6 @@ export const markDeleted: Action = async (ctx) => {
     observedGeneration: ctx.store.generation,
   });
   if (!ok) throw new Error("claim lost before the store could be marked deleted");
-  ctx.status.phase = "Deleted";
   return {
     namespace: undefined,
     deleted: true,
@@ -35,17 +39,19 @@ export function deletedConditions(
   now: Date,
 ): Condition[] {
   const gone = `deleted with namespace ${desired.namespace}`;
-  const messages: Record<(typeof CONDITION_ORDER)[number], string> = {
+  const messages: Record<ConditionType, string> = {
     NamespaceReady: `namespace ${desired.namespace} deleted`,
     GuardrailsReady: `quota, limits and network policies ${gone}`,
     SecretsReady: `Secret ${desired.secretName} ${gone}`,
     ReleaseReady: "Helm release uninstalled",
     WorkloadsReady: `workloads and their data ${gone}`,
     Ready: "the store is deleted",
+    Reconciling: "nothing left to reconcile",
+    Stalled: "the store is deleted",
   };
   return mergeConditions(
     previous,
-    CONDITION_ORDER.map((type) => ({
+    CONDITION_TYPES.map((type) => ({
       type,
       status: "False" as const,
       reason: "StoreDeleted",

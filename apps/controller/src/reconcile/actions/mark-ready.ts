@@ -6,7 +6,7 @@ export const markReady: Action = async (ctx) => {
     ctx.status.provisioningStartedAt !== null
       ? ` in ${Math.round((ctx.now().getTime() - ctx.status.provisioningStartedAt.getTime()) / 1000)}s`
       : "";
-  ctx.status.phase = "Ready";
+  ctx.status.markedReady = true;
   ctx.status.readyAt ??= ctx.now();
   ctx.status.lastError = null;
   return {

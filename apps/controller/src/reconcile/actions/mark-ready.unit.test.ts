@@ -4,13 +4,13 @@ import { actionFixture } from "../../../test/action-context.ts";
 import { markReady } from "./mark-ready.ts";
 
 describe("mark-ready", () => {
-  it("sets phase Ready and readyAt, clears the error, and makes no cluster call", async () => {
+  it("marks Ready and sets readyAt, clears the error, and makes no cluster call", async () => {
     const { sim, clock, ctx } = actionFixture();
     ctx.status.lastError = "earlier";
     await clock.advance(42_000);
     const out = await markReady(ctx);
     expect(ctx.status).toMatchObject({
-      phase: "Ready",
+      markedReady: true,
       lastError: null,
       readyAt: new Date(clock.now()),
     });

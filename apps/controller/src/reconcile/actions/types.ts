@@ -1,19 +1,26 @@
 // What every action gets and gives back. An action does one thing; it never
 // decides whether to run (plan does) and never writes the store's status
-// (reconcile-store does, once, at the end of the pass).
-import type { Condition, Database, EventType, Phase, Store } from "@storeplane/db";
+// (reconcile-store does: Reconciling before a long action, everything at the end).
+import type { Condition, Database, EventType, Store } from "@storeplane/db";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { DesiredStore } from "../../desired.ts";
 import type { Cluster, NamespaceState } from "../../k8s.ts";
 import type { StoreState } from "../observe.ts";
+import type { Progress } from "../status.ts";
 
-/** The status this pass will write; status-only actions (mark-ready, fail) change it. */
+/**
+ * What this pass will write besides conditions; status-only actions (mark-ready,
+ * fail) change it. The phase is not here: it is derived from the conditions.
+ */
 export interface StatusDraft {
-  phase: Phase;
   provisioningStartedAt: Date | null;
   readyAt: Date | null;
   lastError: string | null;
+  /** Progress stopped until someone acts (Stalled=True). */
+  stalled: Progress | null;
+  /** Marked Ready (earlier, or by mark-ready in this pass). */
+  markedReady: boolean;
 }
 
 export interface ActionContext {
@@ -31,8 +38,6 @@ export interface ActionContext {
   state: StoreState;
   status: StatusDraft;
   conditions: Condition[];
-  /** Namespaces with helm running in this process (for telling Locked from InProgress). */
-  helmInFlight: Set<string>;
 }
 
 export interface ActionOutcome {
@@ -46,6 +51,12 @@ export interface ActionOutcome {
 }
 
 export type Action = (ctx: ActionContext) => Promise<ActionOutcome>;
+
+/**
+ * For an action that takes long (a helm command): the `Reconciling` step and
+ * message written, and notified, before it starts, so the dashboard shows it live.
+ */
+export type Announce = (ctx: ActionContext) => Progress;
 
 export function emptyNamespace(
   name: string,

@@ -1,18 +1,18 @@
 // First step of a deletion: helm uninstall, so hooks and anything the chart
 // created outside the namespace are cleaned up by Helm itself.
 import { STORE_RELEASE_NAME } from "../../k8s.ts";
-import type { Action } from "./types.ts";
+import type { Action, Announce } from "./types.ts";
+
+export const announceUninstall: Announce = () => ({
+  reason: "Uninstalling",
+  message: "uninstalling release",
+});
 
 export const uninstallRelease: Action = async (ctx) => {
   const { desired } = ctx;
-  ctx.helmInFlight.add(desired.namespace);
-  try {
-    await ctx.cluster.uninstallRelease(desired.namespace, STORE_RELEASE_NAME, {
-      signal: ctx.signal,
-    });
-  } finally {
-    ctx.helmInFlight.delete(desired.namespace);
-  }
+  await ctx.cluster.uninstallRelease(desired.namespace, STORE_RELEASE_NAME, {
+    signal: ctx.signal,
+  });
   return {
     namespace: ctx.namespace && {
       ...ctx.namespace,

@@ -2,7 +2,15 @@
 // good revision, or remove a never-deployed one. What remains is only known
 // from the next snapshot, so the pass ends here and looks again at once.
 import { STORE_RELEASE_NAME } from "../../k8s.ts";
-import type { Action } from "./types.ts";
+import type { Action, Announce } from "./types.ts";
+
+export const announceUnlock: Announce = (ctx) => {
+  const release = ctx.namespace?.releases.find((r) => r.name === STORE_RELEASE_NAME);
+  const status = release?.status ?? "pending";
+  return (release?.revision ?? 1) > 1
+    ? { reason: "RollingBack", message: `rolling back release stuck in ${status}` }
+    : { reason: "Unlocking", message: `removing never-deployed release stuck in ${status}` };
+};
 
 export const unlockRelease: Action = async (ctx) => {
   const { desired } = ctx;
