@@ -1,5 +1,6 @@
 // Level: unit. The simulated cluster itself: it must behave like the real
 // one where the controller can tell, and never pass for it.
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "./clock.ts";
 import {
@@ -8,10 +9,12 @@ import {
   SNAPSHOT_LIST_CALLS,
 } from "./simulated-cluster.ts";
 
+// The real chart: the simulated helm reads its Chart.yaml, as helm does.
+const WOOCOMMERCE_CHART = resolve(import.meta.dirname, "../../../../charts/woocommerce");
 const spec = (namespace: string) => ({
   namespace,
   release: "store",
-  chart: "/charts/woocommerce",
+  chart: WOOCOMMERCE_CHART,
   valuesFiles: [],
   values: {},
   valuesDigest: "d1",
@@ -134,15 +137,29 @@ describe("simulated cluster", () => {
     expect(sim.stats().overlaps[0]).toMatchObject({ namespace: "store-d", callers: ["a", "b"] });
   });
 
-  it("a namespace held by a finalizer stays Terminating and shows what holds it", async () => {
+  it("a namespace held by a PVC finalizer stays Terminating and shows what holds it, as the namespace controller reports it", async () => {
     const { clock, sim, c } = setup();
     await c.ensureNamespace({ name: "store-e", labels: {} });
+    const install = c.installRelease(spec("store-e"));
+    await clock.advance(100);
+    await install;
+    await clock.advance(1_000);
+    await c.snapshot(); // the StatefulSet controller has made its volume claim
     sim.holdNamespaceTermination("store-e");
+    await c.uninstallRelease("store-e", "store");
     await c.deleteNamespace("store-e");
     await clock.advance(5_000);
     const ns = (await c.snapshot()).namespaces.get("store-e")!;
     expect(ns.phase).toBe("Terminating");
-    expect(ns.terminationMessages?.[0]).toContain("kubernetes.io/pvc-protection");
+    expect(ns.releases).toEqual([]);
+    expect(ns.pvcs.map((p) => [p.name, p.phase]).sort()).toEqual([
+      ["data-store-mariadb-0", "Terminating"],
+      ["store-wordpress", "Terminating"],
+    ]);
+    expect(ns.terminationMessages).toEqual([
+      "NamespaceContentRemaining: Some resources are remaining: persistentvolumeclaims. has 2 resource instances",
+      "NamespaceFinalizersRemaining: Some content in the namespace has finalizers remaining: kubernetes.io/pvc-protection in 2 resource instances",
+    ]);
     sim.releaseNamespaceTermination("store-e");
     expect((await c.snapshot()).namespaces.has("store-e")).toBe(false);
   });
