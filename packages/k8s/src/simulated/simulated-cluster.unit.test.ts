@@ -164,3 +164,93 @@ describe("simulated cluster", () => {
     expect((await c.snapshot()).namespaces.has("store-e")).toBe(false);
   });
 });
+
+describe("simulated cluster objects (what the real snapshot code reads)", () => {
+  async function installed(name: string) {
+    const { clock, sim, c } = setup();
+    await c.ensureNamespace({ name, labels: {} });
+    const install = c.installRelease({ ...spec(name), values: { store: { id: "id-1", name } } });
+    await clock.advance(100);
+    await install;
+    return { clock, sim, c };
+  }
+
+  it("helm keeps its release in Secrets named and labelled as Helm's storage driver does", async () => {
+    const { sim } = await installed("store-h");
+    const secrets = sim.list("Secret", { namespace: "store-h", labelSelector: "owner=helm" });
+    expect(secrets.map((s) => [s.metadata.name, s.type, s.metadata.labels])).toEqual([
+      [
+        "sh.helm.release.v1.store.v1",
+        "helm.sh/release.v1",
+        {
+          owner: "helm",
+          name: "store",
+          status: "deployed",
+          version: "1",
+          "storeplane.io/values-digest": "d1",
+        },
+      ],
+    ]);
+    const pods = sim.list("Pod", {
+      namespace: "store-h",
+      labelSelector: "storeplane.io/store-id=id-1",
+    });
+    expect(pods.map((p) => p.metadata.name).sort()).toEqual([
+      expect.stringMatching(/^store-mariadb-0$/),
+      expect.stringMatching(/^store-setup-r1-[0-9a-f]{5}$/),
+      expect.stringMatching(/^store-wordpress-[0-9a-f]{10}-[0-9a-f]{5}$/),
+    ]);
+  });
+
+  it("a missing chart fails with helm's words, mapped by the real stderr rules", async () => {
+    const { c } = setup();
+    await c.ensureNamespace({ name: "store-m", labels: {} });
+    await expect(
+      c.installRelease({ ...spec("store-m"), chart: "/nowhere/chart" }),
+    ).rejects.toMatchObject({
+      kind: "ChartInvalid",
+      message: expect.stringContaining('path "/nowhere/chart" not found'),
+    });
+    await expect(c.installRelease(spec("store-absent"))).rejects.toMatchObject({
+      kind: "HelmFailed",
+    });
+  });
+
+  it("a crash-looping app shows CrashLoopBackOff with restarts and a Warning BackOff event", async () => {
+    const { clock, sim, c } = await installed("store-k");
+    sim.failContainerStart("store-k");
+    await clock.advance(3_500);
+    const ns = (await c.snapshot()).namespaces.get("store-k")!;
+    const app = ns.pods.flatMap((p) => p.containers).find((x) => x.name === "wordpress");
+    expect(app).toMatchObject({ waitingReason: "CrashLoopBackOff", lastTerminatedReason: "Error" });
+    expect(app!.restartCount).toBeGreaterThanOrEqual(2);
+    expect(ns.events.some((e) => e.reason === "BackOff" && e.involvedKind === "Pod")).toBe(true);
+    sim.clearContainerStartFailure("store-k");
+    await clock.advance(1_000);
+    const healed = (await c.snapshot()).namespaces.get("store-k")!;
+    expect(healed.workloads.every((w) => w.readyReplicas === 1)).toBe(true);
+  });
+
+  it("stays fast with many stores: 2,000 Ready stores snapshot without re-progressing them", async () => {
+    const { clock, sim, c } = setup();
+    for (let i = 0; i < 2_000; i++) {
+      const name = `store-${i}`;
+      await c.ensureNamespace({ name, labels: {} });
+      const install = c.installRelease(spec(name));
+      await clock.advance(100);
+      await install;
+    }
+    await clock.advance(2_000);
+    await c.snapshot(); // everything settles once
+    const started = performance.now();
+    const snap = await c.snapshot();
+    const ms = performance.now() - started;
+    expect(snap.namespaces.size).toBe(2_000);
+    expect(
+      [...snap.namespaces.values()].every((n) => n.workloads.every((w) => w.readyReplicas === 1)),
+    ).toBe(true);
+    expect(sim.stats().reads).toBeGreaterThan(0);
+    console.info(`snapshot of 2,000 Ready simulated stores: ${ms.toFixed(0)} ms`);
+    expect(ms).toBeLessThan(5_000);
+  }, 120_000);
+});
