@@ -116,17 +116,21 @@ export class ObjectStore {
     return current ? this.put(change(current)) : undefined;
   }
 
+  /** A deletion is a write too: it moves resourceVersion (what callers use to know to save). */
   delete(kind: string, namespace: string | undefined, name: string): boolean {
+    let deleted: boolean;
     if (kind === "Namespace") {
       this.contents.delete(name);
-      return this.namespaces.delete(name);
+      deleted = this.namespaces.delete(name);
+    } else {
+      deleted =
+        this.contents
+          .get(namespace ?? "")
+          ?.get(kind)
+          ?.delete(name) ?? false;
     }
-    return (
-      this.contents
-        .get(namespace ?? "")
-        ?.get(kind)
-        ?.delete(name) ?? false
-    );
+    if (deleted) this.revision += 1;
+    return deleted;
   }
 
   list(kind: string, options: ListOptions = {}): SimObject[] {
