@@ -5,27 +5,16 @@
 // its cluster connection is crashed, so whatever it had in flight never
 // finishes (a helm install stays pending-install). A new replica takes over.
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
-import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulated";
+import { createSimulatedCluster, FAST_LATENCIES, seededRandom } from "@storeplane/k8s/simulated";
 import { beforeEach, expect, it } from "vitest";
 import type { ControllerLoop } from "../src/loop.ts";
 import { createStores, requestDeletion, startController, storesById, waitFor } from "./harness.ts";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describeEachDatabase("controller killed at random moments", ({ handle }) => {
   beforeEach(async () => resetDatabase(handle()));
 
   it("50 provisions and deletions survive repeated in-process kills (loop abandoned, in-flight calls never return): all converge, no release installed twice, no namespace leaked", async () => {
-    const random = mulberry32(Number(process.env.CRASH_SEED ?? 11));
+    const random = seededRandom(Number(process.env.CRASH_SEED ?? 11));
     // Slow enough helm that kills land mid-install.
     const sim = createSimulatedCluster({
       latencies: { ...FAST_LATENCIES, helmInstallMs: 60, helmUninstallMs: 30 },

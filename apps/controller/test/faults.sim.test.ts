@@ -96,7 +96,7 @@ describeEachDatabase("failure handling on the simulated cluster", ({ handle }) =
         return c?.reason === "NamespaceStuckTerminating" ? rows : undefined;
       });
       const message = stuck!.conditions.find((x) => x.type === "NamespaceReady")!.message;
-      expect(message).toContain('PersistentVolumeClaim "data-mariadb-0"');
+      expect(message).toContain('PersistentVolumeClaim "data-store-mariadb-0"');
       expect(message).toContain("kubernetes.io/pvc-protection");
       expect(stuck!.phase).toBe("Deleting");
       expect(stuck!.deleted_at).toBeNull();

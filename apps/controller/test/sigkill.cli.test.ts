@@ -9,13 +9,20 @@
 //
 // Two processes cannot share PGlite, so this runs on real Postgres only.
 // SIGKILL_SEED replays the kill schedule (the process timing still varies).
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describeRealPostgres } from "@storeplane/db/testing";
 import { LABELS } from "@storeplane/k8s";
-import { type PersistedClusterState, readSimulatedClusterState } from "@storeplane/k8s/simulated";
+import {
+  type PersistedClusterState,
+  persistedNamespaces,
+  persistedReleases,
+  readSimulatedClusterState,
+  seededRandom,
+} from "@storeplane/k8s/simulated";
 import { build, type Plugin } from "esbuild";
 import { sql } from "kysely";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -28,17 +35,6 @@ const STORES = 50;
 const KILLS_WHILE_PROVISIONING = 6;
 const KILLS_WHILE_DELETING = 3;
 const CLAIM_TTL_SECONDS = 2;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -177,7 +173,7 @@ describeRealPostgres(
     it(`${STORES} provisions and deletions through repeated real SIGKILLs: all converge, no release installed twice, no namespace leaked`, async () => {
       const started = Date.now();
       console.info(`sigkill test: SIGKILL_SEED=${SEED}`);
-      const random = mulberry32(SEED);
+      const random = seededRandom(SEED);
       const kills: { replica: string; phase: string; pending: string[] }[] = [];
       const stranded = new Set<string>();
       let lastKillAt = 0;
@@ -189,9 +185,9 @@ describeRealPostgres(
         expect(victim.child.signalCode).toBe("SIGKILL");
         lastKillAt = Date.now();
         // Only the dead process wrote the file: what it left is what a restart finds.
-        const pending = clusterState()
-          .namespaces.filter((n) => n.release?.status.startsWith("pending-"))
-          .map((n) => `${n.name}/${n.release?.name}`);
+        const pending = persistedReleases(clusterState())
+          .filter((r) => r.status.startsWith("pending-"))
+          .map((r) => `${r.namespace}/${r.name}`);
         for (const p of pending) stranded.add(p);
         kills.push({ replica: victim.replicaId, phase, pending });
         await startController();
@@ -227,9 +223,14 @@ describeRealPostgres(
       });
 
       let state = clusterState();
-      expect(state.namespaces).toHaveLength(STORES);
-      expect(new Set(state.namespaces.map((n) => n.labels[LABELS.storeId]))).toEqual(new Set(ids));
-      expect(state.namespaces.every((n) => n.release?.status === "deployed")).toBe(true);
+      const namespaces = state.store.objects.filter((o) => o.kind === "Namespace");
+      expect(namespaces).toHaveLength(STORES);
+      expect(new Set(namespaces.map((n) => n.metadata.labels?.[LABELS.storeId]))).toEqual(
+        new Set(ids),
+      );
+      const releases = persistedReleases(state);
+      expect(releases).toHaveLength(STORES);
+      expect(releases.every((r) => r.status === "deployed")).toBe(true);
       const completed = state.counters.completedInstalls;
       expect(Object.keys(completed)).toHaveLength(STORES);
       for (const [release, n] of Object.entries(completed)) expect(n, release).toBe(1);
@@ -260,7 +261,7 @@ describeRealPostgres(
         throw new Error(`${String(error)}\n--- last controller logs ---\n${current?.logs()}`);
       });
       state = clusterState();
-      expect(state.namespaces.map((n) => n.name)).toEqual([]);
+      expect(persistedNamespaces(state)).toEqual([]);
       expect(statSync(stateFile).mode & 0o777).toBe(0o600);
 
       const midInstall = kills.filter((k) => k.pending.length > 0).length;

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readSimulatedClusterState } from "@storeplane/k8s/simulated";
+import { persistedNamespaces, readSimulatedClusterState } from "@storeplane/k8s/simulated";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { createCluster } from "../src/cluster.ts";
@@ -45,9 +45,8 @@ describe("SIMULATED_CLUSTER_STATE_FILE", () => {
     expect(lines.join("")).toContain("SIMULATED cluster");
     expect(lines.join("")).toContain(stateFile);
     await cluster.ensureNamespace({ name: "store-a", labels: {} });
-    expect(readSimulatedClusterState(stateFile)?.namespaces.map((n) => n.name)).toEqual([
-      "store-a",
-    ]);
+    const saved = readSimulatedClusterState(stateFile);
+    expect(saved && persistedNamespaces(saved)).toEqual(["store-a"]);
 
     // A second process on the same file finds the namespace.
     const again = createCluster(config, logger, new AbortController().signal);

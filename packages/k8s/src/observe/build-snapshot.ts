@@ -51,9 +51,29 @@ export interface SnapshotSelectors {
   workloadSelector?: string;
 }
 
+/**
+ * The list calls a snapshot makes. KubeClient answers them from the API
+ * server; the simulated cluster answers the same calls from its object store,
+ * so both clusters' snapshots come from this module.
+ */
+export type SnapshotSource = Pick<
+  KubeClient,
+  | "listNamespaces"
+  | "listResourceQuotas"
+  | "listLimitRanges"
+  | "listNetworkPolicies"
+  | "listSecretMetadata"
+  | "listDeployments"
+  | "listStatefulSets"
+  | "listJobs"
+  | "listPods"
+  | "listPvcs"
+  | "listWarningEvents"
+>;
+
 /** Exactly 12 list requests, in parallel, whatever the number of stores. */
 export async function readSnapshotLists(
-  client: KubeClient,
+  client: SnapshotSource,
   selectors: SnapshotSelectors = {},
 ): Promise<SnapshotLists> {
   const w = selectors.workloadSelector ?? STORE_WORKLOAD_SELECTOR;

@@ -11,33 +11,13 @@
 // so the file is created 0600 — keep it in a private temporary directory.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { HelmReleaseStatus, KubeObject } from "../cluster.ts";
+import type { HelmReleaseState } from "../cluster.ts";
+import { releasesFromHelmSecrets } from "../observe/build-snapshot.ts";
+import type { PersistedFaults } from "./faults.ts";
+import type { StoreDump } from "./object-store.ts";
 
-export const STATE_FILE_VERSION = 1;
-
-export interface PersistedRelease {
-  name: string;
-  revision: number;
-  status: HelmReleaseStatus;
-  valuesDigest: string | null;
-  lastDeployedRevision: number | null;
-  /** Absolute ms timestamp: workloads keep progressing across restarts. */
-  startedAt: number | null;
-  engine: string;
-}
-
-export interface PersistedNamespace {
-  name: string;
-  labels: Record<string, string>;
-  phase: "Active" | "Terminating";
-  /** Absolute ms timestamp. */
-  terminatingSince: number | null;
-  /** `[kind/name, object]`. */
-  objects: [string, KubeObject][];
-  secrets: { name: string; labels: Record<string, string>; data: Record<string, string> }[];
-  release: PersistedRelease | null;
-  leftoverPvcs: string[];
-}
+/** 2: the cluster is kept as its Kubernetes objects (1 kept a hand-made view). */
+export const STATE_FILE_VERSION = 2;
 
 /**
  * Counters describing the cluster's history, which a test asserts on after
@@ -57,11 +37,29 @@ export interface PersistedCounters {
 export interface PersistedClusterState {
   version: typeof STATE_FILE_VERSION;
   savedAt: number;
-  namespaces: PersistedNamespace[];
-  /** Fault injections a real cluster would keep (a missing image, a PVC finalizer). */
-  unpullable: Record<string, string>;
-  heldTermination: string[];
+  /** Every object, as the API server would return it (Secrets with their data). */
+  store: StoreDump;
+  /** Fault injections a real cluster would keep (a missing image, a stuck finalizer). */
+  faults: PersistedFaults;
   counters: PersistedCounters;
+}
+
+/** The latest revision of every release in a saved state, read from Helm's release Secrets as a snapshot reads them. */
+export function persistedReleases(state: PersistedClusterState): HelmReleaseState[] {
+  return releasesFromHelmSecrets(
+    state.store.objects
+      .filter((o) => o.kind === "Secret" && o.metadata.labels?.owner === "helm")
+      .map((o) => ({
+        name: o.metadata.name,
+        namespace: o.metadata.namespace ?? "",
+        labels: o.metadata.labels ?? {},
+      })),
+  );
+}
+
+/** Names of the namespaces in a saved state (any phase). */
+export function persistedNamespaces(state: PersistedClusterState): string[] {
+  return state.store.objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name);
 }
 
 /** The state in `path`, or null when there is no file yet. */

@@ -3,17 +3,20 @@
 // cluster outliving a killed controller.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "./clock.ts";
 import {
   type PersistedClusterState,
+  persistedNamespaces,
   readSimulatedClusterState,
   STATE_FILE_VERSION,
   writeSimulatedClusterState,
 } from "./persistence.ts";
 import { createSimulatedCluster } from "./simulated-cluster.ts";
 
+// The real chart: the simulated helm reads its Chart.yaml, as helm does.
+const WOOCOMMERCE_CHART = resolve(import.meta.dirname, "../../../../charts/woocommerce");
 const LATENCIES = {
   apiCallMs: 0,
   helmInstallMs: 100,
@@ -27,7 +30,7 @@ const LATENCIES = {
 const spec = (namespace: string) => ({
   namespace,
   release: "store",
-  chart: "/charts/woocommerce",
+  chart: WOOCOMMERCE_CHART,
   valuesFiles: [],
   values: {},
   valuesDigest: "d1",
@@ -113,7 +116,8 @@ describe("simulated cluster state file", () => {
     expect(ns?.jobs[0]?.complete).toBe(true);
     expect(sim.namespaceNames()).toEqual(["store-a"]);
     // The namespace that went is gone from the file too.
-    expect(readSimulatedClusterState(file)?.namespaces.map((n) => n.name)).toEqual(["store-a"]);
+    const saved = readSimulatedClusterState(file);
+    expect(saved && persistedNamespaces(saved)).toEqual(["store-a"]);
   });
 
   it("an install cut off mid-way stays pending-install in the file, and unlockRelease recovers it", async () => {
@@ -123,7 +127,15 @@ describe("simulated cluster state file", () => {
     // The install starts; the process dies before helm finishes (never advanced).
     void first.c.installRelease(spec("store-a"));
     await Promise.resolve();
-    expect(readSimulatedClusterState(file)?.namespaces[0]?.release?.status).toBe("pending-install");
+    // Helm's own record: the release Secret of revision 1, labelled pending-install.
+    const release = readSimulatedClusterState(file)?.store.objects.find(
+      (o) => o.metadata.name === "sh.helm.release.v1.store.v1",
+    );
+    expect(release?.metadata.labels).toMatchObject({
+      owner: "helm",
+      status: "pending-install",
+      version: "1",
+    });
 
     const { sim, c } = reopen(clock);
     const ns = (await c.snapshot()).namespaces.get("store-a");
@@ -149,9 +161,8 @@ describe("simulated cluster state file", () => {
     const state: PersistedClusterState = {
       version: STATE_FILE_VERSION,
       savedAt: 0,
-      namespaces: [],
-      unpullable: {},
-      heldTermination: [],
+      store: { resourceVersion: 0, objects: [] },
+      faults: { unpullable: {}, crashLooping: [], heldTermination: [] },
       counters: {
         helmCommands: 0,
         installsStarted: {},

@@ -1,5 +1,6 @@
 // Level: unit. The simulated cluster itself: it must behave like the real
 // one where the controller can tell, and never pass for it.
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "./clock.ts";
 import {
@@ -8,10 +9,12 @@ import {
   SNAPSHOT_LIST_CALLS,
 } from "./simulated-cluster.ts";
 
+// The real chart: the simulated helm reads its Chart.yaml, as helm does.
+const WOOCOMMERCE_CHART = resolve(import.meta.dirname, "../../../../charts/woocommerce");
 const spec = (namespace: string) => ({
   namespace,
   release: "store",
-  chart: "/charts/woocommerce",
+  chart: WOOCOMMERCE_CHART,
   valuesFiles: [],
   values: {},
   valuesDigest: "d1",
@@ -134,16 +137,120 @@ describe("simulated cluster", () => {
     expect(sim.stats().overlaps[0]).toMatchObject({ namespace: "store-d", callers: ["a", "b"] });
   });
 
-  it("a namespace held by a finalizer stays Terminating and shows what holds it", async () => {
+  it("a namespace held by a PVC finalizer stays Terminating and shows what holds it, as the namespace controller reports it", async () => {
     const { clock, sim, c } = setup();
     await c.ensureNamespace({ name: "store-e", labels: {} });
+    const install = c.installRelease(spec("store-e"));
+    await clock.advance(100);
+    await install;
+    await clock.advance(1_000);
+    await c.snapshot(); // the StatefulSet controller has made its volume claim
     sim.holdNamespaceTermination("store-e");
+    await c.uninstallRelease("store-e", "store");
     await c.deleteNamespace("store-e");
     await clock.advance(5_000);
     const ns = (await c.snapshot()).namespaces.get("store-e")!;
     expect(ns.phase).toBe("Terminating");
-    expect(ns.terminationMessages?.[0]).toContain("kubernetes.io/pvc-protection");
+    expect(ns.releases).toEqual([]);
+    expect(ns.pvcs.map((p) => [p.name, p.phase]).sort()).toEqual([
+      ["data-store-mariadb-0", "Terminating"],
+      ["store-wordpress", "Terminating"],
+    ]);
+    expect(ns.terminationMessages).toEqual([
+      "NamespaceContentRemaining: Some resources are remaining: persistentvolumeclaims. has 2 resource instances",
+      "NamespaceFinalizersRemaining: Some content in the namespace has finalizers remaining: kubernetes.io/pvc-protection in 2 resource instances",
+    ]);
     sim.releaseNamespaceTermination("store-e");
     expect((await c.snapshot()).namespaces.has("store-e")).toBe(false);
   });
+});
+
+describe("simulated cluster objects (what the real snapshot code reads)", () => {
+  async function installed(name: string) {
+    const { clock, sim, c } = setup();
+    await c.ensureNamespace({ name, labels: {} });
+    const install = c.installRelease({ ...spec(name), values: { store: { id: "id-1", name } } });
+    await clock.advance(100);
+    await install;
+    return { clock, sim, c };
+  }
+
+  it("helm keeps its release in Secrets named and labelled as Helm's storage driver does", async () => {
+    const { sim } = await installed("store-h");
+    const secrets = sim.list("Secret", { namespace: "store-h", labelSelector: "owner=helm" });
+    expect(secrets.map((s) => [s.metadata.name, s.type, s.metadata.labels])).toEqual([
+      [
+        "sh.helm.release.v1.store.v1",
+        "helm.sh/release.v1",
+        {
+          owner: "helm",
+          name: "store",
+          status: "deployed",
+          version: "1",
+          "storeplane.io/values-digest": "d1",
+        },
+      ],
+    ]);
+    const pods = sim.list("Pod", {
+      namespace: "store-h",
+      labelSelector: "storeplane.io/store-id=id-1",
+    });
+    expect(pods.map((p) => p.metadata.name).sort()).toEqual([
+      expect.stringMatching(/^store-mariadb-0$/),
+      expect.stringMatching(/^store-setup-r1-[0-9a-f]{5}$/),
+      expect.stringMatching(/^store-wordpress-[0-9a-f]{10}-[0-9a-f]{5}$/),
+    ]);
+  });
+
+  it("a missing chart fails with helm's words, mapped by the real stderr rules", async () => {
+    const { c } = setup();
+    await c.ensureNamespace({ name: "store-m", labels: {} });
+    await expect(
+      c.installRelease({ ...spec("store-m"), chart: "/nowhere/chart" }),
+    ).rejects.toMatchObject({
+      kind: "ChartInvalid",
+      message: expect.stringContaining('path "/nowhere/chart" not found'),
+    });
+    await expect(c.installRelease(spec("store-absent"))).rejects.toMatchObject({
+      kind: "NamespaceNotFound",
+    });
+  });
+
+  it("a crash-looping app shows CrashLoopBackOff with restarts and a Warning BackOff event", async () => {
+    const { clock, sim, c } = await installed("store-k");
+    sim.failContainerStart("store-k");
+    await clock.advance(3_500);
+    const ns = (await c.snapshot()).namespaces.get("store-k")!;
+    const app = ns.pods.flatMap((p) => p.containers).find((x) => x.name === "wordpress");
+    expect(app).toMatchObject({ waitingReason: "CrashLoopBackOff", lastTerminatedReason: "Error" });
+    expect(app!.restartCount).toBeGreaterThanOrEqual(2);
+    expect(ns.events.some((e) => e.reason === "BackOff" && e.involvedKind === "Pod")).toBe(true);
+    sim.clearContainerStartFailure("store-k");
+    await clock.advance(1_000);
+    const healed = (await c.snapshot()).namespaces.get("store-k")!;
+    expect(healed.workloads.every((w) => w.readyReplicas === 1)).toBe(true);
+  });
+
+  it("stays fast with many stores: 2,000 Ready stores snapshot without re-progressing them", async () => {
+    const { clock, sim, c } = setup();
+    for (let i = 0; i < 2_000; i++) {
+      const name = `store-${i}`;
+      await c.ensureNamespace({ name, labels: {} });
+      const install = c.installRelease(spec(name));
+      await clock.advance(100);
+      await install;
+    }
+    await clock.advance(2_000);
+    await c.snapshot(); // everything settles once
+    const started = performance.now();
+    const snap = await c.snapshot();
+    const ms = performance.now() - started;
+    expect(snap.namespaces.size).toBe(2_000);
+    expect(
+      [...snap.namespaces.values()].every((n) => n.workloads.every((w) => w.readyReplicas === 1)),
+    ).toBe(true);
+    expect(sim.stats().reads).toBeGreaterThan(0);
+    console.info(`snapshot of 2,000 Ready simulated stores: ${ms.toFixed(0)} ms`);
+    expect(ms).toBeLessThan(5_000);
+  }, 120_000);
 });

@@ -1,144 +1,254 @@
-// What an installed engine chart "runs" in the simulated cluster: the same
-// shape of workloads, pods and jobs the real charts create, so the
-// controller's WorkloadsReady logic and the readers run unchanged on it.
-import type { EventState, JobState, PodState, PvcState, WorkloadState } from "../cluster.ts";
+// Workload progression, as the Deployment, StatefulSet, Job and kubelet
+// controllers would do it: pods are created from the workloads' templates,
+// pull their images, start, become ready, crash or complete as time passes,
+// and the workloads' status and Kubernetes Events follow. Faults (an image
+// the registry does not have, a crashing app container, a finalizer nobody
+// removes) change what happens to the objects, never how they are read.
+import { createHash } from "node:crypto";
+import { PVC_PROTECTION } from "./charts.ts";
+import { recordEvent } from "./events.ts";
+import type { Faults } from "./faults.ts";
+import type { ObjectStore, SimObject } from "./object-store.ts";
+import { type Container, type PodOutcome, podStatus, type WorkloadTimings } from "./pod-status.ts";
 
-export interface SimulatedWorkloadPlan {
-  workloads: { kind: "Deployment" | "StatefulSet"; name: string; image: string }[];
-  job: { name: string; image: string };
-  pvcs: string[];
-  /** The workload whose image a pull fault replaces (the engine's own app). */
-  app: string;
+export type { WorkloadTimings } from "./pod-status.ts";
+
+// The engine's own app: the `web` component (wordpress, medusa). Image-pull
+// and crash-loop faults hit it, as a bad image tag or a bad plugin would.
+const APP_COMPONENT = "web";
+const COMPONENT = "app.kubernetes.io/component";
+
+const short = (text: string, n: number) =>
+  createHash("sha1").update(text).digest("hex").slice(0, n);
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function isApp(w: SimObject): boolean {
+  return w.metadata.labels?.[COMPONENT] === APP_COMPONENT;
 }
 
-export function workloadPlanFor(engine: string): SimulatedWorkloadPlan {
-  if (engine === "medusa") {
-    return {
-      workloads: [
-        { kind: "StatefulSet", name: "postgres", image: "postgres:16-alpine" },
-        { kind: "Deployment", name: "redis", image: "redis:7-alpine" },
-        { kind: "Deployment", name: "medusa", image: "storeplane/medusa:local" },
-      ],
-      job: { name: "init", image: "storeplane/medusa:local" },
-      pvcs: ["data-postgres-0"],
-      app: "medusa",
-    };
-  }
+/** The containers a pod of `w` runs now: the template's, with a faulty image swapped in. */
+function effectiveContainers(w: SimObject, faults: Faults, namespace: string): Container[] {
+  const containers: Container[] = w.spec?.template?.spec?.containers ?? [];
+  const bad = faults.unpullable.get(namespace);
+  if (!bad || !isApp(w)) return containers;
+  return containers.map((c, i) => (i === 0 ? { ...c, image: bad } : c));
+}
+
+function podFor(
+  owner: SimObject,
+  name: string,
+  hash: string,
+  containers: Container[],
+  ownerRef: SimObject["metadata"]["ownerReferences"],
+): SimObject {
   return {
-    workloads: [
-      { kind: "StatefulSet", name: "mariadb", image: "mariadb:11.4.8" },
-      { kind: "Deployment", name: "wordpress", image: "wordpress:6.8.3-apache" },
-    ],
-    job: { name: "setup", image: "wordpress:cli-2.12.0" },
-    pvcs: ["data-mariadb-0", "wordpress-content"],
-    app: engine === "woocommerce" ? "wordpress" : "wordpress",
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name,
+      namespace: owner.metadata.namespace,
+      labels: { ...(owner.spec?.template?.metadata?.labels ?? {}), "pod-template-hash": hash },
+      ownerReferences: ownerRef,
+    },
+    spec: { containers },
+    status: { phase: "Pending" },
   };
 }
 
-export interface WorkloadTiming {
-  namespace: string;
-  plan: SimulatedWorkloadPlan;
-  /** When the release's objects were created. */
-  startedAt: number;
-  readyAfterMs: number;
-  jobAfterMs: number;
-  now: number;
-  /** Image that cannot be pulled, replacing the app's image. */
-  unpullableImage: string | null;
+/** Writes the pod's new status when it changed, recording the events of the change. */
+function settlePod(store: ObjectStore, pod: SimObject, outcome: PodOutcome, now: number): void {
+  if (same(pod.status, outcome.status)) return;
+  const updated = store.put({ ...pod, status: outcome.status });
+  for (const e of outcome.events)
+    recordEvent(store, now, { involved: updated, component: "kubelet", ...e });
 }
 
-export interface SimulatedWorkloadView {
-  workloads: WorkloadState[];
-  jobs: JobState[];
-  pods: PodState[];
-  pvcs: PvcState[];
-  events: EventState[];
-}
-
-export function workloadView(t: WorkloadTiming): SimulatedWorkloadView {
-  const elapsed = t.now - t.startedAt;
-  const createdAt = new Date(t.startedAt).toISOString();
-  const ready = elapsed >= t.readyAfterMs;
-  const pods: PodState[] = [];
-  const events: EventState[] = [];
-  const workloads = t.plan.workloads.map((w): WorkloadState => {
-    const broken = t.unpullableImage !== null && w.name === t.plan.app;
-    const image = broken ? (t.unpullableImage as string) : w.image;
-    const podReady = ready && !broken;
-    pods.push({
-      name: w.kind === "StatefulSet" ? `${w.name}-0` : `${w.name}-7d9c8b6f5-x2k4q`,
-      namespace: t.namespace,
-      phase: podReady ? "Running" : "Pending",
-      ready: podReady,
-      owner: w.name,
-      unschedulableMessage: null,
-      createdAt,
-      containers: [
-        {
-          name: w.name,
-          image,
-          ready: podReady,
-          restartCount: 0,
-          waitingReason: broken ? "ImagePullBackOff" : podReady ? null : "ContainerCreating",
-          waitingMessage: broken ? `Back-off pulling image "${image}"` : null,
-          lastTerminatedReason: null,
-        },
-      ],
-    });
-    if (broken) {
-      events.push({
-        namespace: t.namespace,
-        type: "Warning",
-        reason: "Failed",
-        message: `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${image}": not found`,
-        involvedKind: "Pod",
-        involvedName: `${w.name}-7d9c8b6f5-x2k4q`,
-        lastSeen: new Date(t.now).toISOString(),
-      });
-    }
-    return {
-      kind: w.kind,
-      name: w.name,
-      namespace: t.namespace,
-      desiredReplicas: 1,
-      readyReplicas: podReady ? 1 : 0,
-    };
+function createPod(store: ObjectStore, pod: SimObject, now: number): SimObject {
+  const created = store.put(pod);
+  recordEvent(store, now, {
+    involved: created,
+    type: "Normal",
+    reason: "Scheduled",
+    message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to simulated-node`,
+    component: "default-scheduler",
   });
-  const jobDone = elapsed >= t.jobAfterMs;
-  const jobs: JobState[] = [
-    {
-      name: t.plan.job.name,
-      namespace: t.namespace,
-      active: jobDone ? 0 : 1,
-      succeeded: jobDone ? 1 : 0,
-      failed: 0,
-      complete: jobDone,
-      failedReason: null,
-      failedMessage: null,
-    },
-  ];
-  if (!jobDone) {
-    pods.push({
-      name: `${t.plan.job.name}-abcde`,
-      namespace: t.namespace,
-      phase: "Running",
-      ready: true,
-      owner: t.plan.job.name,
-      unschedulableMessage: null,
-      createdAt,
-      containers: [
-        {
-          name: t.plan.job.name,
-          image: t.plan.job.image,
-          ready: true,
-          restartCount: 0,
-          waitingReason: null,
-          waitingMessage: null,
-          lastTerminatedReason: null,
-        },
-      ],
+  return created;
+}
+
+/** One replica per workload, as the charts ask. True when its pod is ready and stays so. */
+function progressWorkload(
+  store: ObjectStore,
+  w: SimObject,
+  faults: Faults,
+  now: number,
+  t: WorkloadTimings,
+): boolean {
+  const namespace = w.metadata.namespace as string;
+  const containers = effectiveContainers(w, faults, namespace);
+  const hash = short(JSON.stringify(containers), 10);
+  const sts = w.kind === "StatefulSet";
+  const owned = store.list("Pod", { namespace }).filter((p) => {
+    const ref = p.metadata.ownerReferences?.[0];
+    return sts
+      ? ref?.kind === "StatefulSet" && ref.name === w.metadata.name
+      : ref?.kind === "ReplicaSet" &&
+          ref.name === `${w.metadata.name}-${p.metadata.labels?.["pod-template-hash"]}`;
+  });
+  // A changed template replaces the pod (a rollout with one replica).
+  for (const p of owned)
+    if (p.metadata.labels?.["pod-template-hash"] !== hash)
+      store.delete("Pod", namespace, p.metadata.name);
+  let pod = owned.find((p) => p.metadata.labels?.["pod-template-hash"] === hash);
+  if (sts) ensureClaims(store, w);
+  if (!pod) {
+    const name = sts
+      ? `${w.metadata.name}-0`
+      : `${w.metadata.name}-${hash}-${short(`${namespace}/${hash}`, 5)}`;
+    const ref = sts
+      ? [
+          {
+            apiVersion: "apps/v1",
+            kind: "StatefulSet",
+            name: w.metadata.name,
+            uid: w.metadata.uid,
+            controller: true,
+          },
+        ]
+      : [
+          {
+            apiVersion: "apps/v1",
+            kind: "ReplicaSet",
+            name: `${w.metadata.name}-${hash}`,
+            controller: true,
+          },
+        ];
+    pod = createPod(store, podFor(w, name, hash, containers, ref), now);
+  }
+  const outcome = podStatus(pod, now, faults, isApp(w) && faults.crashLooping.has(namespace), t);
+  settlePod(store, pod, outcome, now);
+  const status = {
+    replicas: 1,
+    readyReplicas: outcome.ready ? 1 : 0,
+    availableReplicas: outcome.ready ? 1 : 0,
+  };
+  if (!same(w.status, status)) store.put({ ...w, status });
+  return outcome.ready;
+}
+
+/** volumeClaimTemplates → PVCs owned by the StatefulSet (retention policy Delete). */
+function ensureClaims(store: ObjectStore, w: SimObject): void {
+  const namespace = w.metadata.namespace as string;
+  for (const tpl of w.spec?.volumeClaimTemplates ?? []) {
+    const name = `${tpl.metadata.name}-${w.metadata.name}-0`;
+    if (store.get("PersistentVolumeClaim", namespace, name)) continue;
+    store.put({
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: {
+        name,
+        namespace,
+        labels: tpl.metadata.labels,
+        finalizers: [PVC_PROTECTION],
+        ownerReferences: [
+          {
+            apiVersion: "apps/v1",
+            kind: "StatefulSet",
+            name: w.metadata.name,
+            uid: w.metadata.uid,
+          },
+        ],
+      },
+      spec: {},
+      status: { phase: "Bound" },
     });
   }
-  const pvcs = t.plan.pvcs.map((name) => ({ name, namespace: t.namespace, phase: "Bound" }));
-  return { workloads, jobs, pods, pvcs, events };
+}
+
+function progressJob(store: ObjectStore, job: SimObject, now: number, t: WorkloadTimings): boolean {
+  const namespace = job.metadata.namespace as string;
+  const name = `${job.metadata.name}-${short(`${namespace}/${job.metadata.uid}`, 5)}`;
+  let pod = store.get("Pod", namespace, name);
+  if (!pod) {
+    const ref = [
+      {
+        apiVersion: "batch/v1",
+        kind: "Job",
+        name: job.metadata.name,
+        uid: job.metadata.uid,
+        controller: true,
+      },
+    ];
+    pod = createPod(store, podFor(job, name, "job", job.spec.template.spec.containers, ref), now);
+    recordEvent(store, now, {
+      involved: job,
+      type: "Normal",
+      reason: "SuccessfulCreate",
+      message: `Created pod: ${name}`,
+      component: "job-controller",
+    });
+  }
+  const done = now - Date.parse(job.metadata.creationTimestamp as string) >= t.jobCompleteMs;
+  const containers: Container[] = pod.spec.containers;
+  const podStatusNow = done
+    ? {
+        phase: "Succeeded",
+        conditions: [{ type: "Ready", status: "False", reason: "PodCompleted" }],
+        containerStatuses: containers.map((c) => ({
+          name: c.name,
+          image: c.image,
+          ready: false,
+          restartCount: 0,
+          state: { terminated: { reason: "Completed", exitCode: 0 } },
+        })),
+      }
+    : {
+        phase: "Running",
+        conditions: [{ type: "Ready", status: "True" }],
+        containerStatuses: containers.map((c) => ({
+          name: c.name,
+          image: c.image,
+          ready: true,
+          restartCount: 0,
+          state: { running: {} },
+        })),
+      };
+  settlePod(store, pod, { status: podStatusNow, ready: !done, events: [] }, now);
+  const status = done
+    ? {
+        succeeded: 1,
+        conditions: [
+          { type: "SuccessCriteriaMet", status: "True" },
+          { type: "Complete", status: "True" },
+        ],
+      }
+    : { active: 1 };
+  if (!same(job.status, status)) {
+    const updated = store.put({ ...job, status });
+    if (done)
+      recordEvent(store, now, {
+        involved: updated,
+        type: "Normal",
+        reason: "Completed",
+        message: "Job completed",
+        component: "job-controller",
+      });
+  }
+  return done;
+}
+
+/** Moves one namespace's workloads to `now`. True when nothing in it will change with time. */
+export function progressNamespace(
+  store: ObjectStore,
+  faults: Faults,
+  namespace: string,
+  now: number,
+  t: WorkloadTimings,
+): boolean {
+  let settled = true;
+  for (const kind of ["StatefulSet", "Deployment"])
+    for (const w of store.list(kind, { namespace }))
+      settled = progressWorkload(store, w, faults, now, t) && settled;
+  for (const job of store.list("Job", { namespace }))
+    settled = progressJob(store, job, now, t) && settled;
+  return settled && !faults.touches(namespace);
 }

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
+import { fieldMatcher, labelMatcher, SelectorError } from "./label-selector.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -108,49 +109,6 @@ function keyOf(
   name: string,
 ): string {
   return `${group}|${resource}|${namespace ?? ""}|${name}`;
-}
-
-/** Supports `k=v`, `k==v`, `k!=v`, `k` and `!k`, comma-separated (AND). */
-export function matchesLabelSelector(
-  labels: Record<string, string> | undefined,
-  selector: string,
-): boolean {
-  const l = labels ?? {};
-  return selector
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .every((term) => {
-      if (term.includes("!=")) {
-        const [k, v] = term.split("!=") as [string, string];
-        return l[k] !== v;
-      }
-      if (term.includes("=")) {
-        const [k, v] = term.split(/==?/) as [string, string];
-        return l[k] === v;
-      }
-      if (term.startsWith("!")) return !(term.slice(1) in l);
-      return term in l;
-    });
-}
-
-function fieldValue(obj: unknown, path: string): unknown {
-  return path
-    .split(".")
-    .reduce<unknown>(
-      (o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined),
-      obj,
-    );
-}
-
-function matchesFieldSelector(obj: Obj, selector: string): boolean {
-  return selector
-    .split(",")
-    .filter(Boolean)
-    .every((term) => {
-      const [k, v] = term.split(/==?/) as [string, string];
-      return String(fieldValue(obj, k) ?? "") === v;
-    });
 }
 
 function mergePatch(target: unknown, patch: unknown): unknown {
@@ -396,16 +354,22 @@ export class FakeApiServer {
 
   private list(req: RecordedRequest, route: Route, kind: string, apiVersion: string): FakeResponse {
     const prefix = `${route.group}|${route.resource}|`;
+    let labels: ReturnType<typeof labelMatcher>;
+    let fields: ReturnType<typeof fieldMatcher>;
+    try {
+      labels = labelMatcher(req.query.labelSelector);
+      fields = fieldMatcher(req.query.fieldSelector);
+    } catch (error) {
+      // An unparsable selector is a 400 BadRequest from the API server.
+      if (error instanceof SelectorError)
+        return { status: 400, body: statusBody(400, "BadRequest", error.message) };
+      throw error;
+    }
     const items = [...this.objects.entries()]
       .filter(([k]) => k.startsWith(prefix))
       .map(([, o]) => o)
       .filter((o) => !route.namespace || o.metadata.namespace === route.namespace)
-      .filter(
-        (o) =>
-          !req.query.labelSelector ||
-          matchesLabelSelector(o.metadata.labels, req.query.labelSelector),
-      )
-      .filter((o) => !req.query.fieldSelector || matchesFieldSelector(o, req.query.fieldSelector));
+      .filter((o) => labels(o.metadata.labels) && fields(o));
     const accept = req.headers.accept ?? "";
     if (accept.includes("as=PartialObjectMetadataList")) {
       return {

@@ -18,7 +18,14 @@ describe("delete-namespace", () => {
   it("a namespace held by a PVC finalizer stays Terminating and says what holds it", async () => {
     const { sim, clock, ctx } = actionFixture();
     ctx.namespace = (await createNamespace(ctx)).namespace;
+    // The engine's StatefulSet makes a volume claim; its pvc-protection finalizer is what holds.
+    const install = ctx.cluster.installRelease(ctx.desired.release);
+    await clock.advance(1_000);
+    await install;
+    await clock.advance(5_000);
+    await nsOf(sim, "store-shop");
     sim.holdNamespaceTermination("store-shop");
+    await ctx.cluster.uninstallRelease("store-shop", ctx.desired.release.release);
     await deleteNamespace(ctx);
     await clock.advance(60_000);
     const ns = await nsOf(sim, "store-shop");

@@ -1,0 +1,224 @@
+// One caller's view of the simulated cluster: the `Cluster` a controller
+// replica (or the dashboard) holds. Every call is attributed to the caller,
+// takes its latency, may be failed by the fault dice, and runs the same steps
+// the real cluster runs — the snapshot through readSnapshotLists and
+// buildSnapshot, helm through the simulated helm's release Secrets.
+import type { Cluster, ClusterSnapshot, ReleaseSpec } from "../cluster.ts";
+import { buildSnapshot, readSnapshotLists } from "../observe/build-snapshot.ts";
+import {
+  applyObjects,
+  copySecretInto,
+  createSecretOnce,
+  ensureNamespace,
+  secretData,
+} from "./api-objects.ts";
+import {
+  type Caller,
+  type CallTracker,
+  increment,
+  never,
+  type SimulatedClusterStats,
+} from "./calls.ts";
+import type { Clock } from "./clock.ts";
+import type { ClusterMethod } from "./faults.ts";
+import { runHelmProcess } from "./helm-process.ts";
+import { PENDING, type SimulatedHelm } from "./helm-releases.ts";
+import type { SimulatedLatencies } from "./latencies.ts";
+import { markTerminating } from "./lifecycle.ts";
+import { storeListSource } from "./list-source.ts";
+import type { ObjectStore } from "./object-store.ts";
+
+export const SIMULATED_CLUSTER_MESSAGE =
+  "simulated cluster (test and demo tool) — no real Kubernetes";
+
+/** What the callers share: the cluster's state and its bookkeeping. */
+export interface SimCore {
+  store: ObjectStore;
+  helm: SimulatedHelm;
+  calls: CallTracker;
+  clock: Clock;
+  latencies: SimulatedLatencies;
+  stats(): SimulatedClusterStats;
+  save(): void;
+  /** Something changed in this namespace: let its controllers react. */
+  touched(namespace: string): void;
+  /** Apply the passage of time before reading. */
+  settle(): void;
+  terminating(namespace: string): void;
+}
+
+export function callerCluster(core: SimCore, caller: Caller): Cluster {
+  const self = new CallerCluster(core, caller);
+  return self.cluster();
+}
+
+class CallerCluster {
+  constructor(
+    private readonly core: SimCore,
+    private readonly caller: Caller,
+  ) {}
+
+  cluster(): Cluster {
+    return {
+      mode: "simulated",
+      info: async () => ({
+        mode: "simulated",
+        reachable: true,
+        context: "simulated",
+        server: null,
+        message: SIMULATED_CLUSTER_MESSAGE,
+      }),
+      snapshot: () => this.snapshot(),
+      ensureNamespace: ({ name, labels }) =>
+        this.act("ensureNamespace", name, this.core.latencies.apiCallMs, () =>
+          ensureNamespace(this.core.store, name, labels),
+        ),
+      applyObjects: (ns, objects) =>
+        this.act("applyObjects", ns, this.core.latencies.apiCallMs, () =>
+          applyObjects(this.core.store, ns, objects),
+        ),
+      ensureSecret: (ns, name, labels, generate) =>
+        this.act("ensureSecret", ns, this.core.latencies.apiCallMs, () => {
+          this.core.stats().reads += 1;
+          return createSecretOnce(this.core.store, ns, name, labels, generate);
+        }),
+      readSecret: (ns, name) => this.readSecretAs(ns, name),
+      copySecret: (from, toNamespace, labels) =>
+        this.act("copySecret", toNamespace, this.core.latencies.apiCallMs, () => {
+          this.core.stats().reads += 1;
+          copySecretInto(this.core.store, from, toNamespace, labels);
+        }),
+      installRelease: (spec, opts) => this.installRelease(spec, opts?.signal),
+      unlockRelease: (ns, release, opts) => this.unlockRelease(ns, release, opts?.signal),
+      uninstallRelease: (ns, release, opts) =>
+        this.act(
+          "uninstallRelease",
+          ns,
+          this.core.latencies.helmUninstallMs,
+          () => this.uninstall(ns, release),
+          opts?.signal,
+        ),
+      deleteNamespace: (name) =>
+        this.act("deleteNamespace", name, this.core.latencies.apiCallMs, () => {
+          if (markTerminating(this.core.store, name, this.core.clock.now()))
+            this.core.terminating(name);
+        }),
+    };
+  }
+
+  async snapshot(): Promise<ClusterSnapshot> {
+    await this.core.calls.begin(this.caller, "snapshot", null);
+    await this.wait(this.core.latencies.apiCallMs);
+    this.core.stats().snapshots += 1;
+    this.core.settle();
+    const source = storeListSource(this.core.store, () => {
+      this.core.stats().reads += 1;
+    });
+    const lists = await readSnapshotLists(source);
+    return buildSnapshot(lists, new Date(this.core.clock.now()));
+  }
+
+  async readSecretAs(namespace: string, name: string): Promise<Record<string, string> | null> {
+    // A read: not tracked as acting on the namespace (the dashboard reads while the controller acts).
+    await this.core.calls.begin(this.caller, "readSecret", null);
+    await this.wait(this.core.latencies.apiCallMs);
+    this.core.stats().reads += 1;
+    return secretData(this.core.store, namespace, name);
+  }
+
+  async installRelease(spec: ReleaseSpec, signal?: AbortSignal): Promise<void> {
+    await this.core.calls.begin(this.caller, "installRelease", spec.namespace);
+    const key = `${spec.namespace}/${spec.release}`;
+    try {
+      await runHelmProcess(this.core.clock, this.caller, this.core.save, {
+        command: "upgrade",
+        ms: this.core.latencies.helmInstallMs,
+        signal,
+        start: () => {
+          const started = this.core.helm.beginInstall(spec);
+          this.core.stats().helmCommands += 1;
+          increment(this.core.stats().installsStarted, key);
+          return started;
+        },
+        fail: ({ version }) => this.core.helm.failRevision(spec.namespace, spec.release, version),
+        finish: ({ version, plan }) => {
+          this.core.helm.completeInstall(spec, version, plan);
+          increment(this.core.stats().completedInstalls, key);
+          this.core.touched(spec.namespace);
+        },
+      });
+    } finally {
+      this.core.calls.end(this.caller, spec.namespace);
+    }
+  }
+
+  /** As the real cluster's unlockRelease (kube-cluster.ts): roll back to the last deployed revision, or drop a never-deployed one. */
+  async unlockRelease(namespace: string, release: string, signal?: AbortSignal): Promise<void> {
+    await this.core.calls.begin(this.caller, "unlockRelease", namespace);
+    try {
+      await this.wait(this.core.latencies.apiCallMs);
+      const revs = this.core.helm.revisions(namespace, release);
+      const latest = revs.at(-1);
+      if (!latest || !PENDING.has(latest.status)) return;
+      increment(this.core.stats().releasesUnlocked, `${namespace}/${release}`);
+      const to = revs
+        .filter((r) => r.version < latest.version && r.status === "deployed")
+        .at(-1)?.version;
+      if (to === undefined) {
+        // Not helm: the API call that drops a never-deployed release's pending Secrets.
+        for (const r of revs.filter((x) => PENDING.has(x.status)))
+          this.core.helm.deleteRevision(namespace, release, r.version);
+        this.core.save();
+        return;
+      }
+      this.core.stats().helmCommands += 1;
+      await runHelmProcess(this.core.clock, this.caller, this.core.save, {
+        command: "rollback",
+        ms: this.core.latencies.helmUnlockMs,
+        signal,
+        start: () => this.core.helm.beginRollback(namespace, release, to),
+        fail: (version) => this.core.helm.failRevision(namespace, release, version),
+        finish: (version) => {
+          this.core.helm.completeRollback(namespace, release, version, to);
+          this.core.touched(namespace);
+        },
+      });
+    } finally {
+      this.core.calls.end(this.caller, namespace);
+    }
+  }
+
+  uninstall(namespace: string, release: string): void {
+    // `helm uninstall` of an absent release is "release: not found": the real Cluster treats it as done.
+    if (this.core.helm.revisions(namespace, release).length === 0) return;
+    this.core.stats().helmCommands += 1;
+    this.core.helm.uninstall(namespace, release);
+    this.core.touched(namespace);
+  }
+
+  // ---- internals ----------------------------------------------------------
+
+  private async act<T>(
+    method: ClusterMethod,
+    namespace: string,
+    latencyMs: number,
+    effect: () => T,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    await this.core.calls.begin(this.caller, method, namespace);
+    try {
+      await this.wait(latencyMs, signal);
+      const before = this.core.store.resourceVersion;
+      const result = effect();
+      if (this.core.store.resourceVersion !== before) this.core.save();
+      return result;
+    } finally {
+      this.core.calls.end(this.caller, namespace);
+    }
+  }
+
+  private async wait(ms: number, signal?: AbortSignal): Promise<void> {
+    await this.core.clock.sleep(ms, signal);
+    if (this.caller.crashed) return never();
+  }
+}
