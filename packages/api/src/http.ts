@@ -16,7 +16,11 @@ export interface TrpcRequestInfo {
 }
 
 /** A 400 naming the limit when a batch is larger than `max`; null when it is within it. */
-export function refuseOversizedBatch(request: Request, endpoint: string, max: number): Response | null {
+export function refuseOversizedBatch(
+  request: Request,
+  endpoint: string,
+  max: number,
+): Response | null {
   const url = new URL(request.url);
   if (url.searchParams.get("batch") !== "1") return null;
   const calls = url.pathname.slice(endpoint.length + 1).split(",").length;
