@@ -211,7 +211,7 @@ describeBrowser(
       const token = (await page.getByTestId("token-value").textContent()) ?? "";
       expect(token.length).toBeGreaterThan(20);
       await expect(page.locator("pre.code").textContent()).resolves.toContain(
-        `storectl login --url ${suite.platform().url} --token ${token}`,
+        `npm run storectl -- login --url ${suite.platform().url} --token ${token}`,
       );
 
       // The token works against /api/trpc over HTTP, as scripts use it.

@@ -226,8 +226,9 @@ export default function TokensPage() {
               <code>{example}</code>
             </pre>
             <p className="muted small">
-              Then <code>npm run storectl -- stores create my-shop --engine woocommerce --wait</code>. Scripts
-              can call the tRPC API at <code>{apiUrl}/api/trpc</code> with{" "}
+              Then{" "}
+              <code>npm run storectl -- stores create my-shop --engine woocommerce --wait</code>.
+              Scripts can call the tRPC API at <code>{apiUrl}/api/trpc</code> with{" "}
               <code>Authorization: Bearer &lt;token&gt;</code>.
             </p>
           </section>
