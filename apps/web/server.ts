@@ -43,7 +43,10 @@ const server = await startWebServer({
   logger,
   mode: env.NODE_ENV === "production" ? "production" : "development",
   port: env.PORT,
-  trustProxy: env.TRUST_PROXY,
+  trustProxy: env.TRUST_PROXY ?? false,
+  // Production serves the pod network; development stays on loopback.
+  host: env.HOST ?? (env.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1"),
+  ...(env.DASHBOARD_URL ? { dashboardUrl: env.DASHBOARD_URL } : {}),
   ...(env.SESSION_SECRET ? { sessionSecret: env.SESSION_SECRET } : {}),
   apiConfig: readApiConfig(),
 });

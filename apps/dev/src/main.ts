@@ -11,6 +11,9 @@ const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 const env = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Loopback by default: a development server must not answer the network. */
+    HOST: z.string().default("127.0.0.1"),
+    TRUST_PROXY: z.string().optional(),
     CLUSTER: z.enum(["kube", "simulated"]).default("kube"),
     DATABASE_URL: z.string().optional(),
     PGLITE_DATA_DIR: z.string().default(resolve(REPO_ROOT, ".data/pglite")),
@@ -44,6 +47,8 @@ const platform = await startPlatform({
   databaseUrl: env.DATABASE_URL,
   dataDir: env.PGLITE_DATA_DIR,
   port: env.PORT,
+  host: env.HOST,
+  ...(env.TRUST_PROXY ? { trustProxy: env.TRUST_PROXY } : {}),
   logger,
 });
 

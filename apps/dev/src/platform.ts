@@ -39,6 +39,10 @@ export interface PlatformOptions {
   /** Simulated-cluster latencies (demo and tests). */
   latencies?: Partial<SimulatedLatencies>;
   sessionSecret?: string;
+  /** Interface the dashboard (and Vite's HMR socket) listen on; 127.0.0.1 by default. */
+  host?: string;
+  /** Hops trusted to set X-Forwarded-* (default none). */
+  trustProxy?: string | false;
 }
 
 export interface Platform {
@@ -113,6 +117,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     logger: logger.child({ component: "web" }),
     mode: options.mode ?? "development",
     port: options.port,
+    host: options.host ?? "127.0.0.1",
+    trustProxy: options.trustProxy ?? false,
     apiConfig,
     ...(options.sessionSecret ? { sessionSecret: options.sessionSecret } : {}),
   });

@@ -12,8 +12,16 @@ const schema = z.object({
   /** Signs CSRF tokens. Random per process when unset (forms then expire on restart). */
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Express "trust proxy" setting: the hops allowed to set X-Forwarded-* (the ingress controller). */
-  TRUST_PROXY: z.string().default("loopback, linklocal, uniquelocal"),
+  /**
+   * The hops allowed to set X-Forwarded-* (proxy-addr syntax: addresses, CIDRs,
+   * "loopback", "uniquelocal"…): the ingress controller's. Unset: none, so a
+   * client cannot choose its own address or rate-limit bucket.
+   */
+  TRUST_PROXY: z.string().optional(),
+  /** Interface to listen on: loopback unless set (the image sets 0.0.0.0). */
+  HOST: z.string().optional(),
+  /** The dashboard's public URL (https://dashboard.example.com): the only origin allowed to post. */
+  DASHBOARD_URL: z.string().url().optional(),
   /** "kube" reads the kubeconfig (or the in-cluster service account); "none" runs without a cluster. */
   CLUSTER: z.enum(["kube", "none"]).default("kube"),
 });

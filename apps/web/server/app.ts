@@ -8,12 +8,15 @@ import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
-import { createApiDeps } from "@storeplane/api";
-import express from "express";
+import { createApiDeps, isLoopbackAddress } from "@storeplane/api";
+import express, { type ErrorRequestHandler } from "express";
 import type { ClusterStatus, WebDeps } from "../app/utils/load-context.server.ts";
+import { visitorCookieHeader, visitorIdFromCookieHeader } from "../app/utils/session.server.ts";
 import { createStoreChangeHub } from "../app/utils/store-change-hub.server.ts";
+import { bodyLimit, DEFAULT_BODY_LIMIT_BYTES } from "./body-limit.ts";
+import { remixRequestHandler } from "./remix-handler.ts";
+import { sameOriginGuard } from "./same-origin.ts";
 
 export type { ClusterStatus, WebDeps } from "../app/utils/load-context.server.ts";
 
@@ -53,34 +56,42 @@ export async function createWebApp(deps: WebDeps): Promise<WebApp> {
 
   app.disable("x-powered-by");
   // Behind an ingress controller the client address and scheme come from
-  // X-Forwarded-*; trust only private-network hops so clients cannot spoof them.
-  app.set("trust proxy", deps.trustProxy ?? "loopback, linklocal, uniquelocal");
+  // X-Forwarded-*. Only the configured hops are trusted (none by default), so
+  // a client cannot pick its own address (and rate-limit bucket) or scheme.
+  app.set("trust proxy", deps.trustProxy ?? false);
+  // Stack traces leave the server only in development, and only to loopback clients.
+  const showsStacks = (req: express.Request) =>
+    deps.mode === "development" && isLoopbackAddress(req.socket.remoteAddress);
 
+  // Anonymous probes learn up or down, nothing about the database behind it.
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
   app.get("/readyz", async (_req, res) => {
     try {
       await deps.database.db.selectFrom("users").select("id").limit(1).execute();
-      res.json({ status: "ready", database: deps.database.description });
+      res.json({ status: "ready" });
     } catch (error) {
-      res.status(503).json({ status: "not ready", error: (error as Error).message });
+      logger.warn({ err: error }, "readiness check: database unreachable");
+      res.status(503).json({ status: "not ready" });
     }
   });
+
+  // Before anything reads a body or looks at a cookie: refuse other origins,
+  // then cap what is read (docs/security.md).
+  app.use(sameOriginGuard({ dashboardOrigin: deps.dashboardUrl ?? null }));
+  app.use(bodyLimit(deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
 
   app.use((req, res, next) => {
     // Anonymous forms (log in, sign up) need a CSRF binding before any session
     // exists: a random visitor id, set here so even the first page render has it.
-    if (!/(?:^|;\s*)sp_visitor=/.test(req.headers.cookie ?? "")) {
+    if (!visitorIdFromCookieHeader(req.headers.cookie, req.secure)) {
       const id = randomBytes(18).toString("base64url");
-      const secure = req.secure ? "; Secure" : "";
-      res.append(
-        "Set-Cookie",
-        `sp_visitor=${id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400${secure}`,
-      );
-      req.headers.cookie = req.headers.cookie
-        ? `${req.headers.cookie}; sp_visitor=${id}`
-        : `sp_visitor=${id}`;
+      const line = visitorCookieHeader(id, req.secure);
+      res.append("Set-Cookie", line);
+      const pair = line.slice(0, line.indexOf(";"));
+      // First, so it wins over any cookie of the same name a sibling planted.
+      req.headers.cookie = req.headers.cookie ? `${pair}; ${req.headers.cookie}` : pair;
     }
     res.set("X-Content-Type-Options", "nosniff");
     res.set("Referrer-Policy", "same-origin");
@@ -113,7 +124,12 @@ export async function createWebApp(deps: WebDeps): Promise<WebApp> {
       // HMR's WebSocket gets a free port of its own: Vite's fixed default
       // (24678) collides when several dev servers run on one machine, and the
       // browser client connects even with HMR off (and logs errors when it cannot).
-      server: { middlewareMode: true, hmr: { port: await freePort() } },
+      // Its socket binds where the dashboard does (127.0.0.1 unless HOST says otherwise).
+      server: {
+        middlewareMode: true,
+        host: deps.host ?? "127.0.0.1",
+        hmr: { host: deps.host ?? "127.0.0.1", port: await freePort(deps.host ?? "127.0.0.1") },
+      },
     });
     app.use(devServer.middlewares);
     build = () => devServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
@@ -131,9 +147,9 @@ export async function createWebApp(deps: WebDeps): Promise<WebApp> {
 
   app.all(
     "*",
-    createRequestHandler({
+    remixRequestHandler({
       build,
-      mode: deps.mode,
+      mode: (req) => (showsStacks(req) ? "development" : "production"),
       getLoadContext: (req): AppLoadContext => ({
         deps,
         apiDeps,
@@ -145,6 +161,18 @@ export async function createWebApp(deps: WebDeps): Promise<WebApp> {
       }),
     }),
   );
+
+  // Last resort: log the error, answer without its message or stack.
+  const lastResort: ErrorRequestHandler = (error, req, res, _next) => {
+    logger.error({ err: error, method: req.method, path: req.path }, "request failed");
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const stack = showsStacks(req) && error instanceof Error ? `\n\n${error.stack}` : "";
+    res.status(500).type("text/plain").send(`Internal server error.${stack}`);
+  };
+  app.use(lastResort);
 
   return {
     app,
@@ -164,13 +192,15 @@ export interface RunningWebServer {
 export async function startWebServer(deps: WebDeps): Promise<RunningWebServer> {
   const web = await createWebApp(deps);
   const server: Server = await new Promise((resolve, reject) => {
-    const listening = web.app.listen(deps.port, () => resolve(listening));
+    // Loopback unless told otherwise: a development server must not answer the network.
+    const listening = web.app.listen(deps.port, deps.host ?? "127.0.0.1", () => resolve(listening));
     listening.once("error", reject);
   });
   // Event streams stay open; do not let them hold shutdown forever.
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
-  const url = `http://localhost:${port}`;
+  const host = deps.host ?? "127.0.0.1";
+  const url = `http://${host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host}:${port}`;
   deps.logger.info({ url, mode: deps.mode }, "dashboard listening");
   return {
     url,
@@ -183,11 +213,11 @@ export async function startWebServer(deps: WebDeps): Promise<RunningWebServer> {
   };
 }
 
-function freePort(): Promise<number> {
+function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
+    probe.listen(0, host, () => {
       const { port } = probe.address() as AddressInfo;
       probe.close(() => resolve(port));
     });

@@ -219,7 +219,7 @@ describeBrowser(
       const token = (await page.getByTestId("token-value").textContent()) ?? "";
       expect(token.length).toBeGreaterThan(20);
       await expect(page.locator("pre.code").textContent()).resolves.toContain(
-        `storectl login --url ${suite.platform().url} --token ${token}`,
+        `npm run storectl -- login --url ${suite.platform().url} --token ${token}`,
       );
       // The form is ready for the next token, and the whole command is on screen
       // (it wraps): nothing is cut off or hidden behind a scroll box.

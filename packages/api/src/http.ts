@@ -7,19 +7,45 @@ import { appRouter } from "./root.ts";
 import { type ApiDeps, createContext } from "./trpc.ts";
 
 export const TRPC_ENDPOINT = "/api/trpc";
+/** Calls one HTTP request may batch; more are refused before any runs. */
+export const MAX_BATCH_SIZE = 50;
 
 export interface TrpcRequestInfo {
   /** The client address as the web server sees it (after its own proxy handling). */
   ip?: string | null;
 }
 
-export function createTrpcFetchHandler(deps: ApiDeps, options: { endpoint?: string } = {}) {
+/** A 400 naming the limit when a batch is larger than `max`; null when it is within it. */
+export function refuseOversizedBatch(
+  request: Request,
+  endpoint: string,
+  max: number,
+): Response | null {
+  const url = new URL(request.url);
+  if (url.searchParams.get("batch") !== "1") return null;
+  const calls = url.pathname.slice(endpoint.length + 1).split(",").length;
+  if (calls <= max) return null;
+  const message = `batch too large: ${calls} calls in one request; the limit is ${max}`;
+  return Response.json(
+    { error: { message, code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400 } } },
+    { status: 400, headers: { "cache-control": "no-store" } },
+  );
+}
+
+export function createTrpcFetchHandler(
+  deps: ApiDeps,
+  options: { endpoint?: string; maxBatchSize?: number } = {},
+) {
   const endpoint = options.endpoint ?? TRPC_ENDPOINT;
-  return (request: Request, info: TrpcRequestInfo = {}): Promise<Response> =>
+  const maxBatchSize = options.maxBatchSize ?? MAX_BATCH_SIZE;
+  return async (request: Request, info: TrpcRequestInfo = {}): Promise<Response> =>
+    refuseOversizedBatch(request, endpoint, maxBatchSize) ??
     fetchRequestHandler({
       endpoint,
       req: request,
       router: appRouter,
+      // The check above answers first and names the limit; this is tRPC's own backstop.
+      maxBatchSize,
       createContext: () =>
         createContext({
           deps,

@@ -11,9 +11,15 @@ export type {
 } from "./cluster-reader.ts";
 export { type ApiConfig, readApiConfig } from "./env.ts";
 export * from "./errors.ts";
-export { createTrpcFetchHandler, TRPC_ENDPOINT, type TrpcRequestInfo } from "./http.ts";
+export {
+  createTrpcFetchHandler,
+  MAX_BATCH_SIZE,
+  TRPC_ENDPOINT,
+  type TrpcRequestInfo,
+} from "./http.ts";
 export { createLogger, type Logger } from "./logger.ts";
 export { type AppRouter, appRouter, createCaller, createServerCaller } from "./root.ts";
+export { isLoopbackAddress } from "./security/loopback.ts";
 export {
   type ApiDeps,
   type Auth,

@@ -23,6 +23,7 @@ import {
 } from "./errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { consume, createRateLimiters, type RateLimiters } from "./rate-limit.ts";
+import { isLoopbackAddress } from "./security/loopback.ts";
 import { hashSecret, isApiToken, isSessionToken } from "./security/tokens.ts";
 import { type PublicUser, toPublicUser } from "./views.ts";
 
@@ -191,6 +192,8 @@ const t = initTRPC.context<Context>().create({
   isDev: false,
   errorFormatter({ shape, error, ctx }) {
     const development = ctx?.config.nodeEnv === "development";
+    // Stacks carry absolute paths: only a developer on this machine may see them.
+    const showStack = development && isLoopbackAddress(ctx?.ip ?? undefined);
     const internal = error.code === "INTERNAL_SERVER_ERROR";
     return {
       ...shape,
@@ -200,7 +203,7 @@ const t = initTRPC.context<Context>().create({
         httpStatus: shape.data.httpStatus,
         path: shape.data.path,
         fieldErrors: getFieldErrors(error) ?? null,
-        ...(development && error.stack ? { stack: error.stack } : {}),
+        ...(showStack && error.stack ? { stack: error.stack } : {}),
       },
     };
   },

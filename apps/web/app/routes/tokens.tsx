@@ -89,7 +89,9 @@ export default function TokensPage() {
     actionData && "formError" in actionData && !("fieldErrors" in actionData)
       ? actionData.formError
       : null;
-  const example = `storectl login --url ${apiUrl} --token ${created?.token ?? "<your token>"}`;
+  // A repository script, never a bare `npx storectl`: that would fetch whatever
+  // the public registry holds under a name this project does not own.
+  const example = `npm run storectl -- login --url ${apiUrl} --token ${created?.token ?? "<your token>"}`;
   return (
     <>
       <div className="page-head">
@@ -225,8 +227,9 @@ export default function TokensPage() {
               <code>{example}</code>
             </pre>
             <p className="muted small">
-              Then <code>storectl stores create my-shop --engine woocommerce --wait</code>. Scripts
-              can call the tRPC API at <code>{apiUrl}/api/trpc</code> with{" "}
+              Then{" "}
+              <code>npm run storectl -- stores create my-shop --engine woocommerce --wait</code>.
+              Scripts can call the tRPC API at <code>{apiUrl}/api/trpc</code> with{" "}
               <code>Authorization: Bearer &lt;token&gt;</code>.
             </p>
           </section>

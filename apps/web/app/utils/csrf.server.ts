@@ -8,7 +8,9 @@
 // (*.localhost, *.example.com) and a subdomain can plant cookies for the
 // parent domain, so an attacker could pair a cookie and a field value they
 // chose. An HMAC bound to the victim's own session cannot be forged without
-// the server secret, and SameSite=Lax cookies add a second layer.
+// the server secret. SameSite=Lax does NOT separate sibling subdomains (they
+// are the same site): the same-origin check in server/same-origin.ts runs
+// before any action and is the layer that refuses a store's page outright.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { AppLoadContext } from "@remix-run/node";
 import { getSessionToken, getVisitorId } from "./session.server.ts";
@@ -26,7 +28,12 @@ export async function getCsrfToken(request: Request, context: AppLoadContext): P
   return sign(context.secret, `v:${getVisitorId(request) ?? "none"}`);
 }
 
-/** Throws a 403 response when the form's token does not match this session. */
+/**
+ * Throws a 403 response when the form's token does not match this request.
+ * With a session only the session-bound token counts: a visitor token is what
+ * anyone gets by loading the login page, and a sibling subdomain can plant its
+ * own visitor cookie next to the victim's session (docs/security.md).
+ */
 export async function validateCsrf(
   request: Request,
   context: AppLoadContext,
@@ -34,12 +41,13 @@ export async function validateCsrf(
 ): Promise<void> {
   const sent = formData.get(CSRF_FIELD);
   const session = await getSessionToken(request);
-  const visitor = getVisitorId(request);
-  const candidates = [
-    session ? sign(context.secret, `s:${session}`) : null,
-    visitor ? sign(context.secret, `v:${visitor}`) : null,
-  ].filter((value): value is string => value !== null);
-  if (typeof sent === "string" && candidates.some((expected) => safeEqual(sent, expected))) return;
+  const visitor = session ? null : getVisitorId(request);
+  const expected = session
+    ? sign(context.secret, `s:${session}`)
+    : visitor
+      ? sign(context.secret, `v:${visitor}`)
+      : null;
+  if (typeof sent === "string" && expected !== null && safeEqual(sent, expected)) return;
   throw new Response(
     "This form has expired or did not come from this site. Reload the page and try again.",
     { status: 403, statusText: "CSRF token mismatch" },

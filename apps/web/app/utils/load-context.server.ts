@@ -24,8 +24,14 @@ export interface WebDeps {
   port: number;
   /** Secret for CSRF tokens and cookie signing; random per process when absent. */
   sessionSecret?: string;
-  /** Express "trust proxy": which hops may set X-Forwarded-For/-Proto (default: private networks). */
+  /** Express "trust proxy": which hops may set X-Forwarded-For/-Proto (default: none). */
   trustProxy?: string | boolean;
+  /** Interface to listen on (default 127.0.0.1; the image sets 0.0.0.0). */
+  host?: string;
+  /** The dashboard's public URL; its origin is the only one allowed to post. Derived from each request when absent. */
+  dashboardUrl?: string;
+  /** Largest request body read, in bytes (default 1 MB). */
+  bodyLimitBytes?: number;
   /** The API's configuration (limits, store domain); read from the environment when absent. */
   apiConfig?: ApiConfig;
 }

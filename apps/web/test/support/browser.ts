@@ -228,7 +228,9 @@ export class UserSession {
 
   /** The API, in-process, as this browser's user (for setup and cleanup, never for assertions about the UI). */
   async api(deps: ApiDeps) {
-    const cookie = (await this.context.cookies()).find((c) => c.name === "sp_session");
+    const cookie = (await this.context.cookies()).find((c) =>
+      /^(__Host-)?sp_session$/.test(c.name),
+    );
     if (!cookie) throw new Error("not signed in");
     // Remix's createCookie stores JSON, base64-encoded, URL-encoded.
     const sessionToken = JSON.parse(

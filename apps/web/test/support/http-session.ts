@@ -13,7 +13,12 @@ export class HttpSession {
     const response = await fetch(new URL(path, this.baseUrl), {
       redirect: "manual",
       ...init,
-      headers: { cookie: this.cookieHeader, ...(init.headers ?? {}) },
+      // A browser names its origin on every post; the dashboard refuses cookie-carrying posts that do not.
+      headers: {
+        cookie: this.cookieHeader,
+        origin: new URL(this.baseUrl).origin,
+        ...(init.headers ?? {}),
+      },
     });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(";");

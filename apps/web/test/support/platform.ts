@@ -24,6 +24,10 @@ export interface TestPlatformOptions {
   mode?: "development" | "production";
   port?: number;
   logLevel?: string;
+  /** Hops trusted to set X-Forwarded-* (default none, as in development). */
+  trustProxy?: string;
+  /** API settings over the suite defaults (e.g. a low RATE_LIMIT_LOGIN). */
+  apiEnv?: Record<string, string>;
 }
 
 export interface TestPlatform {
@@ -64,7 +68,9 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
       RATE_LIMIT_LOGIN_PER_IP: "1000",
       RATE_LIMIT_SIGNUPS: "1000",
       RATE_LIMIT_MUTATIONS: "1000",
+      ...options.apiEnv,
     },
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   });
   return {
     url: platform.url,

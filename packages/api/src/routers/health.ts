@@ -26,6 +26,9 @@ export const healthRouter = router({
           info: null,
           message: "cluster not connected: no cluster reader configured",
         };
+    // Anonymous callers learn up or down only: database errors and cluster
+    // addresses are for signed-in admins (docs/security.md).
+    if (ctx.auth?.user.role !== "admin") return { ok: database.reachable };
     return { ok: database.reachable, database, cluster };
   }),
 });
