@@ -41,14 +41,25 @@ export async function buyThroughBlockCheckout(
   await page.getByLabel("Address", { exact: true }).fill("2 Canal Road");
   await page.getByLabel("City").fill("Sacramento");
   await page.getByLabel("ZIP Code").fill("95814");
+  // The blocks validate and store a field when it loses focus, as a person tabbing on would.
+  await page.keyboard.press("Tab");
   // The block checkout styles its radio inputs hidden; a shopper clicks the method's name.
   const cod = page.getByLabel("Cash on delivery");
   await cod.waitFor({ state: "attached" });
   if (!(await cod.isChecked())) await page.getByText("Cash on delivery", { exact: true }).click();
+  // The block pushes the address to the Store API as it is typed; let that settle.
+  await page.waitForLoadState("networkidle");
   await shot("4-checkout");
   await page.getByRole("button", { name: "Place Order" }).click();
 
-  await page.waitForURL(/\/checkout\/order-received\/\d+\//);
+  await page
+    .waitForURL(/\/checkout\/order-received\/\d+\//, { timeout: 90_000 })
+    .catch(async (error) => {
+      const notices = await page.locator(".wc-block-components-notice-banner").allInnerTexts();
+      throw new Error(
+        `no order-received page after Place Order (notices: ${JSON.stringify(notices)}): ${error}`,
+      );
+    });
   await page.getByText("Thank you. Your order has been received.").waitFor();
   const shown = (await page.locator("main").innerText()).match(/Order number:\s*(\d+)/i);
   const orderId = Number(new URL(page.url()).pathname.match(/order-received\/(\d+)/)?.[1]);
