@@ -1,8 +1,12 @@
 // Level: unit (real shellcheck; setup.sh run for real under `sh` against a fake
-// WP-CLI and a fake `php -r`, test/fixtures/fake-wp.sh and fake-php.sh). It
-// proves the script's own logic: shellcheck-clean, check-before-act (a second
-// run changes nothing), bounded waits, and passwords only ever on stdin. The
-// real WordPress run is the kind e2e suite's job (no PHP/MySQL/WordPress here).
+// WP-CLI and a fake `php -r`, test/fixtures/fake-wp.sh and fake-php.sh). The
+// real WordPress + WooCommerce run is woocommerce.engine.test.ts; this file
+// keeps what that run cannot show or provoke: shellcheck, that a second run
+// makes no mutating WP-CLI call at all (the real run compares state), passwords
+// only ever on stdin, the bounded file wait, a moved store URL, pages deleted
+// after setup, and the wp-config fallback without the image's template. The
+// fake follows what the real run showed (pages created on activation, the
+// task-list option WooCommerce 10.2 refuses to update).
 import { spawnSync } from "node:child_process";
 import {
   existsSync,
@@ -134,7 +138,10 @@ describe("woocommerce setup.sh — run against a fake WP-CLI", () => {
     expect(steps).toMatch(/^wp theme install storefront --version=4\.6\.1$/m);
     expect(steps).toMatch(/^wp theme activate storefront$/m);
     expect(steps).toMatch(/^wp rewrite structure \/%postname%\/$/m);
-    expect(steps).toMatch(/^wp wc tool run install_pages$/m);
+    // WooCommerce creates its pages when activated: the fallback does not run.
+    expect(steps).not.toMatch(/^wp wc tool run install_pages$/m);
+    expect(steps).toMatch(/^wp option update woocommerce_task_list_hidden_lists \["setup"\]$/m);
+    expect(steps).not.toMatch(/^wp option update woocommerce_task_list_hidden /m);
     expect(steps).toMatch(/^wp option update woocommerce_cod_settings \{"enabled":"yes"/m);
     expect(steps).toMatch(/^wp wc shipping_zone_method create 0 --method_id=free_shipping/m);
     expect(steps).toMatch(/^wp wc product create --name=Storeplane Sample Hoodie/m);
@@ -172,6 +179,31 @@ describe("woocommerce setup.sh — run against a fake WP-CLI", () => {
       "wp option update siteurl https://shop.example.com",
       "wp option update home https://shop.example.com",
     ]);
+  });
+
+  it("recreates the shop pages when one was deleted after setup", () => {
+    const box = sandbox();
+    writeFileSync(join(box.state, "db-up"), "");
+    expect(box.run().status).toBe(0);
+    rmSync(join(box.state, "posts", "12")); // the cart page
+    const again = box.run();
+    expect(again.status, again.output).toBe(0);
+    expect(again.calls.filter((call) => MUTATING.test(call))).toEqual([
+      "wp wc tool run install_pages",
+    ]);
+  });
+
+  it("writes wp-config.php with WP-CLI, password on stdin, when the image has no wp-config-docker.php", () => {
+    const box = sandbox();
+    writeFileSync(join(box.state, "db-up"), "");
+    rmSync(join(box.wpPath, "wp-config-docker.php"));
+    const result = box.run();
+    expect(result.status, result.output).toBe(0);
+    expect(result.calls).toContain(
+      "wp config create --dbhost=demo-mariadb:3306 --dbname=wordpress --dbuser=wordpress --prompt=dbpass",
+    );
+    expect(readFileSync(join(box.state, "db_password_from_stdin"), "utf8")).toBe(DB_PASSWORD);
+    expect(result.calls.join("\n")).not.toContain(DB_PASSWORD);
   });
 
   it("creates the e2e REST API key only when asked, via wp eval with the key from the environment", () => {

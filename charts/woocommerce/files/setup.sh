@@ -236,8 +236,13 @@ fi
 if [ "$(wp_cli option pluck woocommerce_onboarding_profile skipped 2>/dev/null || true)" != "1" ]; then
   wp_cli option update woocommerce_onboarding_profile '{"skipped":true}' --format=json >/dev/null
 fi
-if [ "$(wp_cli option get woocommerce_task_list_hidden 2>/dev/null || true)" != "yes" ]; then
-  wp_cli option update woocommerce_task_list_hidden yes >/dev/null
+# WooCommerce 10.2 keeps hidden task lists in woocommerce_task_list_hidden_lists;
+# updating the old woocommerce_task_list_hidden runs a compatibility hook that
+# deletes it and reports failure (exit 1), which stopped this script on every
+# fresh site before the REST API key existed.
+if ! wp_cli option get woocommerce_task_list_hidden_lists --format=json 2>/dev/null | grep -q '"setup"'; then
+  log "hiding the onboarding task list"
+  wp_cli option update woocommerce_task_list_hidden_lists '["setup"]' --format=json >/dev/null
 fi
 
 # 15. Optional read-only REST API key for the e2e order check, stored the way

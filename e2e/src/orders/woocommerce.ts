@@ -3,15 +3,16 @@
  * node:crypto only). The flow is the one in shared/ENGINES.md.
  *
  * Stable exports (imported by e2e/src/run.ts and e2e/test/*):
- * - `placeWooOrder({ baseUrl, productId?, email?, permalinks? })` → places one
+ * - `placeWooOrder({ baseUrl, productId?, email?, address? })` → places one
  *   Cash-on-delivery order through the Store API with a `Cart-Token` (no nonce,
  *   no cookies): GET /wc/store/v1/cart → POST cart/add-item → POST checkout.
  *   Without `productId` it buys the first purchasable, in-stock product.
- *   Returns `{ orderId, orderKey, status, timings }`.
- * - `confirmWooOrder({ baseUrl, orderId, auth, permalinks? })` → the order as
+ *   Returns `{ orderId, orderKey, status, timings }`. A rejected request throws
+ *   a `WooApiError` carrying WooCommerce's code and its per-field messages.
+ * - `confirmWooOrder({ baseUrl, orderId, auth })` → the order as
  *   `GET /wp-json/wc/v3/orders?include=<id>` returns it, or throws.
- * - `listWooOrders({ baseUrl, auth, permalinks? })` → recent orders (wc/v3).
- * - `wooRestUrl(baseUrl, route, query?, permalinks?)` → the URL of a REST route.
+ * - `listWooOrders({ baseUrl, auth })` → recent orders (wc/v3).
+ * - `wooRestUrl(baseUrl, route, query?)` → the URL of a REST route.
  *
  * What the e2e suite must pass as `auth` (one of):
  * - `{ kind: "consumer-key", consumerKey: "ck_…", consumerSecret: "cs_…" }` —
@@ -26,22 +27,52 @@
  *   Basic auth; WordPress offers application passwords only over https (or with
  *   WP_ENVIRONMENT_TYPE=local).
  *
- * `permalinks: "plain"` uses `/?rest_route=/…` for sites without pretty
- * permalinks; the default `"pretty"` uses `/wp-json/…`.
+ * Only `/wp-json/…` URLs (pretty permalinks, which the setup script always
+ * sets): measured against WooCommerce 10.2, the Store API uses the Cart-Token
+ * session only when the request path contains `wp-json/wc/store/`
+ * (WooCommerce::is_store_api_request), and consumer-key auth runs only under
+ * `wp-json/wc/` — with `?rest_route=` the checkout answered
+ * `409 woocommerce_rest_cart_empty` and the orders list `401`.
  */
 import { createHmac, randomBytes } from "node:crypto";
-
-export type WooPermalinks = "pretty" | "plain";
 
 export type WooAdminAuth =
   | { kind: "consumer-key"; consumerKey: string; consumerSecret: string }
   | { kind: "application-password"; username: string; applicationPassword: string };
 
+export interface WooAddress {
+  first_name: string;
+  last_name: string;
+  company: string;
+  address_1: string;
+  address_2: string;
+  city: string;
+  state: string;
+  postcode: string;
+  country: string;
+  phone: string;
+}
+
+/** The shopper's address unless a caller overrides fields of it. */
+export const DEFAULT_WOO_ADDRESS: WooAddress = {
+  first_name: "Test",
+  last_name: "Shopper",
+  company: "",
+  address_1: "1 Harbour Street",
+  address_2: "",
+  city: "San Francisco",
+  state: "CA",
+  postcode: "94103",
+  country: "US",
+  phone: "+14155550100",
+};
+
 export interface WooOrderInput {
   baseUrl: string;
   productId?: number;
   email?: string;
-  permalinks?: WooPermalinks;
+  /** Fields replacing the default address (billing and shipping alike). */
+  address?: Partial<WooAddress>;
   fetchImpl?: typeof fetch;
 }
 
@@ -58,7 +89,6 @@ export interface PlacedWooOrder {
 export interface WooAdminInput {
   baseUrl: string;
   auth: WooAdminAuth;
-  permalinks?: WooPermalinks;
   fetchImpl?: typeof fetch;
 }
 
@@ -77,21 +107,39 @@ export class WooApiError extends Error {
     message: string,
     readonly status: number,
     readonly code: string | undefined,
+    /** WooCommerce's message per rejected field, e.g. `{ billing_address: "The provided postcode / ZIP is not valid" }`. */
+    readonly fields: Record<string, string> = {},
   ) {
     super(message);
     this.name = "WooApiError";
   }
 }
 
+/**
+ * WordPress REST errors name the rejected fields in two shapes: argument
+ * validation (`rest_invalid_param`) in `data.params`, and WooCommerce's address
+ * checks (`woocommerce_rest_invalid_address`) in `data.errors` as lists.
+ */
+interface WpRestError {
+  code?: string;
+  message?: string;
+  data?: { params?: Record<string, string>; errors?: Record<string, string[]> };
+}
+
+function fieldErrors(error: WpRestError): Record<string, string> {
+  const fields: Record<string, string> = { ...error.data?.params };
+  for (const [field, messages] of Object.entries(error.data?.errors ?? {})) {
+    if (Array.isArray(messages)) fields[field] = messages.join("; ");
+  }
+  return fields;
+}
+
 export function wooRestUrl(
   baseUrl: string,
   route: string,
   query: Record<string, string> = {},
-  permalinks: WooPermalinks = "pretty",
 ): URL {
-  const base = baseUrl.replace(/\/+$/, "");
-  const url = permalinks === "pretty" ? new URL(`${base}/wp-json${route}`) : new URL(`${base}/`);
-  if (permalinks === "plain") url.searchParams.set("rest_route", route);
+  const url = new URL(`${baseUrl.replace(/\/+$/, "")}/wp-json${route}`);
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
   return url;
 }
@@ -122,11 +170,16 @@ async function send<T>(
     );
   }
   if (!res.ok) {
-    const err = data as { code?: string; message?: string };
+    const err = data as WpRestError;
+    const fields = fieldErrors(err);
+    const detail = Object.entries(fields)
+      .map(([field, message]) => `${field}: ${message}`)
+      .join("; ");
     throw new WooApiError(
-      `${method} ${url.pathname} → ${res.status}: ${err.code ?? ""} ${err.message ?? res.statusText}`.trim(),
+      `${method} ${url.pathname} → ${res.status}: ${err.code ?? ""} ${err.message ?? res.statusText}${detail ? ` (${detail})` : ""}`.trim(),
       res.status,
       err.code,
+      fields,
     );
   }
   return { data: data as T, headers: res.headers };
@@ -143,9 +196,8 @@ interface StoreProduct {
 /** Places one Cash-on-delivery order through the Store API (Cart-Token flow). */
 export async function placeWooOrder(input: WooOrderInput): Promise<PlacedWooOrder> {
   const fetchImpl = input.fetchImpl ?? fetch;
-  const permalinks = input.permalinks ?? "pretty";
   const url = (route: string, query?: Record<string, string>) =>
-    wooRestUrl(input.baseUrl, route, query, permalinks);
+    wooRestUrl(input.baseUrl, route, query);
   const timings: Record<string, number> = {};
   let mark = performance.now();
   const lap = (name: string) => {
@@ -180,18 +232,7 @@ export async function placeWooOrder(input: WooOrderInput): Promise<PlacedWooOrde
   lap("add-item");
 
   const email = input.email ?? `shopper+${Date.now()}@example.com`;
-  const address = {
-    first_name: "Test",
-    last_name: "Shopper",
-    company: "",
-    address_1: "1 Harbour Street",
-    address_2: "",
-    city: "San Francisco",
-    state: "CA",
-    postcode: "94103",
-    country: "US",
-    phone: "+14155550100",
-  };
+  const address: WooAddress = { ...DEFAULT_WOO_ADDRESS, ...input.address };
   const { data: order } = await send<{
     order_id: number;
     order_key: string;
@@ -282,10 +323,7 @@ export async function listWooOrders(
 ): Promise<WooAdminOrder[]> {
   const query: Record<string, string> = { per_page: "50", orderby: "date", order: "desc" };
   if (input.include?.length) query.include = input.include.join(",");
-  const target = authorize(
-    wooRestUrl(input.baseUrl, "/wc/v3/orders", query, input.permalinks ?? "pretty"),
-    input.auth,
-  );
+  const target = authorize(wooRestUrl(input.baseUrl, "/wc/v3/orders", query), input.auth);
   const { data } = await send<WooAdminOrder[]>(input.fetchImpl ?? fetch, target.url, {
     headers: target.headers,
   });
