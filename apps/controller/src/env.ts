@@ -56,6 +56,11 @@ const schema = z
     STORE_URL_SCHEME: z.enum(["http", "https"]).default("http"),
     /** Namespace of the ingress controller allowed into store namespaces (kube-system for k3s's Traefik). */
     INGRESS_NAMESPACE: z.string().min(1).default("traefik"),
+    /** History retention: how often to prune (0 turns it off), and what to keep. */
+    RETENTION_INTERVAL_SECONDS: int(3_600, 0),
+    RETENTION_EVENT_DAYS: int(90, 1),
+    RETENTION_EVENTS_KEEP_PER_STORE: int(100, 0),
+    RETENTION_AUDIT_DAYS: int(90, 1),
     METRICS_PORT: int(9090, 0),
     REPLICA_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
     LOG_LEVEL: z
@@ -96,6 +101,12 @@ export interface ControllerConfig {
   baseDomain: string;
   urlScheme: "http" | "https";
   ingressNamespace: string;
+  retention: {
+    intervalMs: number;
+    eventDays: number;
+    eventsKeepPerStore: number;
+    auditDays: number;
+  };
   metricsPort: number;
   replicaId: string;
   logLevel: ControllerEnv["LOG_LEVEL"];
@@ -127,6 +138,12 @@ export function readControllerConfig(env: NodeJS.ProcessEnv = process.env): Cont
     baseDomain: e.STORE_BASE_DOMAIN,
     urlScheme: e.STORE_URL_SCHEME,
     ingressNamespace: e.INGRESS_NAMESPACE,
+    retention: {
+      intervalMs: e.RETENTION_INTERVAL_SECONDS * 1000,
+      eventDays: e.RETENTION_EVENT_DAYS,
+      eventsKeepPerStore: e.RETENTION_EVENTS_KEEP_PER_STORE,
+      auditDays: e.RETENTION_AUDIT_DAYS,
+    },
     metricsPort: e.METRICS_PORT,
     replicaId: e.REPLICA_ID,
     logLevel: e.LOG_LEVEL,
