@@ -54,21 +54,27 @@ export async function listStoresPage(
   db: Kysely<Database>,
   filter: StorePageQuery,
 ): Promise<Page<Store>> {
-  let itemsQuery = filterStores(db.selectFrom("stores").selectAll(), filter);
-  if (filter.after) itemsQuery = itemsQuery.where(before(filter.after));
-  const [rows, count] = await Promise.all([
-    itemsQuery
-      .orderBy("created_at", "desc")
-      .orderBy("id", "desc")
-      // One more than asked: tells whether another page exists without a second query.
-      .limit(filter.limit + 1)
-      .execute(),
-    filterStores(
-      db.selectFrom("stores").select((eb) => eb.fn.countAll<string>().as("count")),
-      filter,
-    ).executeTakeFirstOrThrow(),
-  ]);
-  return toPage(rows, Number(count.count), filter.limit);
+  // One snapshot for the rows and the total, so a page never shows a total
+  // from before a change and rows from after it (the dashboard re-fetches
+  // while the controller commits).
+  return db
+    .transaction()
+    .setIsolationLevel("repeatable read")
+    .execute(async (trx) => {
+      let itemsQuery = filterStores(trx.selectFrom("stores").selectAll(), filter);
+      if (filter.after) itemsQuery = itemsQuery.where(before(filter.after));
+      const rows = await itemsQuery
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        // One more than asked: tells whether another page exists without a second query.
+        .limit(filter.limit + 1)
+        .execute();
+      const count = await filterStores(
+        trx.selectFrom("stores").select((eb) => eb.fn.countAll<string>().as("count")),
+        filter,
+      ).executeTakeFirstOrThrow();
+      return toPage(rows, Number(count.count), filter.limit);
+    });
 }
 
 export interface UserPageQuery {
