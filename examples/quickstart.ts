@@ -43,7 +43,7 @@ const store = await client.stores.create.mutate({
 step("create", { id: store.id, name: store.name, phase: store.phase });
 
 const stores = await client.stores.list.query({});
-step("list", { names: stores.map((s) => s.name) });
+step("list", { names: stores.items.map((s) => s.name), total: stores.total });
 
 const deleting = await client.stores.delete.mutate({ id: store.id });
 step("delete", { id: deleting.id, phase: deleting.phase });

@@ -63,6 +63,11 @@ const schema = z
       .optional(),
     /** The controller's own namespace (downward API), where STORE_IMAGE_PULL_SECRET lives. */
     POD_NAMESPACE: z.string().min(1).default("storeplane"),
+    /** History retention: how often to prune (0 turns it off), and what to keep. */
+    RETENTION_INTERVAL_SECONDS: int(3_600, 0),
+    RETENTION_EVENT_DAYS: int(90, 1),
+    RETENTION_EVENTS_KEEP_PER_STORE: int(100, 0),
+    RETENTION_AUDIT_DAYS: int(90, 1),
     METRICS_PORT: int(9090, 0),
     REPLICA_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
     LOG_LEVEL: z
@@ -105,6 +110,12 @@ export interface ControllerConfig {
   ingressNamespace: string;
   /** The registry pull Secret stores get a copy of, or null. */
   storeImagePullSecret: { namespace: string; name: string } | null;
+  retention: {
+    intervalMs: number;
+    eventDays: number;
+    eventsKeepPerStore: number;
+    auditDays: number;
+  };
   metricsPort: number;
   replicaId: string;
   logLevel: ControllerEnv["LOG_LEVEL"];
@@ -139,6 +150,12 @@ export function readControllerConfig(env: NodeJS.ProcessEnv = process.env): Cont
     storeImagePullSecret: e.STORE_IMAGE_PULL_SECRET
       ? { namespace: e.POD_NAMESPACE, name: e.STORE_IMAGE_PULL_SECRET }
       : null,
+    retention: {
+      intervalMs: e.RETENTION_INTERVAL_SECONDS * 1000,
+      eventDays: e.RETENTION_EVENT_DAYS,
+      eventsKeepPerStore: e.RETENTION_EVENTS_KEEP_PER_STORE,
+      auditDays: e.RETENTION_AUDIT_DAYS,
+    },
     metricsPort: e.METRICS_PORT,
     replicaId: e.REPLICA_ID,
     logLevel: e.LOG_LEVEL,

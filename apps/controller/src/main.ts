@@ -9,6 +9,7 @@ import { readControllerConfig } from "./env.ts";
 import { createHttpServer } from "./http.ts";
 import { ControllerLoop } from "./loop.ts";
 import { createMetrics } from "./metrics.ts";
+import { startRetention } from "./retention.ts";
 
 async function main(): Promise<void> {
   const config = readControllerConfig();
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
   }, 30_000);
 
   await loop.start();
+  const stopRetention = startRetention(handle, config.retention, logger);
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
     shuttingDown = true;
     logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
     clearInterval(infoTimer);
+    stopRetention();
     try {
       await loop?.stop();
     } finally {

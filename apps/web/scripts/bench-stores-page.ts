@@ -51,13 +51,14 @@ try {
   }
   // Let the controller settle them, so the timing is not shared with 100 reconciles.
   for (let waited = 0; waited < 120; waited += 1) {
-    const stores = await api.stores.list({});
-    if (stores.every((store) => store.phase === "Ready")) break;
+    const stores = await api.stores.list({ limit: 200 });
+    if (stores.items.every((store) => store.phase === "Ready")) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const page = await (await session.request("/stores")).text();
   const rows = (page.match(/data-store="/g) ?? []).length;
-  if (rows !== STORES) throw new Error(`expected ${STORES} rows, the page has ${rows}`);
+  // One page of the list (50 by default), not every store.
+  if (rows !== Math.min(STORES, 50)) throw new Error(`expected 50 rows, the page has ${rows}`);
 
   const time = async () => {
     const started = performance.now();

@@ -46,7 +46,7 @@ describeEachDatabase("HTTP API through the typed client", ({ handle }) => {
     const { token } = await session.tokens.create.mutate({ name: "script" });
     const client = createClient({ url: server.url, token });
     const store = await client.stores.create.mutate({ name: "http-shop", engine: "medusa" });
-    expect((await client.stores.list.query()).map((s) => s.id)).toEqual([store.id]);
+    expect((await client.stores.list.query()).items.map((s) => s.id)).toEqual([store.id]);
     const deleted = await client.stores.delete.mutate({ id: store.id });
     expect(deleted.phase).toBe("Deleting");
     await session.auth.logout.mutate();

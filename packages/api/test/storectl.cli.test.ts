@@ -278,6 +278,38 @@ describe("storectl (real processes, HTTP, PGlite)", () => {
       .where("id", "=", id)
       .execute();
   }
+
+  it("stores list pages through every page transparently, with filters and --max", async () => {
+    const owner = await handle.db.selectFrom("users").select("id").executeTakeFirstOrThrow();
+    // More than one page of 200: rows straight into the table (quotas are not under test).
+    await handle.db
+      .insertInto("stores")
+      .values(
+        Array.from({ length: 205 }, (_, i) => ({
+          name: `page-${String(i).padStart(3, "0")}`,
+          engine: "woocommerce" as const,
+          plan: "small" as const,
+          owner_id: owner.id,
+          phase: i < 7 ? ("Failed" as const) : ("Ready" as const),
+        })),
+      )
+      .execute();
+    const all = await storectl("stores", "list", "--json", "--name-prefix", "page-");
+    expect(all.code).toBe(0);
+    const names = (JSON.parse(all.stdout) as Array<{ name: string }>).map((s) => s.name);
+    expect(names).toHaveLength(205);
+    expect(new Set(names).size).toBe(205);
+    const failed = await storectl("stores", "list", "--phase", "Failed", "--name-prefix", "page-");
+    expect(failed.stdout.trim().split("\n")).toHaveLength(1 + 7);
+    const few = await storectl("stores", "list", "--json", "--max", "3");
+    expect(JSON.parse(few.stdout)).toHaveLength(3);
+    const bad = await storectl("stores", "list", "--max", "0");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--max: must be a positive whole number");
+    const badPhase = await storectl("stores", "list", "--phase", "Sleeping");
+    expect(badPhase.code).toBe(2);
+    expect(badPhase.stderr).toContain("Allowed choices are Pending, Provisioning");
+  }, 60_000);
 });
 
 function condition(type: string, status: "True" | "False", reason = "Done", message = "") {

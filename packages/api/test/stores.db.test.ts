@@ -240,17 +240,18 @@ describeEachDatabase("stores", ({ handle }) => {
       await admin.caller.stores.create({ name: "admins", engine: "medusa" });
       expect((await member.caller.stores.get({ id: "mine" })).id).toBe(mine.id);
       expect((await member.caller.stores.get({ id: mine.id })).name).toBe("mine");
-      expect((await member.caller.stores.list()).map((s) => s.name)).toEqual(["mine"]);
-      expect((await admin.caller.stores.list()).map((s) => s.name)).toEqual(["admins"]);
-      expect((await admin.caller.stores.list({ all: true })).map((s) => s.name).sort()).toEqual([
-        "admins",
-        "mine",
-      ]);
+      expect((await member.caller.stores.list()).items.map((s) => s.name)).toEqual(["mine"]);
+      expect((await admin.caller.stores.list()).items.map((s) => s.name)).toEqual(["admins"]);
+      expect(
+        (await admin.caller.stores.list({ all: true })).items.map((s) => s.name).sort(),
+      ).toEqual(["admins", "mine"]);
       expect((await admin.caller.stores.get({ id: "mine" })).id).toBe(mine.id);
       await expectTrpcError(member.caller.stores.list({ all: true }), "FORBIDDEN");
       await expectTrpcError(member.caller.admin.users(), "FORBIDDEN");
-      expect((await admin.caller.admin.users()).map((u) => u.liveStores).sort()).toEqual([1, 1]);
-      expect(await admin.caller.admin.stores()).toHaveLength(2);
+      expect((await admin.caller.admin.users()).items.map((u) => u.liveStores).sort()).toEqual([
+        1, 1,
+      ]);
+      expect((await admin.caller.admin.stores()).items).toHaveLength(2);
     });
 
     it("events page forward with afterId", async () => {

@@ -1,20 +1,52 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import type { Engine, Phase } from "@storeplane/db/domain";
+import { Pager, StoreSearchForm } from "../components/list-controls.tsx";
 import { EngineLabel, PhaseBadge } from "../components/store-bits.tsx";
 import { requireAdmin } from "../utils/auth.server.ts";
 import { formatAge, formatDateTime } from "../utils/format.ts";
+import { parseListSearch } from "../utils/list-search.ts";
 import { useStoreEvents } from "../utils/use-store-events.ts";
 
 export const meta: MetaFunction = () => [{ title: "Admin · storeplane" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api } = await requireAdmin(request, context);
-  const [users, stores] = await Promise.all([api.admin.users(), api.admin.stores()]);
+  const params = new URL(request.url).searchParams;
+  const search = parseListSearch(params, ["q", "owner", "engine", "phase", "cursor"]);
+  const userSearch = parseListSearch(params, ["cursor"], "users-");
+  const { q, owner, engine, phase, cursor } = search.values;
+  const [users, stores, live] = await Promise.all([
+    api.admin.users(userSearch.values.cursor ? { cursor: userSearch.values.cursor } : {}),
+    api.admin.stores({
+      ...(q ? { namePrefix: q } : {}),
+      ...(owner ? { owner } : {}),
+      ...(engine ? { engine: engine as Engine } : {}),
+      ...(phase ? { phase: phase as Phase } : {}),
+      ...(cursor ? { cursor } : {}),
+    }),
+    // Live stores platform-wide, whatever the search shows.
+    api.admin.stores({ includeDeleted: false, limit: 1 }),
+  ]);
   const config = context.apiDeps.config;
   return json({
     now: Date.now(),
     limits: { perUser: config.storeLimitPerUser, platform: config.storeLimitPlatform },
-    users: users.map((user) => ({
+    live: live.total,
+    search: { values: search.values, fieldErrors: search.fieldErrors },
+    storesPager: {
+      total: stores.total,
+      page: search.page,
+      limit: stores.limit,
+      nextCursor: stores.nextCursor,
+    },
+    usersPager: {
+      total: users.total,
+      page: userSearch.page,
+      limit: users.limit,
+      nextCursor: users.nextCursor,
+    },
+    users: users.items.map((user) => ({
       id: user.id,
       email: user.email,
       role: user.role,
@@ -22,7 +54,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       storeLimit: user.storeLimit ?? config.storeLimitPerUser,
       createdAt: user.createdAt,
     })),
-    stores: stores.map((store) => ({
+    stores: stores.items.map((store) => ({
       id: store.id,
       name: store.name,
       engine: store.engine,
@@ -35,16 +67,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function AdminPage() {
-  const { users, stores, limits, now } = useLoaderData<typeof loader>();
-  useStoreEvents();
-  const live = stores.filter((store) => store.phase !== "Deleted").length;
+  const { users, stores, limits, now, live, search, storesPager, usersPager } =
+    useLoaderData<typeof loader>();
+  // Live updates only for the rows on screen: at thousands of stores a page
+  // re-fetch per change anywhere would never stop.
+  const onScreen = new Set(stores.map((store) => store.id));
+  useStoreEvents((storeId) => onScreen.has(storeId));
   return (
     <>
       <div className="page-head">
         <div>
           <h1>Admin</h1>
           <p>
-            {live} of {limits.platform} platform stores in use · {users.length} users · default
+            {live} of {limits.platform} platform stores in use · {usersPager.total} users · default
             limit {limits.perUser} stores per user
           </p>
         </div>
@@ -53,6 +88,9 @@ export default function AdminPage() {
         <h2 id="all-stores" style={{ padding: "1.1rem 1.25rem 0" }}>
           All stores
         </h2>
+        <div className="card-head list-head">
+          <StoreSearchForm search={search} withOwner label="Search all stores" />
+        </div>
         <div className="table-wrap">
           <table>
             <thead>
@@ -91,6 +129,16 @@ export default function AdminPage() {
             </tbody>
           </table>
         </div>
+        <div className="list-foot">
+          <Pager
+            total={storesPager.total}
+            shown={stores.length}
+            page={storesPager.page}
+            limit={storesPager.limit}
+            nextCursor={storesPager.nextCursor}
+            noun="stores"
+          />
+        </div>
       </section>
       <section className="card" style={{ padding: 0 }} aria-labelledby="all-users">
         <h2 id="all-users" style={{ padding: "1.1rem 1.25rem 0" }}>
@@ -127,6 +175,17 @@ export default function AdminPage() {
               ))}
             </tbody>
           </table>
+        </div>
+        <div className="list-foot">
+          <Pager
+            total={usersPager.total}
+            shown={users.length}
+            page={usersPager.page}
+            limit={usersPager.limit}
+            nextCursor={usersPager.nextCursor}
+            noun="users"
+            prefix="users-"
+          />
         </div>
       </section>
     </>

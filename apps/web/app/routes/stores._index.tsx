@@ -1,9 +1,12 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { Engine, Phase } from "@storeplane/db/domain";
 import { useEffect, useRef, useState } from "react";
+import { Pager, StoreSearchForm } from "../components/list-controls.tsx";
 import { EngineLabel, PhaseBadge, QuotaMeter } from "../components/store-bits.tsx";
 import { requireUser, storeLimitFor } from "../utils/auth.server.ts";
 import { formatAge } from "../utils/format.ts";
+import { parseListSearch } from "../utils/list-search.ts";
 import { storeLinks } from "../utils/store-links.ts";
 import { useStoreEvents } from "../utils/use-store-events.ts";
 
@@ -11,12 +14,38 @@ export const meta: MetaFunction = () => [{ title: "Stores · storeplane" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, api } = await requireUser(request, context);
-  const [stores, cluster] = await Promise.all([api.stores.list({}), context.clusterStatus()]);
+  const search = parseListSearch(new URL(request.url).searchParams, [
+    "q",
+    "engine",
+    "phase",
+    "cursor",
+  ]);
+  const { q, engine, phase, cursor } = search.values;
+  const filtered = Boolean(q || engine || phase);
+  const [page, unfiltered, cluster] = await Promise.all([
+    api.stores.list({
+      ...(q ? { namePrefix: q } : {}),
+      ...(engine ? { engine: engine as Engine } : {}),
+      ...(phase ? { phase: phase as Phase } : {}),
+      ...(cursor ? { cursor } : {}),
+    }),
+    // The quota counts every live store, whatever the search shows.
+    filtered ? api.stores.list({ limit: 1 }) : null,
+    context.clusterStatus(),
+  ]);
   return json({
     now: Date.now(),
     // Live stores count against the quota until the controller has removed them.
-    quota: { used: stores.length, limit: storeLimitFor(user, context) },
-    stores: stores.map((store) => {
+    quota: { used: (unfiltered ?? page).total, limit: storeLimitFor(user, context) },
+    search: { values: search.values, fieldErrors: search.fieldErrors, filtered },
+    pager: {
+      total: page.total,
+      page: search.page,
+      limit: page.limit,
+      nextCursor: page.nextCursor,
+      first: !cursor,
+    },
+    stores: page.items.map((store) => {
       const links = storeLinks(store, cluster.mode);
       return {
         id: store.id,
@@ -35,10 +64,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function StoresPage() {
-  const { stores, quota, now } = useLoaderData<typeof loader>();
+  const { stores, quota, now, search, pager } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const deleted = searchParams.get("deleted");
-  useStoreEvents();
+  // Live updates for the rows on screen; on the unfiltered first page also for
+  // stores not shown yet (a new store of this user's belongs at the top).
+  const onScreen = new Set(stores.map((store) => store.id));
+  const watchNew = pager.first && !search.filtered;
+  useStoreEvents((storeId) => onScreen.has(storeId) || watchNew);
   const announcement = usePhaseAnnouncements(stores);
   const atLimit = quota.used >= quota.limit;
   return (
@@ -71,7 +104,20 @@ export default function StoresPage() {
         </div>
       ) : null}
       <div className="card" style={{ padding: 0 }}>
-        {stores.length === 0 ? (
+        {quota.used > 0 || search.filtered ? (
+          <div className="card-head list-head">
+            <StoreSearchForm search={search} label="Search your stores" />
+          </div>
+        ) : null}
+        {stores.length === 0 && (search.filtered || !pager.first) ? (
+          <div className="empty">
+            <h2>No stores match</h2>
+            <p>Try a shorter name or another status.</p>
+            <Link to="?" className="btn">
+              Show all stores
+            </Link>
+          </div>
+        ) : stores.length === 0 ? (
           <div className="empty">
             <h2>No stores yet</h2>
             <p>Create a WooCommerce or Medusa store; it is ready in a minute or two.</p>
@@ -152,6 +198,18 @@ export default function StoresPage() {
             </table>
           </div>
         )}
+        {stores.length > 0 ? (
+          <div className="list-foot">
+            <Pager
+              total={pager.total}
+              shown={stores.length}
+              page={pager.page}
+              limit={pager.limit}
+              nextCursor={pager.nextCursor}
+              noun="stores"
+            />
+          </div>
+        ) : null}
       </div>
     </>
   );

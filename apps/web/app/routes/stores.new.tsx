@@ -43,9 +43,10 @@ const PLANS = [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, api } = await requireUser(request, context);
-  const stores = await api.stores.list({});
+  // Only the total is needed: every live store counts against the quota.
+  const { total } = await api.stores.list({ limit: 1 });
   return json({
-    quota: { used: stores.length, limit: storeLimitFor(user, context) },
+    quota: { used: total, limit: storeLimitFor(user, context) },
     // Makes a double-submitted form (a second click, a resent POST without
     // JavaScript) create one store, not two.
     idempotencyKey: `web-${randomUUID()}`,

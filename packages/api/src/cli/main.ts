@@ -1,12 +1,14 @@
 // storectl: the platform from a terminal or a script, on the typed client only.
 // Exit codes: 0 ok, 1 error (server refused, unreachable, store Failed while
 // waiting), 2 usage (bad arguments, invalid input, not logged in).
+import { ENGINES, type Engine, PHASES, type Phase } from "@storeplane/db/domain";
 import { Command, CommanderError, Option } from "commander";
 import {
   clientErrorCode,
   clientFieldErrors,
   createClient,
   describeProgress,
+  listAllStores,
   type StoreplaneClient,
   TRPCClientError,
   WaitTimeoutError,
@@ -140,18 +142,47 @@ export function buildProgram(env: CliEnv): Command {
 
   stores
     .command("list")
-    .description("list your stores")
+    .description("list your stores, newest first (every page: the client pages through)")
     .option("--all", "every user's stores (admins)")
+    .option("--owner <email-or-id>", "one user's stores (admins)")
     .option("--include-deleted", "also stores that have been deleted")
-    .action(async (options: { all?: boolean; includeDeleted?: boolean }, command: Command) => {
-      const { client, out } = await connect(command);
-      const list = await client.stores.list.query({
-        ...(options.all ? { all: true } : {}),
-        ...(options.includeDeleted ? { includeDeleted: true } : {}),
-      });
-      if (out.json) printJson(out, list);
-      else out.write(list.length ? `${storeTable(list)}\n` : "No stores.\n");
-    });
+    .addOption(new Option("--engine <engine>", "only this engine").choices(ENGINES))
+    .addOption(new Option("--phase <phase>", "only stores in this phase").choices(PHASES))
+    .option("--name-prefix <prefix>", "only names starting with this")
+    .option("--max <n>", "stop after this many stores")
+    .action(
+      async (
+        options: {
+          all?: boolean;
+          owner?: string;
+          includeDeleted?: boolean;
+          engine?: Engine;
+          phase?: Phase;
+          namePrefix?: string;
+          max?: string;
+        },
+        command: Command,
+      ) => {
+        const max = options.max === undefined ? undefined : Number(options.max);
+        if (max !== undefined && !(Number.isInteger(max) && max >= 1))
+          throw new UsageError("--max: must be a positive whole number");
+        const { client, out } = await connect(command);
+        const list = await listAllStores(
+          client,
+          {
+            ...(options.all ? { all: true } : {}),
+            ...(options.owner ? { owner: options.owner } : {}),
+            ...(options.includeDeleted ? { includeDeleted: true } : {}),
+            ...(options.engine ? { engine: options.engine } : {}),
+            ...(options.phase ? { phase: options.phase } : {}),
+            ...(options.namePrefix ? { namePrefix: options.namePrefix } : {}),
+          },
+          max === undefined ? {} : { max },
+        );
+        if (out.json) printJson(out, list);
+        else out.write(list.length ? `${storeTable(list)}\n` : "No stores.\n");
+      },
+    );
 
   stores
     .command("get <store>")

@@ -11,6 +11,7 @@ export type { AppRouter } from "../root.ts";
 /** Inputs and outputs of every procedure, for scripts' own helpers. */
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export * from "./pages.ts";
 export * from "./progress.ts";
 export * from "./wait.ts";
 export { TRPCClientError };

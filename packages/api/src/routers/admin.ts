@@ -1,25 +1,56 @@
-import { listStores, listUsers } from "@storeplane/db";
+import { countLiveStoresByOwner, findUserEmails, listUsersPage } from "@storeplane/db";
+import { adminListStoresInput, adminListUsersInput } from "../schemas/index.ts";
+import { encodeCursor, PAGE_LIMIT_DEFAULT } from "../schemas/pages.ts";
+import { pageOfStores } from "../stores/list.ts";
 import { adminProcedure, router } from "../trpc.ts";
 import { toPublicUser, toStoreView } from "../views.ts";
 
 export const adminRouter = router({
-  users: adminProcedure.query(async ({ ctx }) => {
-    const [users, stores] = await Promise.all([listUsers(ctx.db), listStores(ctx.db)]);
-    return users.map((user) => ({
-      ...toPublicUser(user),
-      liveStores: stores.filter((store) => store.owner_id === user.id).length,
-    }));
+  /** A page of users in the order they joined, each with their live store count. */
+  users: adminProcedure.input(adminListUsersInput).query(async ({ ctx, input }) => {
+    const limit = input.limit ?? PAGE_LIMIT_DEFAULT;
+    const page = await listUsersPage(ctx.db, {
+      emailPrefix: input.emailPrefix,
+      after: input.cursor,
+      limit,
+    });
+    const counts = await countLiveStoresByOwner(
+      ctx.db,
+      page.items.map((user) => user.id),
+    );
+    return {
+      items: page.items.map((user) => ({
+        ...toPublicUser(user),
+        liveStores: counts.get(user.id) ?? 0,
+      })),
+      total: page.total,
+      nextCursor: page.nextAfter ? encodeCursor(page.nextAfter) : null,
+      limit,
+    };
   }),
 
-  stores: adminProcedure.query(async ({ ctx }) => {
-    const [stores, users] = await Promise.all([
-      listStores(ctx.db, { includeDeleted: true }),
-      listUsers(ctx.db),
-    ]);
-    const emails = new Map(users.map((user) => [user.id, user.email]));
-    return stores.map((store) => ({
-      ...toStoreView(store),
-      ownerEmail: emails.get(store.owner_id) ?? null,
-    }));
+  /** A page of every user's stores (finished deletions included by default), with owners' emails. */
+  stores: adminProcedure.input(adminListStoresInput).query(async ({ ctx, input }) => {
+    return pageOfStores(
+      ctx.db,
+      {
+        owner: input.owner,
+        includeDeleted: input.includeDeleted,
+        engine: input.engine,
+        phase: input.phase,
+        namePrefix: input.namePrefix,
+        after: input.cursor,
+        limit: input.limit,
+      },
+      async (stores) => {
+        const emails = await findUserEmails(ctx.db, [
+          ...new Set(stores.map((store) => store.owner_id)),
+        ]);
+        return stores.map((store) => ({
+          ...toStoreView(store),
+          ownerEmail: emails.get(store.owner_id) ?? null,
+        }));
+      },
+    );
   }),
 });

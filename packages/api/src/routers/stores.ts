@@ -1,7 +1,6 @@
 import {
   appendStoreEvent,
   listStoreEvents,
-  listStores,
   notifyStoreChanged,
   requestStoreDeletion,
   retryFailedStore,
@@ -17,6 +16,7 @@ import {
 import { findVisibleStore } from "../stores/access.ts";
 import { readCluster, requireClusterReader } from "../stores/cluster.ts";
 import { createStore } from "../stores/create.ts";
+import { pageOfStores } from "../stores/list.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 import { toEventView, toStoreView } from "../views.ts";
 
@@ -27,16 +27,33 @@ export const storesRouter = router({
     return toStoreView(store);
   }),
 
-  /** The caller's stores, newest first; `all: true` (admins only) lists everyone's. */
+  /**
+   * A page of the caller's stores, newest first, with filters and the total;
+   * `all: true` or `owner` (admins only) reach other users' stores. Pass
+   * `nextCursor` back as `cursor` for the next page.
+   */
   list: protectedProcedure.input(listStoresInput).query(async ({ ctx, input }) => {
-    if (input.all && ctx.auth.user.role !== "admin") {
+    const isAdmin = ctx.auth.user.role === "admin";
+    if (input.all && !isAdmin) {
       throw new ForbiddenError("all: only admins may list every user's stores");
     }
-    const stores = await listStores(ctx.db, {
-      ...(input.all ? {} : { ownerId: ctx.auth.user.id }),
-      includeDeleted: input.includeDeleted ?? false,
-    });
-    return stores.map(toStoreView);
+    if (input.owner !== undefined && !isAdmin) {
+      throw new ForbiddenError("owner: only admins may list another user's stores");
+    }
+    const everyone = isAdmin && (input.all || input.owner !== undefined);
+    return pageOfStores(
+      ctx.db,
+      {
+        ...(everyone ? { owner: input.owner } : { ownerId: ctx.auth.user.id }),
+        includeDeleted: input.includeDeleted ?? false,
+        engine: input.engine,
+        phase: input.phase,
+        namePrefix: input.namePrefix,
+        after: input.cursor,
+        limit: input.limit,
+      },
+      (stores) => stores.map(toStoreView),
+    );
   }),
 
   /** By id or by name. */

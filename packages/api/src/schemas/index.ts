@@ -2,5 +2,6 @@
 // used on both sides). Import from "@storeplane/api/schemas": no server code.
 export * from "./auth.ts";
 export * from "./common.ts";
+export * from "./pages.ts";
 export * from "./stores.ts";
 export * from "./tokens.ts";

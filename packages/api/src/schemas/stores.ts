@@ -1,7 +1,8 @@
 // The domain subpath only: this module reaches browsers through the web forms.
-import { ENGINES, PLANS } from "@storeplane/db/domain";
+import { ENGINES, PHASES, PLANS } from "@storeplane/db/domain";
 import { z } from "zod";
 import { inputObject, optionalBoolean, requiredString } from "./common.ts";
+import { cursorSchema, pageLimitSchema } from "./pages.ts";
 
 /**
  * Names that would collide with platform hosts (`<name>.<base domain>`),
@@ -102,13 +103,62 @@ export const storeRefSchema = requiredString()
 export const storeRefInput = inputObject({ id: storeRefSchema });
 export type StoreRefInput = z.infer<typeof storeRefInput>;
 
+export const phaseSchema = z.enum(PHASES, {
+  error: () => `must be one of ${PHASES.join(", ")}`,
+});
+
+/** A name prefix to search by: what a store name may contain, at most a whole name. */
+export const namePrefixSchema = requiredString()
+  .max(STORE_NAME_MAX, `must be at most ${STORE_NAME_MAX} characters`)
+  .regex(/^[a-z0-9-]*$/, "may contain only lowercase letters, digits and '-'");
+
+/** A user by email or id (admins filtering by owner). */
+export const ownerRefSchema = requiredString()
+  .min(1, "is required")
+  .max(254, "must be at most 254 characters")
+  .regex(/^[^\s]+$/, "must be a user's email or id");
+
+/** Filters and paging shared by `stores.list` and `admin.stores`. */
+const storeListShape = {
+  /** Also stores the controller has finished deleting. */
+  includeDeleted: optionalBoolean(),
+  engine: engineSchema.optional(),
+  phase: phaseSchema.optional(),
+  namePrefix: namePrefixSchema.optional(),
+  /** `nextCursor` of the previous page. */
+  cursor: cursorSchema.optional(),
+  /** Stores per page (default 50, at most 200). */
+  limit: pageLimitSchema.optional(),
+};
+
 export const listStoresInput = inputObject({
   /** Admins only: every user's stores. */
   all: optionalBoolean(),
-  /** Also stores the controller has finished deleting. */
-  includeDeleted: optionalBoolean(),
+  /** Admins only: one user's stores (email or id); implies `all`. */
+  owner: ownerRefSchema.optional(),
+  ...storeListShape,
 }).default({});
 export type ListStoresInput = z.input<typeof listStoresInput>;
+
+export const adminListStoresInput = inputObject({
+  /** One user's stores (email or id). */
+  owner: ownerRefSchema.optional(),
+  ...storeListShape,
+  /** The admin list shows finished deletions unless told otherwise. */
+  includeDeleted: z.boolean({ error: "must be true or false" }).default(true),
+}).default({ includeDeleted: true });
+export type AdminListStoresInput = z.input<typeof adminListStoresInput>;
+
+export const adminListUsersInput = inputObject({
+  /** Emails starting with this, case-insensitive. */
+  emailPrefix: requiredString()
+    .max(254, "must be at most 254 characters")
+    .regex(/^[^\s]*$/, "must not contain spaces")
+    .optional(),
+  cursor: cursorSchema.optional(),
+  limit: pageLimitSchema.optional(),
+}).default({});
+export type AdminListUsersInput = z.input<typeof adminListUsersInput>;
 
 export const storeEventsInput = inputObject({
   id: storeRefSchema,
