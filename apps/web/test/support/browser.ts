@@ -40,34 +40,7 @@ export function describeBrowser(
   options: TestPlatformOptions,
   body: (suite: BrowserSuite) => void,
 ): void {
-  const missing: Array<{ reason: string; required: boolean }> = [];
-  if (!process.env.TEST_DATABASE_URL) {
-    missing.push({
-      reason: "TEST_DATABASE_URL not set",
-      required: process.env.REQUIRE_REAL_POSTGRES === "1",
-    });
-  }
-  if (!existsSync(CHROMIUM_PATH)) {
-    missing.push({
-      reason: `Chromium not found at ${CHROMIUM_PATH}`,
-      required: process.env.REQUIRE_CHROMIUM === "1",
-    });
-  }
-  const required = missing.filter((entry) => entry.required);
-  if (required.length > 0) {
-    describe(title, () => {
-      it("has what the browser suite needs", () => {
-        throw new Error(`required but missing: ${required.map((m) => m.reason).join("; ")}`);
-      });
-    });
-    return;
-  }
-  if (missing.length > 0) {
-    describe.skip(`${title} — skipped: ${missing.map((m) => m.reason).join("; ")}`, () => {
-      body(unavailableSuite());
-    });
-    return;
-  }
+  if (!browserRequirementsMet(title, () => body(unavailableSuite()))) return;
 
   describe(title, () => {
     let platform: TestPlatform | undefined;
@@ -247,4 +220,42 @@ export class UserSession {
       await api.stores.delete({ id }).catch(() => undefined);
     }
   }
+}
+
+/**
+ * What every real-browser suite needs (real Postgres, Chromium). Without it the
+ * suite fails when CI demands it (REQUIRE_REAL_POSTGRES=1, REQUIRE_CHROMIUM=1),
+ * or is skipped with the reason in its title. True when the suite can run.
+ */
+export function browserRequirementsMet(title: string, registerSkipped: () => void): boolean {
+  const missing: Array<{ reason: string; required: boolean }> = [];
+  if (!process.env.TEST_DATABASE_URL) {
+    missing.push({
+      reason: "TEST_DATABASE_URL not set",
+      required: process.env.REQUIRE_REAL_POSTGRES === "1",
+    });
+  }
+  if (!existsSync(CHROMIUM_PATH)) {
+    missing.push({
+      reason: `Chromium not found at ${CHROMIUM_PATH}`,
+      required: process.env.REQUIRE_CHROMIUM === "1",
+    });
+  }
+  const required = missing.filter((entry) => entry.required);
+  if (required.length > 0) {
+    describe(title, () => {
+      it("has what the browser suite needs", () => {
+        throw new Error(`required but missing: ${required.map((m) => m.reason).join("; ")}`);
+      });
+    });
+    return false;
+  }
+  if (missing.length > 0) {
+    describe.skip(
+      `${title} — skipped: ${missing.map((m) => m.reason).join("; ")}`,
+      registerSkipped,
+    );
+    return false;
+  }
+  return true;
 }

@@ -4,14 +4,13 @@
 // http://dashboard.shops.localhost:<port> and the store page really is
 // http://evil.shops.localhost:<port>: the same *site*, different origins, the
 // browser's own cookie and Fetch Metadata rules apply unchanged.
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DatabaseHandle } from "@storeplane/db";
 import { createFreshDatabase } from "@storeplane/db/testing";
 import { type Browser, chromium } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, UserSession } from "./browser.ts";
+import { afterAll, afterEach, beforeAll, describe } from "vitest";
+import { browserRequirementsMet, CHROMIUM_ARGS, CHROMIUM_PATH, UserSession } from "./browser.ts";
 import { startTestPlatform, type TestPlatform, type TestPlatformOptions } from "./platform.ts";
 
 export const SITE = "shops.localhost";
@@ -40,42 +39,18 @@ export function describeSiblingSites(
   options: TestPlatformOptions,
   body: (suite: SiblingSuite) => void,
 ): void {
-  const missing: Array<{ reason: string; required: boolean }> = [];
-  if (!process.env.TEST_DATABASE_URL) {
-    missing.push({
-      reason: "TEST_DATABASE_URL not set",
-      required: process.env.REQUIRE_REAL_POSTGRES === "1",
+  const fail = () => {
+    throw new Error("security suite is skipped");
+  };
+  const skipped = () =>
+    body({
+      platform: fail,
+      database: fail,
+      dashboardOrigin: fail,
+      attacker: fail,
+      newVictim: fail,
     });
-  }
-  if (!existsSync(CHROMIUM_PATH)) {
-    missing.push({
-      reason: `Chromium not found at ${CHROMIUM_PATH}`,
-      required: process.env.REQUIRE_CHROMIUM === "1",
-    });
-  }
-  if (missing.some((entry) => entry.required)) {
-    describe(title, () => {
-      it("has what the security suite needs", () => {
-        throw new Error(`required but missing: ${missing.map((m) => m.reason).join("; ")}`);
-      });
-    });
-    return;
-  }
-  if (missing.length > 0) {
-    describe.skip(`${title} — skipped: ${missing.map((m) => m.reason).join("; ")}`, () => {
-      const fail = () => {
-        throw new Error("security suite is skipped");
-      };
-      body({
-        platform: fail,
-        database: fail,
-        dashboardOrigin: fail,
-        attacker: fail,
-        newVictim: fail,
-      });
-    });
-    return;
-  }
+  if (!browserRequirementsMet(title, skipped)) return;
 
   describe(title, () => {
     let platform: TestPlatform | undefined;
