@@ -33,7 +33,11 @@ describeEachDatabase("status written like Flux's", ({ handle }) => {
         message: "installing release, revision 1",
       });
       expect(during.conditions.find((c) => c.type === "SecretsReady")?.status).toBe("True");
-      expect(notified).toContain(store!.id);
+      // NOTIFY reaches the listener on its own connection, a moment after the
+      // row is committed: wait for it rather than race it.
+      await waitFor("the store_status notification", async () =>
+        notified.includes(store!.id) ? true : undefined,
+      );
       // Helm has not finished: the install is still running when this was read.
       expect(sim.stats().completedInstalls.get(`${ns}/store`) ?? 0).toBe(0);
 
