@@ -185,10 +185,10 @@ describeEngine(
       const extra = join(tmp, "extra", `wordpress-core-${wpCommit}`, "wp-content/mu-plugins");
       mkdirSync(extra, { recursive: true });
       writeFileSync(join(extra, "backdoor.php"), "<?php eval($_GET['x']);\n");
-      shell('tar -rf "$TMP/wp.tar" -C "$TMP/extra" . && gzip -1 -c "$TMP/wp.tar" > "$OUT"', {
-        TMP: tmp,
-        OUT: tamperedTarball,
-      });
+      shell(
+        'tar -rf "$TMP/wp.tar" -C "$TMP/extra" "wordpress-core-$WP" && gzip -1 -c "$TMP/wp.tar" > "$OUT"',
+        { TMP: tmp, WP: wpCommit, OUT: tamperedTarball },
+      );
       const tamperedDest = join(tmp, "downloaded-tampered");
       const tampered = await downloadFrom(tamperedGithub, raw, tamperedDest);
       expect(tampered.code).toBe(1);
