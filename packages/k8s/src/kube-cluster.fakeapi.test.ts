@@ -305,7 +305,12 @@ describe("a store's life as the controller drives it", () => {
     expect(ns?.guardrails).toEqual(expectedGuardrails(guardrails));
     expect(ns?.secrets).toEqual([STORE_SECRET_NAME]);
 
+    // Deletion is not instant: the namespace goes Terminating first, and the
+    // API server removes it once its contents are gone.
+    api.namespaces.deletionDelayMs = 50;
     await c.deleteNamespace("store-life");
+    expect((await c.snapshot()).namespaces.get("store-life")?.phase).toBe("Terminating");
+    await api.namespaceGone("store-life");
     expect((await c.snapshot()).namespaces.has("store-life")).toBe(false);
   });
 });
