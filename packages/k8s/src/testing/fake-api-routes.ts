@@ -65,6 +65,10 @@ export function typeOfResource(group: string, resource: string): ResourceType | 
   return TYPES.find((t) => t.group === group && t.resource === resource);
 }
 
+export function typeOfKind(kind: string): ResourceType | undefined {
+  return TYPES.find((t) => t.kind === kind);
+}
+
 export function typeOfObject(apiVersion: string | undefined, kind: string | undefined) {
   const group = apiVersion?.includes("/") ? (apiVersion.split("/")[0] ?? "") : "";
   return TYPES.find((t) => t.group === group && t.kind === kind);
