@@ -68,9 +68,9 @@ export class FakeApiCluster {
   }
 
   /** The real cluster implementation (KubeCluster, client-node over HTTP) for one caller. */
-  connect(callerId = "default"): Cluster {
+  connect(callerId = "default", token?: string): Cluster {
     return createKubeCluster({
-      kubeConfig: this.api.kubeConfig(),
+      kubeConfig: this.api.kubeConfig(token),
       helm: this.helmFor(callerId),
       timeoutMs: 5_000,
     });

@@ -95,13 +95,14 @@ export class FakeApiServer {
 
   /**
    * A KubeConfig pointing at this server. client-node refuses plain http://
-   * unless the cluster is marked insecure-skip-tls-verify, so it is.
+   * unless the cluster is marked insecure-skip-tls-verify, so it is. The
+   * token tells callers apart in `requests` (headers.authorization).
    */
-  kubeConfig(): KubeConfig {
+  kubeConfig(token = "fake-token"): KubeConfig {
     const kc = new KubeConfig();
     kc.loadFromOptions({
       clusters: [{ name: "fake", server: this.url, skipTLSVerify: true }],
-      users: [{ name: "fake-user", token: "fake-token" }],
+      users: [{ name: "fake-user", token }],
       contexts: [{ name: "fake-context", cluster: "fake", user: "fake-user" }],
       currentContext: "fake-context",
     });
