@@ -164,7 +164,12 @@ function ensureClaims(store: ObjectAccess, w: SimObject): void {
   }
 }
 
-function progressJob(store: ObjectAccess, job: SimObject, now: number, t: WorkloadTimings): boolean {
+function progressJob(
+  store: ObjectAccess,
+  job: SimObject,
+  now: number,
+  t: WorkloadTimings,
+): boolean {
   const namespace = job.metadata.namespace as string;
   const name = `${job.metadata.name}-${short(`${namespace}/${job.metadata.uid}`, 5)}`;
   let pod = store.get("Pod", namespace, name);
