@@ -47,6 +47,8 @@ const keyOf = (t: ResourceType, namespace: string | undefined, name: string) =>
 export class ObjectStore {
   private rev = 0;
   private readonly objects = new Map<string, KubeObj>();
+  /** The type of each stored key, to list a namespace's contents across types. */
+  private readonly types = new Map<string, ResourceType>();
   private readonly listeners = new Set<ChangeListener>();
 
   /** The current revision (what a list reports as its resourceVersion). */
@@ -80,8 +82,6 @@ export class ObjectStore {
       return object ? [{ resource, object }] : [];
     });
   }
-
-  private readonly types = new Map<string, ResourceType>();
 
   /**
    * THE write path. Stamps the next resourceVersion (and uid/creationTimestamp
