@@ -155,11 +155,6 @@ describe.skipIf(missing)(
     });
 
     it("the lifecycle made requests as both callers", () => {
-      if (process.env.RBAC_PRINT)
-        console.log(
-          [...usedTriples(byCaller(CONTROLLER_TOKEN))].sort(),
-          [...usedTriples(byCaller(WEB_TOKEN))].sort(),
-        );
       expect(byCaller(CONTROLLER_TOKEN).length).toBeGreaterThan(20);
       expect(byCaller(WEB_TOKEN).length).toBeGreaterThan(3);
       // Every request reached a known resource (none is left out of the check).
