@@ -82,9 +82,21 @@ export interface ErrorContext {
   operation: string;
 }
 
+// The SDK's errors carry the whole HTTP exchange ($response, signed request
+// headers): the cause kept is a slim copy with the name, code and message only.
+function slimCause(error: unknown): Error {
+  const e = (error ?? {}) as SdkLikeError;
+  const slim = new Error(e.message ?? String(error));
+  slim.name = e.name ?? "Error";
+  const code = networkCode(error) ?? e.code;
+  if (code) Object.assign(slim, { code });
+  return slim;
+}
+
 /** Turns whatever the AWS SDK threw into an ObjectStoreError carrying its class. */
 export function objectStoreErrorFrom(error: unknown, context: ErrorContext): ObjectStoreError {
   if (error instanceof ObjectStoreError) return error;
+  const cause = slimCause(error);
   const e = (error ?? {}) as SdkLikeError;
   const where = `${context.operation} ${context.bucket}${context.key ? `/${context.key}` : ""} at ${context.endpoint}`;
   const code = networkCode(error);
@@ -92,7 +104,7 @@ export function objectStoreErrorFrom(error: unknown, context: ErrorContext): Obj
     return new ObjectStoreError(
       "Unreachable",
       `object store ${context.endpoint} unreachable (${code}) during ${where}; will retry`,
-      { cause: error },
+      { cause },
     );
   }
   const status = e.$metadata?.httpStatusCode;
@@ -102,11 +114,11 @@ export function objectStoreErrorFrom(error: unknown, context: ErrorContext): Obj
     return new ObjectStoreError(
       "NoSuchBucket",
       `bucket ${context.bucket} does not exist at ${context.endpoint}`,
-      { cause: error },
+      { cause },
     );
   }
   if (name === "NoSuchKey" || name === "NotFound" || status === 404) {
-    return new ObjectStoreError("NoSuchKey", `no object at ${where}`, { cause: error });
+    return new ObjectStoreError("NoSuchKey", `no object at ${where}`, { cause });
   }
   if (
     name === "AccessDenied" ||
@@ -118,7 +130,7 @@ export function objectStoreErrorFrom(error: unknown, context: ErrorContext): Obj
     return new ObjectStoreError(
       "AccessDenied",
       `object store refused ${where}: ${detail} (check the credentials Secret)`,
-      { cause: error },
+      { cause },
     );
   }
   if ((status !== undefined && (status >= 500 || status === 429)) || name === "SlowDown") {
@@ -126,9 +138,9 @@ export function objectStoreErrorFrom(error: unknown, context: ErrorContext): Obj
       "Unreachable",
       `object store ${context.endpoint} failed ${where}: ${detail}; will retry`,
       {
-        cause: error,
+        cause,
       },
     );
   }
-  return new ObjectStoreError("ObjectStoreFailed", `${where} failed: ${detail}`, { cause: error });
+  return new ObjectStoreError("ObjectStoreFailed", `${where} failed: ${detail}`, { cause });
 }

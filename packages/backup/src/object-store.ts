@@ -191,7 +191,7 @@ export function createObjectStore(config: ObjectStoreConfig): ObjectStore {
           throw new ObjectStoreError(
             "NoSuchBucket",
             `bucket ${bucket} does not exist at ${endpoint}`,
-            { cause: error },
+            { cause: e.cause },
           );
         }
         throw e;

@@ -1,3 +1,4 @@
+export * from "./backup-domain.ts";
 export * from "./connect.ts";
 export * from "./domain.ts";
 export * from "./embedded-server.ts";
@@ -5,6 +6,7 @@ export * from "./env.ts";
 export * from "./migrate.ts";
 export * from "./repositories/api-tokens.ts";
 export * from "./repositories/audit-log.ts";
+export * from "./repositories/backups.ts";
 export * from "./repositories/claims.ts";
 export * from "./repositories/reconcile.ts";
 export * from "./repositories/retention.ts";
