@@ -1,4 +1,3 @@
-export * from "./backup-domain.ts";
 export * from "./connect.ts";
 export * from "./domain.ts";
 export * from "./embedded-server.ts";
