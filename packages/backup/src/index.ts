@@ -19,6 +19,18 @@ export {
   storePrefix,
 } from "./keys.ts";
 export {
+  type BackupManifest,
+  type BackupSpec,
+  backupSpecSchema,
+  ENGINES,
+  fetchBackup,
+  manifestSchema,
+  parseManifest,
+  sha256Of,
+  type WrittenBackup,
+  writeBackup,
+} from "./manifest.ts";
+export {
   createObjectStore,
   type ObjectStore,
   type PutResult,

@@ -4,6 +4,7 @@
 // HTTP, checks SigV4 signatures against its one account (S3RVER/S3RVER), and
 // keeps objects as files in a temp dir. It runs in the test's process on a
 // random loopback port; nothing of ours is faked.
+/// <reference path="./s3rver.d.ts" />
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
