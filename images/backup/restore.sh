@@ -65,6 +65,7 @@ case "$BACKUP_ENGINE" in
     # database is the backup's and nothing else.
     tables=$(db -N -B -e "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()" "$WORDPRESS_DB_NAME")
     if [ -n "$tables" ]; then
+      # shellcheck disable=SC2016 # the backquotes are MariaDB identifier quotes, not a command
       drops=$(echo "$tables" | sed 's/.*/`&`/' | paste -sd, -)
       db -e "SET FOREIGN_KEY_CHECKS=0; DROP TABLE IF EXISTS $drops;" "$WORDPRESS_DB_NAME"
     fi
