@@ -45,6 +45,8 @@ export interface BackupJobInput {
     valuesDigest: string;
   };
   backupId: string;
+  /** 1 for the first try; each retry runs a new Job. */
+  attempt: number;
   image: string;
   target: ObjectStoreTarget;
   /** The Job is killed after this long (a stuck dump must not hold the store's quota). */
@@ -94,9 +96,12 @@ function labels(input: BackupJobInput) {
   };
 }
 
-/** DNS-1123 and at most 63 characters: "backup-" and the backup id without dashes, shortened. */
-export function backupJobName(backupId: string): string {
-  return `backup-${backupId.replaceAll("-", "").slice(0, 24)}`;
+/**
+ * DNS-1123 and at most 63 characters: "backup-", the backup id without dashes
+ * (shortened) and the attempt, so a retry never collides with the failed Job.
+ */
+export function backupJobName(backupId: string, attempt: number): string {
+  return `backup-${backupId.replaceAll("-", "").slice(0, 24)}-${attempt}`;
 }
 
 export function buildBackupJob(input: BackupJobInput): KubeObject {
@@ -121,7 +126,7 @@ export function buildBackupJob(input: BackupJobInput): KubeObject {
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name: backupJobName(input.backupId), namespace, labels: podLabels },
+    metadata: { name: backupJobName(input.backupId, input.attempt), namespace, labels: podLabels },
     spec: {
       // The controller decides about retries (transient object-store failures
       // are retried with backoff, recorded on the backup row): the Job runs once.

@@ -49,11 +49,12 @@ describe("backup Job", () => {
     const job = buildBackupJob({
       store: { ...store, engine: "medusa" },
       backupId,
+      attempt: 1,
       image: "storeplane/backup:0.1.0",
       target,
     });
     expect(job.metadata).toMatchObject({
-      name: "backup-0f1e2d3c4b5a496887766554",
+      name: "backup-0f1e2d3c4b5a496887766554-1",
       namespace: "store-acme",
     });
     expect(job.metadata.name.length).toBeLessThanOrEqual(63);
@@ -78,6 +79,7 @@ describe("backup Job", () => {
     const job = buildBackupJob({
       store: { ...store, engine: "woocommerce" },
       backupId,
+      attempt: 2,
       image: "i",
       target,
     });
@@ -100,6 +102,7 @@ describe("backup Job", () => {
     const job = buildBackupJob({
       store: { ...store, engine: "woocommerce" },
       backupId,
+      attempt: 2,
       image: "i",
       target,
     });
@@ -124,9 +127,10 @@ describe("backup Job", () => {
     });
   });
 
-  it("names Jobs after the backup, stably", () => {
-    expect(backupJobName(backupId)).toBe(backupJobName(backupId));
-    expect(backupJobName(backupId)).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  it("names Jobs after the backup and the attempt, stably", () => {
+    expect(backupJobName(backupId, 1)).toBe(backupJobName(backupId, 1));
+    expect(backupJobName(backupId, 2)).not.toBe(backupJobName(backupId, 1));
+    expect(backupJobName(backupId, 10)).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
   });
 });
 
