@@ -123,7 +123,7 @@ describe("object store on a real S3-compatible server (s3rver)", () => {
         manifestKey("shop-r", id),
         Readable.from([Buffer.from(`{"id":"${id}"}`)]),
       );
-      // s3rver's LastModified has millisecond resolution: keep the order unambiguous.
+      // S3's LastModified has second resolution: same-second backups order by id (r1 < r2 < r3).
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     // A backup still being written: parts, no manifest yet.

@@ -9,7 +9,12 @@ export interface StoredBackup {
   completedAt: Date;
 }
 
-/** The backups beyond the newest `keep`, oldest last in the returned order. */
+/**
+ * The backups beyond the newest `keep`, oldest last in the returned order.
+ * Completion times from a bucket's LastModified have second resolution;
+ * within one second the backup id decides. The controller prunes by its own
+ * rows' completion times instead (backupsBeyondKeep in packages/db).
+ */
 export function backupsToPrune(backups: readonly StoredBackup[], keep: number): StoredBackup[] {
   if (!Number.isInteger(keep) || keep < 1) {
     throw new Error(`keep must be a whole number of at least 1, got ${keep}`);

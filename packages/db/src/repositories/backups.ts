@@ -380,3 +380,26 @@ export async function requestDueScheduledBackups(
     return created;
   });
 }
+
+/**
+ * A store's complete, unpruned backups beyond the newest `keep` (by completion
+ * time, which the row records to the millisecond; S3's LastModified has only
+ * second resolution), oldest last.
+ */
+export async function backupsBeyondKeep(
+  db: Kysely<Database>,
+  storeId: string,
+  keep: number,
+): Promise<Backup[]> {
+  return db
+    .selectFrom("backups")
+    .selectAll()
+    .where("store_id", "=", storeId)
+    .where("status", "=", "succeeded")
+    .where("pruned_at", "is", null)
+    .orderBy("finished_at", "desc")
+    .orderBy("id", "desc")
+    .offset(keep)
+    .limit(1000)
+    .execute();
+}
