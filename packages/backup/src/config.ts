@@ -10,7 +10,7 @@ export const objectStoreConfigSchema = z.object({
     .describe("S3 endpoint URL, e.g. https://s3.eu-central-1.amazonaws.com"),
   region: z.string().min(1).default("us-east-1"),
   bucket: z
-    .string()
+    .string({ error: "bucket must be set" })
     .regex(
       /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
       "bucket must be an S3 bucket name (3-63 of a-z, 0-9, '.', '-')",
@@ -22,8 +22,10 @@ export const objectStoreConfigSchema = z.object({
     .string()
     .regex(/^([a-z0-9][a-z0-9._-]*\/)*$/, "prefix must be empty or folder names each ending in '/'")
     .default(""),
-  accessKeyId: z.string().min(1, "accessKeyId must be set"),
-  secretAccessKey: z.string().min(1, "secretAccessKey must be set"),
+  accessKeyId: z.string({ error: "accessKeyId must be set" }).min(1, "accessKeyId must be set"),
+  secretAccessKey: z
+    .string({ error: "secretAccessKey must be set" })
+    .min(1, "secretAccessKey must be set"),
   /** Connection timeout per attempt; an unreachable endpoint fails within attempts × this. */
   connectTimeoutMs: z.number().int().positive().default(5_000),
   maxAttempts: z.number().int().min(1).max(10).default(3),
