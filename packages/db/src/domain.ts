@@ -81,3 +81,6 @@ export function storeAddress(
   const storeUrl = `${site.scheme}://${host}`;
   return { host, storeUrl, adminUrl: `${storeUrl}${ADMIN_PATHS[engine]}` };
 }
+
+// Backup vocabulary (kinds, statuses, schedules) lives beside, in its own file.
+export * from "./backup-domain.ts";

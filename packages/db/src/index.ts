@@ -5,6 +5,7 @@ export * from "./env.ts";
 export * from "./migrate.ts";
 export * from "./repositories/api-tokens.ts";
 export * from "./repositories/audit-log.ts";
+export * from "./repositories/backups.ts";
 export * from "./repositories/claims.ts";
 export * from "./repositories/reconcile.ts";
 export * from "./repositories/retention.ts";

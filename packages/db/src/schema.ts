@@ -8,6 +8,7 @@ import type {
   Selectable,
   Updateable,
 } from "kysely";
+import type { BackupFrequency, BackupKind, BackupStatus, RestoreKind } from "./backup-domain.ts";
 import type { Condition, Engine, EventType, Phase, Plan, UserRole } from "./domain.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -121,6 +122,53 @@ export interface AuditLogTable {
   details: JSONColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+export interface BackupsTable {
+  id: Generated<string>;
+  store_id: string;
+  owner_id: string;
+  kind: BackupKind;
+  status: Generated<BackupStatus>;
+  /** "user:<email>", "token:<prefix>", "schedule" */
+  requested_by: string;
+  /** bigint: node-postgres returns it as a string. */
+  size_bytes: ColumnType<string | null, number | null | undefined, number | null>;
+  duration_ms: number | null;
+  /** sha256 of the manifest, which lists every part's sha256. */
+  sha256: string | null;
+  object_key: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: GeneratedTimestamp;
+  created_at: GeneratedTimestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  pruned_at: NullableTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface StoreRestoresTable {
+  id: Generated<string>;
+  backup_id: string;
+  target_store_id: string;
+  kind: RestoreKind;
+  status: Generated<BackupStatus>;
+  requested_by: string;
+  error: string | null;
+  created_at: GeneratedTimestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface BackupSchedulesTable {
+  store_id: string;
+  frequency: BackupFrequency;
+  keep: number;
+  next_run_at: Timestamp;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -128,6 +176,9 @@ export interface Database {
   stores: StoresTable;
   store_events: StoreEventsTable;
   audit_log: AuditLogTable;
+  backups: BackupsTable;
+  store_restores: StoreRestoresTable;
+  backup_schedules: BackupSchedulesTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -141,3 +192,6 @@ export type StoreEvent = Selectable<StoreEventsTable>;
 export type NewStoreEvent = Insertable<StoreEventsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type NewAuditEntry = Insertable<AuditLogTable>;
+export type Backup = Selectable<BackupsTable>;
+export type StoreRestore = Selectable<StoreRestoresTable>;
+export type BackupSchedule = Selectable<BackupSchedulesTable>;

@@ -9,6 +9,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useState } from "react";
 import { CopyButton } from "../components/copy-button.tsx";
 import { CsrfInput } from "../components/csrf-input.tsx";
+import { StoreBackups } from "../components/store-backups.tsx";
 import { EngineLabel, PhaseBadge } from "../components/store-bits.tsx";
 import { requireUser } from "../utils/auth.server.ts";
 import { validateCsrf } from "../utils/csrf.server.ts";
@@ -36,7 +37,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     }
     throw error;
   }
-  const [events, resources, cluster] = await Promise.all([
+  const [events, resources, cluster, backups] = await Promise.all([
     api.stores.events({ id: store.id, limit: 100 }),
     // The cluster may be slow or absent: its failure never breaks the page.
     store.deletedAt
@@ -54,6 +55,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
             throw error;
           }),
     context.clusterStatus(),
+    api.backups
+      .list({ store: store.id, limit: 20 })
+      .then((items) => ({ items, note: null }))
+      .catch((error: unknown) => ({
+        items: [],
+        note: `Backups unavailable: ${(error as Error).message}`,
+      })),
   ]);
   return json({
     now: Date.now(),
@@ -83,6 +91,20 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       actor: event.actor,
     })),
     resources,
+    backups: {
+      note: backups.note,
+      items: backups.items.map((b) => ({
+        id: b.id,
+        kind: b.kind,
+        status: b.status,
+        sizeBytes: b.sizeBytes,
+        durationMs: b.durationMs,
+        sha256: b.sha256,
+        error: b.error,
+        createdAt: new Date(b.createdAt).toISOString(),
+        prunedAt: b.prunedAt ? new Date(b.prunedAt).toISOString() : null,
+      })),
+    },
   });
 }
 
@@ -124,6 +146,25 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       await api.stores.retry({ id });
       return redirect(`/stores/${id}`);
     }
+    if (intent === "backup") {
+      await api.backups.create({ store: id });
+      return redirect(`/stores/${id}`);
+    }
+    if (intent === "restore") {
+      const store = await api.stores.get({ id });
+      const confirmation = String(formData.get("confirm") ?? "").trim();
+      if (confirmation !== store.name) {
+        return json<ActionResult>(
+          { intent, error: `Type the store's name, "${store.name}", to confirm the restore.` },
+          400,
+        );
+      }
+      await api.backups.restore({
+        backupId: String(formData.get("backupId") ?? ""),
+        confirm: confirmation,
+      });
+      return redirect(`/stores/${id}`);
+    }
     if (intent === "delete") {
       const store = await api.stores.get({ id });
       const confirmation = String(formData.get("confirm") ?? "").trim();
@@ -150,7 +191,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function StoreDetailPage() {
-  const { store, events, resources, now, links } = useLoaderData<typeof loader>();
+  const { store, events, resources, now, links, backups } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionResult>();
   const navigation = useNavigation();
   useStoreEvents((storeId) => storeId === store.id);
@@ -341,6 +382,21 @@ export default function StoreDetailPage() {
             <h2 id="resources-heading">Pods</h2>
             <Resources resources={resources} />
           </section>
+          {!gone ? (
+            <StoreBackups
+              storeName={store.name}
+              backups={backups.items}
+              note={backups.note}
+              error={
+                actionData &&
+                "error" in actionData &&
+                (actionData.intent === "backup" || actionData.intent === "restore")
+                  ? actionData.error
+                  : null
+              }
+              busyIntent={busyIntent}
+            />
+          ) : null}
           {!gone && !deleting ? (
             <DeleteStore
               storeName={store.name}

@@ -14,6 +14,7 @@ import {
   WaitTimeoutError,
   waitForStore,
 } from "../client/index.ts";
+import { addBackupCommands } from "./backup-commands.ts";
 import { loadConfig, saveConfig } from "./config.ts";
 import { type CliEnv, readCliEnv } from "./env.ts";
 import {
@@ -277,6 +278,8 @@ export function buildProgram(env: CliEnv): Command {
       );
       for (const problem of resources.problems) out.write(`problem: ${problem}\n`);
     });
+
+  addBackupCommands(program, connect, UsageError);
 
   return program;
 }

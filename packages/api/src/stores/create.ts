@@ -27,9 +27,18 @@ export interface CreateStoreCommand {
   idempotencyKey?: string | undefined;
 }
 
+export interface CreateStoreOptions {
+  /**
+   * More desired state written in the store's own transaction (a clone's
+   * restore request): if it throws, the store is not created either.
+   */
+  alsoWrite?: (trx: Kysely<Database>, store: Store) => Promise<void>;
+}
+
 export async function createStore(
   ctx: Context & { auth: Auth },
   command: CreateStoreCommand,
+  options: CreateStoreOptions = {},
 ): Promise<Store> {
   const owner = ctx.auth.user;
   // Fast path for a plain repeat: no lock, no write.
@@ -74,6 +83,7 @@ export async function createStore(
         targetId: store.id,
         details: { name: store.name, engine: store.engine, plan: store.plan },
       });
+      await options.alsoWrite?.(trx, store);
       await notifyStoreChanged(trx, store.id);
       return store;
     });
