@@ -1,6 +1,11 @@
 // The controller process: configuration, logger, database, cluster, loop,
 // health/metrics server, and a graceful shutdown on SIGTERM/SIGINT.
-import { countStoresByPhase, migrateToLatest, openDatabase } from "@storeplane/db";
+import {
+  claimDatabaseMode,
+  countStoresByPhase,
+  migrateToLatest,
+  openDatabase,
+} from "@storeplane/db";
 import { sql } from "kysely";
 import pino from "pino";
 import { createCluster } from "./cluster.ts";
@@ -40,6 +45,8 @@ async function main(): Promise<void> {
   });
   logger.info({ database: handle.description }, "database opened");
   await migrateToLatest(handle.db);
+  // Before any cluster is touched: a database of the other mode stops us here.
+  await claimDatabaseMode(handle.db, config.cluster, handle.description);
 
   const helmAbort = new AbortController();
   const cluster = createCluster(config, logger, helmAbort.signal);

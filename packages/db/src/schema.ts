@@ -121,6 +121,13 @@ export interface AuditLogTable {
   details: JSONColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+/** Facts about the database itself, written once (e.g. `cluster_mode`). */
+export interface PlatformSettingsTable {
+  key: string;
+  value: string;
+  created_at: GeneratedTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -128,6 +135,7 @@ export interface Database {
   stores: StoresTable;
   store_events: StoreEventsTable;
   audit_log: AuditLogTable;
+  platform_settings: PlatformSettingsTable;
 }
 
 export type User = Selectable<UsersTable>;
