@@ -5,16 +5,14 @@
 import { readApiConfig } from "@storeplane/api";
 import { claimDatabaseMode, migrateToLatest, openDatabase } from "@storeplane/db";
 import { createClusterReader } from "@storeplane/k8s";
-import pino from "pino";
+import { createLogger } from "@storeplane/k8s/logging";
 import { readWebEnv } from "./app/env.server.ts";
 import type { ClusterStatus } from "./app/utils/load-context.server.ts";
 import { startWebServer } from "./server/app.ts";
 
 const env = readWebEnv();
-const logger = pino({
-  level: env.LOG_LEVEL,
-  redact: { paths: ["*.password", "*.token", "*.sessionToken", "*.cookie"], censor: "[redacted]" },
-});
+// The platform's one redaction list; the API inside this process logs through it too.
+const logger = createLogger({ level: env.LOG_LEVEL });
 
 const database = await openDatabase({
   url: env.database.url,

@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import { DatabaseModeMismatch, readDatabaseEnv } from "@storeplane/db";
 import { clusterModeSchema } from "@storeplane/k8s";
-import pino from "pino";
+import { createLogger } from "@storeplane/k8s/logging";
 import { z } from "zod";
 import { startupBanner } from "./banner.ts";
 import { startPlatform } from "./platform.ts";
@@ -41,23 +41,12 @@ const database = (() => {
   }
 })();
 
-const logger = pino({
+// The platform's one redaction list, shared by the dashboard, the API and the controller in this process.
+const logger = createLogger({
   level: env.LOG_LEVEL,
   transport: process.stdout.isTTY
     ? { target: "pino-pretty", options: { ignore: "pid,hostname" } }
     : undefined,
-  redact: {
-    paths: [
-      "*.password",
-      "*.token",
-      "*.sessionToken",
-      "*.authorization",
-      "*.cookie",
-      "*.data",
-      "*.stringData",
-    ],
-    censor: "[redacted]",
-  },
 });
 
 const platform = await startPlatform({
