@@ -10,16 +10,27 @@ const TSX = resolve(DEV, "../../node_modules/.bin/tsx");
 export interface DevProcess {
   /** The dashboard URL printed by the banner. */
   url: string;
+  /** The child's pid (tsx, which runs node as its own child: see the process tree). */
+  pid: number;
   /** Everything printed so far, stdout and stderr interleaved. */
   output(): string;
   /** Ctrl+C, then wait for the exit. */
   stop(): Promise<void>;
 }
 
-/** The environment a test starts from: no kubeconfig or log level leaking in from the caller. */
+/**
+ * The environment a test starts from, as a newcomer's shell would have it: no
+ * kubeconfig, log level or NODE_ENV (vitest sets "test") leaking in.
+ */
 function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const { KUBECONFIG: _kubeconfig, LOG_LEVEL: _level, ...inherited } = process.env;
-  return { ...inherited, PORT: "0", ...env };
+  const {
+    KUBECONFIG: _kubeconfig,
+    LOG_LEVEL: _level,
+    NODE_ENV: _nodeEnv,
+    ...inherited
+  } = process.env;
+  // Cast: some dependency's types declare NODE_ENV always present; here it is deliberately absent.
+  return { ...inherited, PORT: "0", ...env } as unknown as NodeJS.ProcessEnv;
 }
 
 function spawnDev(env: Record<string, string>): { child: ChildProcess; output: () => string } {
@@ -73,6 +84,7 @@ export async function startDev(
   if (!url) throw new Error(`no dashboard URL in the banner:\n${output()}`);
   return {
     url,
+    pid: child.pid as number,
     output,
     async stop() {
       if (child.exitCode === null) child.kill("SIGINT");
