@@ -126,7 +126,19 @@ export interface ControllerConfig {
 export function readControllerConfig(env: NodeJS.ProcessEnv = process.env): ControllerConfig {
   // Empty strings count as unset (as in docker/helm env blocks).
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
-  const e = schema.parse(cleaned);
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    // One line per field, naming it and the rule; main prints it without a stack.
+    throw new Error(
+      result.error.issues
+        .map((i) => {
+          const field = i.path.join(".");
+          return i.message.startsWith(field) ? i.message : `${field}: ${i.message}`;
+        })
+        .join("; "),
+    );
+  }
+  const e = result.data;
   return {
     cluster: e.CLUSTER,
     simulatedStateFile: e.SIMULATED_CLUSTER_STATE_FILE ?? null,

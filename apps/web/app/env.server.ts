@@ -37,6 +37,18 @@ export function readWebEnv(env: NodeJS.ProcessEnv = process.env): WebEnv {
   const blankAsUnset = Object.fromEntries(
     Object.keys(schema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]),
   );
-  const parsed = schema.parse(blankAsUnset);
+  const result = schema.safeParse(blankAsUnset);
+  if (!result.success) {
+    // One line per field, naming it and the rule (messages that name their field stand alone).
+    throw new Error(
+      result.error.issues
+        .map((i) => {
+          const field = i.path.join(".");
+          return i.message.startsWith(field) ? i.message : `${field}: ${i.message}`;
+        })
+        .join("; "),
+    );
+  }
+  const parsed = result.data;
   return { ...parsed, database: readDatabaseEnv(env, { mode: parsed.CLUSTER }) };
 }
