@@ -271,12 +271,12 @@ describe("ingress class, host and TLS come from values", () => {
     expect(paths).toEqual(["/", "/store", "/app", "/admin", "/auth"]);
   });
 
-  it("puts the dashboard at dashboard.<baseDomain>", () => {
+  it("puts the dashboard at dashboard.host", () => {
     const ingress = render("platform", "values.yaml", [
       "--set",
-      "baseDomain=shops.example.com",
+      "dashboard.host=console.example.com",
     ]).find((o) => o.kind === "Ingress");
-    expect(ingress?.spec.rules[0].host).toBe("dashboard.shops.example.com");
+    expect(ingress?.spec.rules[0].host).toBe("console.example.com");
   });
 
   it("asks cert-manager for TLS in the production values", () => {

@@ -3,7 +3,7 @@
 // (with the digest that decides whether helm must run) and its URLs.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Store, storeAddress } from "@storeplane/db";
+import { type Store, type StoreSite, storeUrls } from "@storeplane/db";
 import {
   buildGuardrails,
   expectedGuardrails,
@@ -107,14 +107,9 @@ export class ChartCatalog {
   }
 }
 
-export function storeUrls(
-  store: Pick<Store, "name" | "engine">,
-  config: Pick<DesiredConfig, "baseDomain" | "urlScheme">,
-) {
-  return storeAddress(store.name, store.engine, {
-    scheme: config.urlScheme,
-    baseDomain: config.baseDomain,
-  });
+/** The controller's store site (STORE_URL_SCHEME, STORE_BASE_DOMAIN), for the one storeUrls rule. */
+export function storeSite(config: Pick<DesiredConfig, "baseDomain" | "urlScheme">): StoreSite {
+  return { scheme: config.urlScheme, baseDomain: config.baseDomain };
 }
 
 export function desiredStore(
@@ -123,7 +118,7 @@ export function desiredStore(
   charts: ChartCatalog,
 ): DesiredStore {
   const namespace = storeNamespace(store.name);
-  const { host, storeUrl, adminUrl } = storeUrls(store, config);
+  const { host, storeUrl, adminUrl } = storeUrls(store, storeSite(config));
   const ownLabels = {
     [LABELS.storeId]: store.id,
     [LABELS.storeName]: store.name,

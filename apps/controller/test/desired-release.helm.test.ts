@@ -4,10 +4,13 @@
 // This is where the controller and the charts meet: the values it passes must
 // satisfy the charts' schemas, and what the charts render must be what the
 // controller's snapshot can see (the store-id label) at the host it reports.
+
+import { join } from "node:path";
 import { ENGINES } from "@storeplane/db";
 import { createHelm, LABELS, resolveHelmBinary, STORE_SECRET_NAME } from "@storeplane/k8s";
 import { describe, expect, it } from "vitest";
 import { ChartCatalog, desiredStore } from "../src/desired.ts";
+import { readControllerConfig } from "../src/env.ts";
 import { desiredConfig, storeRow } from "./fixtures.ts";
 import { CHARTS_DIR } from "./harness.ts";
 
@@ -70,5 +73,56 @@ describe.skipIf(missing)(
         }, 30_000);
       }
     }
+
+    it("the platform chart's stores.baseDomain, not the dashboard host, becomes each store's ingress host", async () => {
+      // The platform chart as an operator installs it, stores on a domain of their own.
+      const platform = await helm!.template(
+        {
+          release: "storeplane",
+          chart: join(CHARTS_DIR, "platform"),
+          namespace: "storeplane",
+          valuesFiles: [join(CHARTS_DIR, "platform", "values-prod.yaml")],
+        },
+        { dashboard: { host: "console.example.com" }, stores: { baseDomain: "example-shops.net" } },
+      );
+      const controller = platform.objects.find(
+        (o) => o.kind === "Deployment" && o.metadata.name.endsWith("-controller"),
+      );
+      expect(controller, "the controller Deployment").toBeDefined();
+      const container = (
+        controller!.spec as {
+          template: { spec: { containers: { env: { name: string; value?: string }[] }[] } };
+        }
+      ).template.spec.containers[0];
+      const env = Object.fromEntries(
+        (container?.env ?? []).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]])),
+      );
+      // What the controller process reads from that environment…
+      const config = readControllerConfig({ ...env, STORE_CHARTS_DIR: CHARTS_DIR });
+      expect(config.baseDomain).toBe("example-shops.net");
+      const store = storeRow({ name: "acme-shop", engine: "woocommerce" });
+      const desired = desiredStore(
+        store,
+        config,
+        new ChartCatalog(CHARTS_DIR, config.valuesProfile),
+      );
+      expect(desired.storeUrl).toBe("https://acme-shop.example-shops.net");
+      // …and the store's own chart rendered with the values it hands to helm.
+      const { objects } = await helm!.template(
+        {
+          release: desired.release.release,
+          chart: desired.release.chart,
+          namespace: desired.release.namespace,
+          valuesFiles: desired.release.valuesFiles,
+        },
+        desired.release.values,
+      );
+      const hosts = objects
+        .filter((o) => o.kind === "Ingress")
+        .flatMap((o) =>
+          ((o.spec as { rules?: { host?: string }[] }).rules ?? []).map((r) => r.host),
+        );
+      expect(hosts).toEqual(["acme-shop.example-shops.net"]);
+    }, 60_000);
   },
 );

@@ -1,4 +1,5 @@
 export * from "./connect.ts";
+export { claimDatabaseMode, DatabaseModeMismatch, defaultPgliteDataDir } from "./database-mode.ts";
 export * from "./domain.ts";
 export * from "./embedded-server.ts";
 export * from "./env.ts";

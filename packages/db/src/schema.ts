@@ -169,6 +169,13 @@ export interface BackupSchedulesTable {
   updated_at: GeneratedTimestamp;
 }
 
+/** Facts about the database itself, written once (e.g. `cluster_mode`). */
+export interface PlatformSettingsTable {
+  key: string;
+  value: string;
+  created_at: GeneratedTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -179,6 +186,7 @@ export interface Database {
   backups: BackupsTable;
   store_restores: StoreRestoresTable;
   backup_schedules: BackupSchedulesTable;
+  platform_settings: PlatformSettingsTable;
 }
 
 export type User = Selectable<UsersTable>;

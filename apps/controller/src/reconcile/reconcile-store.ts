@@ -12,6 +12,7 @@ import {
   STEP_CONDITION_TYPES,
   type Store,
   type StoreEventInput,
+  storeUrls,
 } from "@storeplane/db";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
@@ -20,7 +21,7 @@ import {
   type DesiredConfig,
   type DesiredStore,
   desiredStore,
-  storeUrls,
+  storeSite,
 } from "../desired.ts";
 import type { Cluster, ClusterSnapshot, NamespaceState } from "../k8s.ts";
 import { ACTIONS, ANNOUNCE } from "./actions/index.ts";
@@ -248,7 +249,7 @@ async function writeStatus(
       reason: `Phase${phase}`,
       message: `phase ${store.phase} → ${phase}`,
     });
-  const urls = pass.desired ?? storeUrls(store, deps.config);
+  const urls = pass.desired ?? storeUrls(store, storeSite(deps.config));
   try {
     const written = await recordReconcileResult(deps.db, {
       storeId: store.id,

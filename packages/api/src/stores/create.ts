@@ -13,12 +13,12 @@ import {
   notifyStoreChanged,
   type Plan,
   type Store,
+  storeUrls,
 } from "@storeplane/db";
 import type { Kysely } from "kysely";
 import { audit } from "../audit.ts";
 import { ConflictError, QuotaExceededError } from "../errors.ts";
 import type { Auth, Context } from "../trpc.ts";
-import { storeUrls } from "./urls.ts";
 
 export interface CreateStoreCommand {
   name: string;
@@ -68,7 +68,7 @@ export async function createStore(
         plan: command.plan,
         ownerId: owner.id,
         idempotencyKey: command.idempotencyKey ?? null,
-        ...storeUrls(ctx.config, command.name, command.engine),
+        ...storeUrlColumns(command, ctx.config),
       });
       await appendStoreEvent(trx, {
         storeId: store.id,
@@ -148,4 +148,16 @@ function uniqueViolation(error: unknown): string | undefined {
   if (typeof e.constraint === "string") return e.constraint;
   const match = typeof e.message === "string" ? /constraint "([^"]+)"/.exec(e.message) : null;
   return match?.[1] ?? "unknown";
+}
+
+/** The row keeps where the store answers, so lists need no configuration to show it. */
+function storeUrlColumns(
+  store: { name: string; engine: Engine },
+  config: Pick<Context["config"], "storeUrlScheme" | "storeBaseDomain">,
+): { storeUrl: string; adminUrl: string } {
+  const { storeUrl, adminUrl } = storeUrls(store, {
+    scheme: config.storeUrlScheme,
+    baseDomain: config.storeBaseDomain,
+  });
+  return { storeUrl, adminUrl };
 }
