@@ -35,6 +35,7 @@ export function toStoreView(store: Store) {
     adminUrl: store.admin_url,
     failureCount: store.failure_count,
     lastError: store.last_error,
+    deletionProtection: store.deletion_protection,
     deletionRequestedAt: store.deletion_requested_at,
     deletedAt: store.deleted_at,
     provisioningStartedAt: store.provisioning_started_at,

@@ -312,6 +312,8 @@ describeEachDatabase("stores", ({ handle }) => {
     const procedures = {
       get: (c: Caller, id: string) => c.stores.get({ id }),
       delete: (c: Caller, id: string) => c.stores.delete({ id }),
+      setDeletionProtection: (c: Caller, id: string) =>
+        c.stores.setDeletionProtection({ id, enabled: true }),
       retry: (c: Caller, id: string) => c.stores.retry({ id }),
       events: (c: Caller, id: string) => c.stores.events({ id }),
       credentials: (c: Caller, id: string) => c.stores.credentials({ id }),

@@ -78,6 +78,8 @@ export interface StoresTable {
   /** The generation the controller last acted on. */
   observed_generation: Generated<number>;
   deletion_requested_at: NullableTimestamp;
+  /** While true, a deletion request is refused (the flag must be turned off first). */
+  deletion_protection: Generated<boolean>;
   /** Set by the controller once everything the store owned is gone; the row stays for history. */
   deleted_at: NullableTimestamp;
   phase: Generated<Phase>;

@@ -117,11 +117,20 @@ export function buildProgram(env: CliEnv): Command {
           .makeOptionMandatory(),
       )
       .option("--plan <plan>", "resource plan (small, medium, large)", "small")
-      .option("--idempotency-key <key>", "repeat-safe key: the same key returns the same store"),
+      .option("--idempotency-key <key>", "repeat-safe key: the same key returns the same store")
+      .option(
+        "--deletion-protection",
+        "refuse deletion until turned off (`stores deletion-protection <store> off`)",
+      ),
   ).action(
     async (
       name: string,
-      options: WaitOptions & { engine: string; plan: string; idempotencyKey?: string },
+      options: WaitOptions & {
+        engine: string;
+        plan: string;
+        idempotencyKey?: string;
+        deletionProtection?: boolean;
+      },
       command: Command,
     ) => {
       const { client, out } = await connect(command);
@@ -130,6 +139,7 @@ export function buildProgram(env: CliEnv): Command {
         engine: options.engine as "woocommerce" | "medusa",
         plan: options.plan as "small",
         ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+        ...(options.deletionProtection ? { deletionProtection: true } : {}),
       });
       if (options.wait) return follow(client, out, store.id, options, "settled");
       if (out.json) printJson(out, store);
@@ -203,6 +213,22 @@ export function buildProgram(env: CliEnv): Command {
       else out.write(`Deletion of "${store.name}" requested.\n`);
     },
   );
+
+  stores
+    .command("deletion-protection <store> <state>")
+    .description("turn deletion protection on or off (while on, delete is refused)")
+    .action(async (ref: string, state: string, _options, command: Command) => {
+      if (state !== "on" && state !== "off") {
+        throw new UsageError(`state: must be "on" or "off", not "${state}"`);
+      }
+      const { client, out } = await connect(command);
+      const store = await client.stores.setDeletionProtection.mutate({
+        id: ref,
+        enabled: state === "on",
+      });
+      if (out.json) printJson(out, store);
+      else out.write(`Deletion protection of "${store.name}" is ${state}.\n`);
+    });
 
   withWait(stores.command("retry <store>").description("retry a Failed store")).action(
     async (ref: string, options: WaitOptions, command: Command) => {

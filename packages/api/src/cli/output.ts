@@ -74,6 +74,7 @@ export function storeDetails(store: ClientStore): string {
     `URL:         ${store.storeUrl ?? "-"}`,
     `Admin URL:   ${store.adminUrl ?? "-"}`,
     `Generation:  ${store.generation} (observed ${store.observedGeneration})`,
+    `Protection:  ${store.deletionProtection ? "on (delete is refused until it is turned off)" : "off"}`,
     `Created:     ${new Date(store.createdAt).toISOString()}`,
   ];
   if (store.readyAt) lines.push(`Ready since: ${new Date(store.readyAt).toISOString()}`);

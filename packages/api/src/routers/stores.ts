@@ -2,14 +2,22 @@ import {
   appendStoreEvent,
   listStoreEvents,
   notifyStoreChanged,
+  notifyStoreStatusChanged,
   requestStoreDeletion,
   retryFailedStore,
+  setDeletionProtection,
 } from "@storeplane/db";
 import { audit } from "../audit.ts";
-import { ForbiddenError, InvalidStateError, storeNotFound } from "../errors.ts";
+import {
+  DeletionProtectedError,
+  ForbiddenError,
+  InvalidStateError,
+  storeNotFound,
+} from "../errors.ts";
 import {
   createStoreInput,
   listStoresInput,
+  setDeletionProtectionInput,
   storeEventsInput,
   storeRefInput,
 } from "../schemas/index.ts";
@@ -61,13 +69,23 @@ export const storesRouter = router({
     return toStoreView(await findVisibleStore(ctx.db, ctx.auth, input.id));
   }),
 
-  /** Requests deletion; repeating it is harmless. The controller removes everything and marks the row deleted. */
+  /**
+   * Requests deletion; repeating it is harmless. The controller removes
+   * everything and marks the row deleted. Refused (PRECONDITION_FAILED) while
+   * the store's deletionProtection is on.
+   */
   delete: protectedProcedure.input(storeRefInput).mutation(async ({ ctx, input }) => {
     const store = await ctx.db.transaction().execute(async (trx) => {
       const found = await findVisibleStore(trx, ctx.auth, input.id);
       if (found.deleted_at || found.deletion_requested_at) return found;
       const updated = await requestStoreDeletion(trx, found.id);
-      if (!updated) throw storeNotFound(input.id);
+      if (!updated) {
+        // The repository's guard is the final word (a toggle may have landed
+        // since `found` was read): ask the row why it refused.
+        const now = await findVisibleStore(trx, ctx.auth, found.id);
+        if (now.deletion_protection) throw new DeletionProtectedError(now.name);
+        throw storeNotFound(input.id);
+      }
       await appendStoreEvent(trx, {
         storeId: updated.id,
         type: "Normal",
@@ -86,6 +104,48 @@ export const storesRouter = router({
     });
     return toStoreView(store);
   }),
+
+  /**
+   * Turns deletion protection on or off (owners and admins). Refused for a
+   * store that is deleted or being deleted. Setting the value it already has
+   * changes nothing and writes no audit entry.
+   */
+  setDeletionProtection: protectedProcedure
+    .input(setDeletionProtectionInput)
+    .mutation(async ({ ctx, input }) => {
+      const store = await ctx.db.transaction().execute(async (trx) => {
+        const found = await findVisibleStore(trx, ctx.auth, input.id);
+        if (found.deleted_at || found.deletion_requested_at) {
+          throw new InvalidStateError(
+            `deletionProtection: store "${found.name}" is ${found.deleted_at ? "deleted" : "being deleted"}; it can no longer be protected`,
+          );
+        }
+        if (found.deletion_protection === input.enabled) return found;
+        const updated = await setDeletionProtection(trx, found.id, input.enabled);
+        if (!updated) throw storeNotFound(input.id);
+        await appendStoreEvent(trx, {
+          storeId: updated.id,
+          type: "Normal",
+          reason: input.enabled ? "DeletionProtectionOn" : "DeletionProtectionOff",
+          message: input.enabled
+            ? "deletion protection turned on: delete requests are refused"
+            : "deletion protection turned off: the store can be deleted",
+          actor: ctx.auth.actor,
+        });
+        await audit(trx, ctx, {
+          action: input.enabled ? "store.deletion-protection.on" : "store.deletion-protection.off",
+          targetType: "store",
+          targetId: updated.id,
+          details: { name: updated.name },
+        });
+        // Dashboards showing the store refresh; nothing for the controller to
+        // do, so the status channel (which it does not listen to), not the
+        // desired-state one that would wake it.
+        await notifyStoreStatusChanged(trx, updated.id);
+        return updated;
+      });
+      return toStoreView(store);
+    }),
 
   /** Only for Failed stores: clears the backoff and makes the controller try again now. */
   retry: protectedProcedure.input(storeRefInput).mutation(async ({ ctx, input }) => {

@@ -25,6 +25,7 @@ export interface CreateStoreCommand {
   engine: Engine;
   plan: Plan;
   idempotencyKey?: string | undefined;
+  deletionProtection?: boolean | undefined;
 }
 
 export async function createStore(
@@ -59,6 +60,7 @@ export async function createStore(
         plan: command.plan,
         ownerId: owner.id,
         idempotencyKey: command.idempotencyKey ?? null,
+        deletionProtection: command.deletionProtection ?? false,
         ...storeUrls(ctx.config, command.name, command.engine),
       });
       await appendStoreEvent(trx, {
@@ -72,7 +74,12 @@ export async function createStore(
         action: "store.create",
         targetType: "store",
         targetId: store.id,
-        details: { name: store.name, engine: store.engine, plan: store.plan },
+        details: {
+          name: store.name,
+          engine: store.engine,
+          plan: store.plan,
+          deletionProtection: store.deletion_protection,
+        },
       });
       await notifyStoreChanged(trx, store.id);
       return store;
