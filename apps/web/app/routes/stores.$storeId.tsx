@@ -71,6 +71,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       failureCount: store.failureCount,
       createdAt: store.createdAt,
       readyAt: store.readyAt,
+      deletionProtection: store.deletionProtection,
       deletionRequestedAt: store.deletionRequestedAt,
       deletedAt: store.deletedAt,
     },
@@ -122,6 +123,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     if (intent === "retry") {
       await api.stores.retry({ id });
+      return redirect(`/stores/${id}`);
+    }
+    if (intent === "deletion-protection") {
+      const enabled = String(formData.get("enabled") ?? "");
+      if (enabled !== "on" && enabled !== "off") {
+        return json<ActionResult>({ intent, error: 'enabled: must be "on" or "off".' }, 400);
+      }
+      await api.stores.setDeletionProtection({ id, enabled: enabled === "on" });
       return redirect(`/stores/${id}`);
     }
     if (intent === "delete") {
@@ -342,8 +351,15 @@ export default function StoreDetailPage() {
             <Resources resources={resources} />
           </section>
           {!gone && !deleting ? (
+            <DeletionProtection
+              enabled={store.deletionProtection}
+              busy={busyIntent === "deletion-protection"}
+            />
+          ) : null}
+          {!gone && !deleting ? (
             <DeleteStore
               storeName={store.name}
+              protectedFromDeletion={store.deletionProtection}
               actionData={actionData}
               busy={busyIntent === "delete"}
             />
@@ -468,12 +484,35 @@ function Credentials({
   );
 }
 
+function DeletionProtection({ enabled, busy }: { enabled: boolean; busy: boolean }) {
+  return (
+    <section className="card" aria-labelledby="protection-heading">
+      <h2 id="protection-heading">Deletion protection</h2>
+      <p className="small" data-testid="deletion-protection">
+        {enabled
+          ? "On: deleting this store is refused until protection is turned off."
+          : "Off: the store can be deleted."}
+      </p>
+      <Form method="post">
+        <CsrfInput />
+        <input type="hidden" name="intent" value="deletion-protection" />
+        <input type="hidden" name="enabled" value={enabled ? "off" : "on"} />
+        <button type="submit" className="btn btn-sm" disabled={busy}>
+          {enabled ? "Turn off deletion protection" : "Turn on deletion protection"}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
 function DeleteStore({
   storeName,
+  protectedFromDeletion,
   actionData,
   busy,
 }: {
   storeName: string;
+  protectedFromDeletion: boolean;
   actionData: ActionResult | undefined;
   busy: boolean;
 }) {
@@ -487,6 +526,11 @@ function DeleteStore({
         Uninstalls the release and removes the namespace with everything in it: database, uploads
         and credentials. This cannot be undone.
       </p>
+      {protectedFromDeletion ? (
+        <p className="notice small">
+          Deletion protection is on: turn it off above before deleting.
+        </p>
+      ) : null}
       <Form method="post">
         <CsrfInput />
         <input type="hidden" name="intent" value="delete" />
