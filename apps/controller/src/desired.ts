@@ -142,6 +142,7 @@ export function desiredStore(
     store: { id: store.id, name: store.name, host, url: storeUrl },
     existingSecret: STORE_SECRET_NAME,
     plan: store.plan,
+    ...(store.suspended ? { suspended: true as const } : {}),
     ...(config.storeImagePullSecret
       ? { imagePullSecrets: [{ name: config.storeImagePullSecret.name }] }
       : {}),

@@ -16,6 +16,8 @@ export function storeRow(overrides: Partial<Store> = {}): Store {
     generation: 1,
     observed_generation: 0,
     deletion_requested_at: null,
+    deletion_protection: false,
+    suspended: false,
     deleted_at: null,
     phase: "Pending",
     conditions: [],

@@ -36,6 +36,7 @@ export function toStoreView(store: Store) {
     failureCount: store.failure_count,
     lastError: store.last_error,
     deletionProtection: store.deletion_protection,
+    suspended: store.suspended,
     deletionRequestedAt: store.deletion_requested_at,
     deletedAt: store.deleted_at,
     provisioningStartedAt: store.provisioning_started_at,

@@ -315,6 +315,8 @@ describeEachDatabase("stores", ({ handle }) => {
       setDeletionProtection: (c: Caller, id: string) =>
         c.stores.setDeletionProtection({ id, enabled: true }),
       retry: (c: Caller, id: string) => c.stores.retry({ id }),
+      suspend: (c: Caller, id: string) => c.stores.suspend({ id }),
+      resume: (c: Caller, id: string) => c.stores.resume({ id }),
       events: (c: Caller, id: string) => c.stores.events({ id }),
       credentials: (c: Caller, id: string) => c.stores.credentials({ id }),
       resources: (c: Caller, id: string) => c.stores.resources({ id }),

@@ -80,6 +80,8 @@ export interface StoresTable {
   deletion_requested_at: NullableTimestamp;
   /** While true, a deletion request is refused (the flag must be turned off first). */
   deletion_protection: Generated<boolean>;
+  /** Desired: workloads scaled to zero (data, volumes and Secrets kept), a "paused" page on the URL. */
+  suspended: Generated<boolean>;
   /** Set by the controller once everything the store owned is gone; the row stays for history. */
   deleted_at: NullableTimestamp;
   phase: Generated<Phase>;

@@ -234,6 +234,10 @@ async function writeStatus(
     deleting: store.deletion_requested_at !== null,
     stalled: status.stalled,
     reconciling: end.reconciling,
+    // Without a look this pass (the snapshot failed), as last written.
+    suspended: pass.observation
+      ? pass.observation.state.kind === "Suspended"
+      : store.suspended && pass.conditions.some((c) => c.type === "Suspended"),
   });
   const merged = mergeConditions(pass.conditions, drafts, store.generation, now());
   pass.events.push(
@@ -346,7 +350,12 @@ function look(deps: ReconcileDeps, pass: Pass, namespace: NamespaceState | undef
 function waitFor(deps: ReconcileDeps, pass: Pass): number {
   const { config } = deps;
   const state = pass.observation?.state;
-  if (pass.status.stalled || state?.kind === "Ready" || state?.kind === "Failed")
+  if (
+    pass.status.stalled ||
+    state?.kind === "Ready" ||
+    state?.kind === "Suspended" ||
+    state?.kind === "Failed"
+  )
     return jittered(config.driftIntervalMs, deps.random);
   return state?.kind === "WaitingNamespaceGone" && state.overdue
     ? Math.max(config.progressIntervalMs, Math.min(config.namespaceStuckMs, 10_000))

@@ -5,7 +5,9 @@ import {
   notifyStoreStatusChanged,
   requestStoreDeletion,
   retryFailedStore,
+  type Store,
   setDeletionProtection,
+  setStoreSuspended,
 } from "@storeplane/db";
 import { audit } from "../audit.ts";
 import {
@@ -25,7 +27,7 @@ import { findVisibleStore } from "../stores/access.ts";
 import { readCluster, requireClusterReader } from "../stores/cluster.ts";
 import { createStore } from "../stores/create.ts";
 import { pageOfStores } from "../stores/list.ts";
-import { protectedProcedure, router } from "../trpc.ts";
+import { type Auth, type Context, protectedProcedure, router } from "../trpc.ts";
 import { toEventView, toStoreView } from "../views.ts";
 
 export const storesRouter = router({
@@ -147,6 +149,21 @@ export const storesRouter = router({
       return toStoreView(store);
     }),
 
+  /**
+   * Scales the store to zero (owners and admins): the controller upgrades its
+   * release with every workload at zero replicas and a "paused" page on its
+   * URL, keeping volumes, data and Secrets. A suspended store still counts
+   * against the quotas. Repeating it is harmless.
+   */
+  suspend: protectedProcedure
+    .input(storeRefInput)
+    .mutation(async ({ ctx, input }) => toStoreView(await changeSuspension(ctx, input.id, true))),
+
+  /** Brings a suspended store back: workloads scaled up again, then Ready. Repeating it is harmless. */
+  resume: protectedProcedure
+    .input(storeRefInput)
+    .mutation(async ({ ctx, input }) => toStoreView(await changeSuspension(ctx, input.id, false))),
+
   /** Only for Failed stores: clears the backoff and makes the controller try again now. */
   retry: protectedProcedure.input(storeRefInput).mutation(async ({ ctx, input }) => {
     const store = await ctx.db.transaction().execute(async (trx) => {
@@ -244,3 +261,40 @@ export const storesRouter = router({
     return { storeId: store.id, name: store.name, ...resources };
   }),
 });
+
+/** suspend / resume: desired state, an event, an audit entry and the controller's wake-up, in one transaction. */
+async function changeSuspension(
+  ctx: Context & { auth: Auth },
+  ref: string,
+  suspended: boolean,
+): Promise<Store> {
+  const verb = suspended ? "suspend" : "resume";
+  return ctx.db.transaction().execute(async (trx) => {
+    const found = await findVisibleStore(trx, ctx.auth, ref);
+    if (found.deleted_at || found.deletion_requested_at) {
+      throw new InvalidStateError(
+        `${verb}: store "${found.name}" is ${found.deleted_at ? "deleted" : "being deleted"}`,
+      );
+    }
+    if (found.suspended === suspended) return found;
+    const updated = await setStoreSuspended(trx, found.id, suspended);
+    if (!updated) throw storeNotFound(ref);
+    await appendStoreEvent(trx, {
+      storeId: updated.id,
+      type: "Normal",
+      reason: suspended ? "SuspendRequested" : "ResumeRequested",
+      message: suspended
+        ? `suspend of store "${updated.name}" requested: workloads scale to zero, data is kept`
+        : `resume of store "${updated.name}" requested`,
+      actor: ctx.auth.actor,
+    });
+    await audit(trx, ctx, {
+      action: `store.${verb}`,
+      targetType: "store",
+      targetId: updated.id,
+      details: { name: updated.name },
+    });
+    await notifyStoreChanged(trx, updated.id);
+    return updated;
+  });
+}

@@ -170,6 +170,32 @@ export async function setDeletionProtection(
 }
 
 /**
+ * Suspends or resumes a live store that is not being deleted: desired state,
+ * so `generation` is bumped and the store is due now. Undefined when the store
+ * does not qualify or already is as asked (nothing written).
+ */
+export async function setStoreSuspended(
+  db: Kysely<Database>,
+  id: string,
+  suspended: boolean,
+): Promise<Store | undefined> {
+  return db
+    .updateTable("stores")
+    .set({
+      suspended,
+      generation: sql`generation + 1`,
+      next_reconcile_at: sql`now()`,
+      updated_at: sql`now()`,
+    })
+    .where("id", "=", id)
+    .where("suspended", "=", !suspended)
+    .where("deleted_at", "is", null)
+    .where("deletion_requested_at", "is", null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
  * A manual retry of a Failed store: clears the backoff state and makes it due
  * now. Only a store that is Failed and not being deleted qualifies; undefined
  * otherwise (the row is left alone).
