@@ -208,6 +208,33 @@ describe("storectl (real processes, HTTP, PGlite)", () => {
     expect(badState.code).toBe(2);
     expect(badState.stderr).toBe('error: state: must be "on" or "off", not "maybe"\n');
 
+    // Suspend --wait returns once the controller reports Suspended for the
+    // new generation (played here by a row update); resume is repeat-safe.
+    const suspending = start([
+      "stores",
+      "suspend",
+      "cli-guarded",
+      "--wait",
+      "--poll-interval",
+      "100",
+      "--json",
+    ]);
+    const id = await waitForRow("cli-guarded");
+    await until(() => suspending.output().includes("cli-guarded:"));
+    await advance(id, "Suspended", [], { observed_generation: 2 });
+    const suspended = await suspending.done;
+    expect(suspended.code).toBe(0);
+    expect(JSON.parse(suspended.stdout)).toMatchObject({
+      outcome: "suspended",
+      store: { name: "cli-guarded", suspended: true, phase: "Suspended" },
+    });
+    const resumed = await storectl("stores", "resume", "cli-guarded");
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toBe('Resume of "cli-guarded" requested.\n');
+    expect((await storectl("stores", "get", "cli-guarded", "--json")).stdout).toContain(
+      '"suspended": false',
+    );
+
     const off = await storectl("stores", "deletion-protection", "cli-guarded", "off");
     expect(off.code).toBe(0);
     expect(off.stdout).toBe('Deletion protection of "cli-guarded" is off.\n');
@@ -300,7 +327,7 @@ describe("storectl (real processes, HTTP, PGlite)", () => {
 
   async function advance(
     id: string,
-    phase: "Provisioning" | "Ready" | "Failed" | "Deleted",
+    phase: "Provisioning" | "Ready" | "Suspended" | "Failed" | "Deleted",
     conditions: object[],
     extra: object = {},
   ) {

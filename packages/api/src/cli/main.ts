@@ -230,6 +230,28 @@ export function buildProgram(env: CliEnv): Command {
       else out.write(`Deletion protection of "${store.name}" is ${state}.\n`);
     });
 
+  withWait(
+    stores
+      .command("suspend <store>")
+      .description("scale a store to zero, keeping its data; its URL shows a paused page"),
+  ).action(async (ref: string, options: WaitOptions, command: Command) => {
+    const { client, out } = await connect(command);
+    const store = await client.stores.suspend.mutate({ id: ref });
+    if (options.wait) return follow(client, out, store.id, options, "suspended");
+    if (out.json) printJson(out, store);
+    else out.write(`Suspend of "${store.name}" requested.\n`);
+  });
+
+  withWait(
+    stores.command("resume <store>").description("bring a suspended store back to Ready"),
+  ).action(async (ref: string, options: WaitOptions, command: Command) => {
+    const { client, out } = await connect(command);
+    const store = await client.stores.resume.mutate({ id: ref });
+    if (options.wait) return follow(client, out, store.id, options, "settled");
+    if (out.json) printJson(out, store);
+    else out.write(`Resume of "${store.name}" requested.\n`);
+  });
+
   withWait(stores.command("retry <store>").description("retry a Failed store")).action(
     async (ref: string, options: WaitOptions, command: Command) => {
       const { client, out } = await connect(command);
@@ -312,7 +334,7 @@ async function follow(
   out: Output,
   id: string,
   options: WaitOptions,
-  until: "settled" | "deleted",
+  until: "settled" | "deleted" | "suspended",
 ): Promise<void> {
   const timeoutSeconds = Number(options.timeout);
   const intervalMs = Number(options.pollInterval);

@@ -77,6 +77,8 @@ export function storeDetails(store: ClientStore): string {
     `Protection:  ${store.deletionProtection ? "on (delete is refused until it is turned off)" : "off"}`,
     `Created:     ${new Date(store.createdAt).toISOString()}`,
   ];
+  if (store.suspended)
+    lines.push("Suspended:   yes (workloads at zero, data kept; `stores resume`)");
   if (store.readyAt) lines.push(`Ready since: ${new Date(store.readyAt).toISOString()}`);
   if (store.deletionRequestedAt) {
     lines.push(`Deletion:    requested ${new Date(store.deletionRequestedAt).toISOString()}`);
