@@ -72,6 +72,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       createdAt: store.createdAt,
       readyAt: store.readyAt,
       deletionProtection: store.deletionProtection,
+      suspended: store.suspended,
       deletionRequestedAt: store.deletionRequestedAt,
       deletedAt: store.deletedAt,
     },
@@ -123,6 +124,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     if (intent === "retry") {
       await api.stores.retry({ id });
+      return redirect(`/stores/${id}`);
+    }
+    if (intent === "suspend" || intent === "resume") {
+      await (intent === "suspend" ? api.stores.suspend({ id }) : api.stores.resume({ id }));
       return redirect(`/stores/${id}`);
     }
     if (intent === "deletion-protection") {
@@ -351,6 +356,13 @@ export default function StoreDetailPage() {
             <Resources resources={resources} />
           </section>
           {!gone && !deleting ? (
+            <Suspension
+              suspended={store.suspended}
+              phase={store.phase}
+              busy={busyIntent === "suspend" || busyIntent === "resume"}
+            />
+          ) : null}
+          {!gone && !deleting ? (
             <DeletionProtection
               enabled={store.deletionProtection}
               busy={busyIntent === "deletion-protection"}
@@ -480,6 +492,36 @@ function Credentials({
           </button>
         </Form>
       )}
+    </section>
+  );
+}
+
+function Suspension({
+  suspended,
+  phase,
+  busy,
+}: {
+  suspended: boolean;
+  phase: string;
+  busy: boolean;
+}) {
+  return (
+    <section className="card" aria-labelledby="suspend-heading">
+      <h2 id="suspend-heading">Suspend</h2>
+      <p className="small" data-testid="suspension">
+        {suspended
+          ? phase === "Suspended"
+            ? 'Suspended: its workloads run zero replicas and its URL shows a "this store is paused" page. Data, volumes and credentials are kept, and it still counts against the store quota.'
+            : "Suspending: scaling its workloads to zero."
+          : 'Scales the store\'s workloads to zero, keeping its data; its URL shows a "this store is paused" page until it is resumed.'}
+      </p>
+      <Form method="post">
+        <CsrfInput />
+        <input type="hidden" name="intent" value={suspended ? "resume" : "suspend"} />
+        <button type="submit" className="btn btn-sm" disabled={busy}>
+          {suspended ? "Resume store" : "Suspend store"}
+        </button>
+      </Form>
     </section>
   );
 }
