@@ -18,6 +18,8 @@ export function storeRow(overrides: Partial<Store> = {}): Store {
     deletion_requested_at: null,
     deletion_protection: false,
     suspended: false,
+    chart_version: null,
+    deployed_chart_version: null,
     deleted_at: null,
     phase: "Pending",
     conditions: [],

@@ -266,6 +266,7 @@ async function writeStatus(
       adminUrl: urls.adminUrl,
       provisioningStartedAt: status.provisioningStartedAt,
       readyAt: status.readyAt,
+      ...chartVersions(pass),
       release: { nextReconcileAt: end.nextReconcileAt },
     });
     if (!written)
@@ -277,6 +278,20 @@ async function writeStatus(
     );
   }
   return phase;
+}
+
+/**
+ * A live store keeps the chart version it was given (the default, the first
+ * time); the deployed one is known once the release's values digest — which
+ * covers the chart version — matches the desired one.
+ */
+function chartVersions(pass: Pass): { assignChartVersion?: string; deployedChartVersion?: string } {
+  if (!pass.desired || pass.store.deletion_requested_at) return {};
+  const release = pass.observation?.conditions.find((c) => c.type === "ReleaseReady");
+  return {
+    assignChartVersion: pass.desired.chartVersion,
+    ...(release?.status === "True" ? { deployedChartVersion: pass.desired.chartVersion } : {}),
+  };
 }
 
 /** Reconciling=True with the step, written and notified before a long action starts. */
