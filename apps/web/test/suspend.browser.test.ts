@@ -19,6 +19,10 @@ describeBrowser(
       const badge = page.locator("h1 [data-phase]");
       await page.locator('h1 [data-phase="Ready"]').waitFor({ timeout: 30_000 });
 
+      // The chart version the controller assigned it (the default) is on the page.
+      await expect
+        .poll(() => page.getByTestId("chart-version").textContent(), { timeout: 10_000 })
+        .toBe("0.1.0");
       await page.getByRole("button", { name: "Suspend store" }).click();
       // The controller's transitions reach the page without a reload.
       await page.locator('h1 [data-phase="Suspended"]').waitFor({ timeout: 30_000 });

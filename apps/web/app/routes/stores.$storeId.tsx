@@ -73,6 +73,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       readyAt: store.readyAt,
       deletionProtection: store.deletionProtection,
       suspended: store.suspended,
+      chartVersion: store.chartVersion,
+      deployedChartVersion: store.deployedChartVersion,
       deletionRequestedAt: store.deletionRequestedAt,
       deletedAt: store.deletedAt,
     },
@@ -335,6 +337,15 @@ export default function StoreDetailPage() {
               <div>
                 <dt>Time to Ready</dt>
                 <dd>{timeToReady !== null ? formatDuration(timeToReady) : "—"}</dd>
+              </div>
+              <div>
+                <dt>Engine chart</dt>
+                <dd className="mono" data-testid="chart-version">
+                  {store.chartVersion ?? "default (assigned on the first pass)"}
+                  {store.deployedChartVersion && store.deployedChartVersion !== store.chartVersion
+                    ? ` (runs ${store.deployedChartVersion})`
+                    : ""}
+                </dd>
               </div>
               <div>
                 <dt>Namespace</dt>
