@@ -19,6 +19,13 @@ for (const chart of CHARTS) {
   for (const valuesFile of VALUES_FILES)
     renders.push({ chart, valuesFile, objects: render(chart, valuesFile) });
 }
+// Suspended (issue 16): the paused page must meet every rule the store's own pods do.
+for (const chart of ["woocommerce", "medusa"] as const)
+  renders.push({
+    chart,
+    valuesFile: "suspended=true",
+    objects: render(chart, "values-local.yaml", ["--set", "suspended=true"]),
+  });
 renders.push({
   chart: "woocommerce",
   valuesFile: "imageMode=official",

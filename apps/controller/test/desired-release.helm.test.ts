@@ -7,7 +7,13 @@
 
 import { join } from "node:path";
 import { ENGINES } from "@storeplane/db";
-import { createHelm, LABELS, resolveHelmBinary, STORE_SECRET_NAME } from "@storeplane/k8s";
+import {
+  createHelm,
+  LABELS,
+  resolveHelmBinary,
+  STORE_PAUSED_PAGE,
+  STORE_SECRET_NAME,
+} from "@storeplane/k8s";
 import { describe, expect, it } from "vitest";
 import { ChartCatalog, desiredStore } from "../src/desired.ts";
 import { readControllerConfig } from "../src/env.ts";
@@ -72,6 +78,45 @@ describe.skipIf(missing)(
           expect(JSON.stringify(release.values)).not.toMatch(/password|secret-value/i);
         }, 30_000);
       }
+
+      // Suspend (issue 16): the controller's values for a suspended store are
+      // what scales the real chart to zero and puts the paused page up.
+      it(`${engine} suspended: every workload at zero, the paused page the only pod, a new digest`, async () => {
+        const charts = new ChartCatalog(CHARTS_DIR, "local");
+        const running = desiredStore(
+          storeRow({ name: "acme-shop", engine }),
+          desiredConfig,
+          charts,
+        );
+        const desired = desiredStore(
+          storeRow({ name: "acme-shop", engine, suspended: true }),
+          desiredConfig,
+          charts,
+        );
+        const { release } = desired;
+        expect(release.values.suspended).toBe(true);
+        expect(running.release.values).not.toHaveProperty("suspended");
+        expect(release.valuesDigest).not.toBe(running.release.valuesDigest);
+        const { objects } = await helm!.template(
+          {
+            release: release.release,
+            chart: release.chart,
+            namespace: release.namespace,
+            valuesFiles: release.valuesFiles,
+          },
+          release.values,
+        );
+        const replicas = Object.fromEntries(
+          objects
+            .filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet")
+            .map((o) => [o.metadata.name, (o.spec as { replicas: number }).replicas]),
+        );
+        expect(replicas[STORE_PAUSED_PAGE]).toBe(1);
+        const own = Object.entries(replicas).filter(([name]) => name !== STORE_PAUSED_PAGE);
+        expect(own.length).toBeGreaterThanOrEqual(2);
+        expect(own.every(([, n]) => n === 0)).toBe(true);
+        expect(objects.filter((o) => o.kind === "Job")).toEqual([]);
+      }, 30_000);
     }
 
     it("the platform chart's stores.baseDomain, not the dashboard host, becomes each store's ingress host", async () => {

@@ -44,6 +44,11 @@ export function toStoreView(store: Store) {
     adminUrl: store.admin_url,
     failureCount: store.failure_count,
     lastError: store.last_error,
+    deletionProtection: store.deletion_protection,
+    suspended: store.suspended,
+    /** Engine chart version the store should run, and the one it runs (null until known). */
+    chartVersion: store.chart_version,
+    deployedChartVersion: store.deployed_chart_version,
     deletionRequestedAt: store.deletion_requested_at,
     deletedAt: store.deleted_at,
     provisioningStartedAt: store.provisioning_started_at,

@@ -11,6 +11,7 @@ export const PHASES = [
   "Pending",
   "Provisioning",
   "Ready",
+  "Suspended",
   "Failed",
   "Deleting",
   "Deleted",
@@ -32,13 +33,15 @@ export const STEP_CONDITION_TYPES = [
  * helm-controller and kstatus) `Ready` summarising them, `Reconciling` while
  * work is under way and `Stalled` when progress stopped until someone acts.
  * Reconciling and Stalled are present only while True (abnormal-true
- * polarity). See docs/decisions/006-conditions.md.
+ * polarity), and so is `Suspended`: the store is scaled to zero as asked
+ * (docs/fleet.md). See docs/decisions/006-conditions.md.
  */
 export const CONDITION_TYPES = [
   ...STEP_CONDITION_TYPES,
   "Ready",
   "Reconciling",
   "Stalled",
+  "Suspended",
 ] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 

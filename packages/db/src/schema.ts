@@ -79,6 +79,14 @@ export interface StoresTable {
   /** The generation the controller last acted on. */
   observed_generation: Generated<number>;
   deletion_requested_at: NullableTimestamp;
+  /** While true, a deletion request is refused (the flag must be turned off first). */
+  deletion_protection: Generated<boolean>;
+  /** Desired: workloads scaled to zero (data, volumes and Secrets kept), a "paused" page on the URL. */
+  suspended: Generated<boolean>;
+  /** Engine chart version the store should run; null until the controller assigns the default. */
+  chart_version: string | null;
+  /** Engine chart version of the store's deployed release, as the controller last saw it. */
+  deployed_chart_version: string | null;
   /** Set by the controller once everything the store owned is gone; the row stays for history. */
   deleted_at: NullableTimestamp;
   phase: Generated<Phase>;

@@ -79,6 +79,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       failureCount: store.failureCount,
       createdAt: store.createdAt,
       readyAt: store.readyAt,
+      deletionProtection: store.deletionProtection,
+      suspended: store.suspended,
+      chartVersion: store.chartVersion,
+      deployedChartVersion: store.deployedChartVersion,
       deletionRequestedAt: store.deletionRequestedAt,
       deletedAt: store.deletedAt,
     },
@@ -163,6 +167,18 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         backupId: String(formData.get("backupId") ?? ""),
         confirm: confirmation,
       });
+      return redirect(`/stores/${id}`);
+    }
+    if (intent === "suspend" || intent === "resume") {
+      await (intent === "suspend" ? api.stores.suspend({ id }) : api.stores.resume({ id }));
+      return redirect(`/stores/${id}`);
+    }
+    if (intent === "deletion-protection") {
+      const enabled = String(formData.get("enabled") ?? "");
+      if (enabled !== "on" && enabled !== "off") {
+        return json<ActionResult>({ intent, error: 'enabled: must be "on" or "off".' }, 400);
+      }
+      await api.stores.setDeletionProtection({ id, enabled: enabled === "on" });
       return redirect(`/stores/${id}`);
     }
     if (intent === "delete") {
@@ -364,6 +380,15 @@ export default function StoreDetailPage() {
                 <dd>{timeToReady !== null ? formatDuration(timeToReady) : "—"}</dd>
               </div>
               <div>
+                <dt>Engine chart</dt>
+                <dd className="mono" data-testid="chart-version">
+                  {store.chartVersion ?? "default (assigned on the first pass)"}
+                  {store.deployedChartVersion && store.deployedChartVersion !== store.chartVersion
+                    ? ` (runs ${store.deployedChartVersion})`
+                    : ""}
+                </dd>
+              </div>
+              <div>
                 <dt>Namespace</dt>
                 <dd className="mono">store-{store.name}</dd>
               </div>
@@ -398,8 +423,22 @@ export default function StoreDetailPage() {
             />
           ) : null}
           {!gone && !deleting ? (
+            <Suspension
+              suspended={store.suspended}
+              phase={store.phase}
+              busy={busyIntent === "suspend" || busyIntent === "resume"}
+            />
+          ) : null}
+          {!gone && !deleting ? (
+            <DeletionProtection
+              enabled={store.deletionProtection}
+              busy={busyIntent === "deletion-protection"}
+            />
+          ) : null}
+          {!gone && !deleting ? (
             <DeleteStore
               storeName={store.name}
+              protectedFromDeletion={store.deletionProtection}
               actionData={actionData}
               busy={busyIntent === "delete"}
             />
@@ -578,12 +617,65 @@ function Credentials({
   );
 }
 
+function Suspension({
+  suspended,
+  phase,
+  busy,
+}: {
+  suspended: boolean;
+  phase: string;
+  busy: boolean;
+}) {
+  return (
+    <section className="card" aria-labelledby="suspend-heading">
+      <h2 id="suspend-heading">Suspend</h2>
+      <p className="small" data-testid="suspension">
+        {suspended
+          ? phase === "Suspended"
+            ? 'Suspended: its workloads run zero replicas and its URL shows a "this store is paused" page. Data, volumes and credentials are kept, and it still counts against the store quota.'
+            : "Suspending: scaling its workloads to zero."
+          : 'Scales the store\'s workloads to zero, keeping its data; its URL shows a "this store is paused" page until it is resumed.'}
+      </p>
+      <Form method="post">
+        <CsrfInput />
+        <input type="hidden" name="intent" value={suspended ? "resume" : "suspend"} />
+        <button type="submit" className="btn btn-sm" disabled={busy}>
+          {suspended ? "Resume store" : "Suspend store"}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+function DeletionProtection({ enabled, busy }: { enabled: boolean; busy: boolean }) {
+  return (
+    <section className="card" aria-labelledby="protection-heading">
+      <h2 id="protection-heading">Deletion protection</h2>
+      <p className="small" data-testid="deletion-protection">
+        {enabled
+          ? "On: deleting this store is refused until protection is turned off."
+          : "Off: the store can be deleted."}
+      </p>
+      <Form method="post">
+        <CsrfInput />
+        <input type="hidden" name="intent" value="deletion-protection" />
+        <input type="hidden" name="enabled" value={enabled ? "off" : "on"} />
+        <button type="submit" className="btn btn-sm" disabled={busy}>
+          {enabled ? "Turn off deletion protection" : "Turn on deletion protection"}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
 function DeleteStore({
   storeName,
+  protectedFromDeletion,
   actionData,
   busy,
 }: {
   storeName: string;
+  protectedFromDeletion: boolean;
   actionData: ActionResult | undefined;
   busy: boolean;
 }) {
@@ -597,6 +689,11 @@ function DeleteStore({
         Uninstalls the release and removes the namespace with everything in it: database, uploads
         and credentials. This cannot be undone.
       </p>
+      {protectedFromDeletion ? (
+        <p className="notice small">
+          Deletion protection is on: turn it off above before deleting.
+        </p>
+      ) : null}
       <Form method="post">
         <CsrfInput />
         <input type="hidden" name="intent" value="delete" />

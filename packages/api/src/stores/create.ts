@@ -25,6 +25,7 @@ export interface CreateStoreCommand {
   engine: Engine;
   plan: Plan;
   idempotencyKey?: string | undefined;
+  deletionProtection?: boolean | undefined;
 }
 
 export interface CreateStoreOptions {
@@ -68,6 +69,7 @@ export async function createStore(
         plan: command.plan,
         ownerId: owner.id,
         idempotencyKey: command.idempotencyKey ?? null,
+        deletionProtection: command.deletionProtection ?? false,
         ...storeUrlColumns(command, ctx.config),
       });
       await appendStoreEvent(trx, {
@@ -81,7 +83,12 @@ export async function createStore(
         action: "store.create",
         targetType: "store",
         targetId: store.id,
-        details: { name: store.name, engine: store.engine, plan: store.plan },
+        details: {
+          name: store.name,
+          engine: store.engine,
+          plan: store.plan,
+          deletionProtection: store.deletion_protection,
+        },
       });
       await options.alsoWrite?.(trx, store);
       await notifyStoreChanged(trx, store.id);

@@ -175,6 +175,7 @@ export class SimulatedHelm {
       namespace: spec.namespace,
       revision: version,
       store: store ?? {},
+      suspended: spec.values.suspended === true,
     });
     this.applyManifest(spec.namespace, spec.release, objects);
     this.finish(
@@ -223,6 +224,7 @@ export class SimulatedHelm {
       namespace,
       revision: to,
       store: (stored.config.store ?? {}) as Record<string, string>,
+      suspended: stored.config.suspended === true,
     });
     this.applyManifest(namespace, release, objects);
     this.finish(namespace, release, version, "deployed", objects, `Rollback to ${to}`);

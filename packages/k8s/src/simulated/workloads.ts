@@ -75,7 +75,10 @@ function createPod(store: ObjectAccess, pod: SimObject, now: number): SimObject 
   return created;
 }
 
-/** One replica per workload, as the charts ask. True when its pod is ready and stays so. */
+/**
+ * One replica per workload, as the charts ask, or none when scaled to zero (a
+ * suspended store): its pods go, its volumes stay. True when settled.
+ */
 function progressWorkload(
   store: ObjectAccess,
   w: SimObject,
@@ -94,6 +97,12 @@ function progressWorkload(
       : ref?.kind === "ReplicaSet" &&
           ref.name === `${w.metadata.name}-${p.metadata.labels?.["pod-template-hash"]}`;
   });
+  if (w.spec?.replicas === 0) {
+    for (const p of owned) store.delete("Pod", namespace, p.metadata.name);
+    const scaledDown = { replicas: 0, readyReplicas: 0, availableReplicas: 0 };
+    if (!same(w.status, scaledDown)) store.put({ ...w, status: scaledDown });
+    return true;
+  }
   // A changed template replaces the pod (a rollout with one replica).
   for (const p of owned)
     if (p.metadata.labels?.["pod-template-hash"] !== hash)
