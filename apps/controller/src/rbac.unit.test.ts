@@ -37,20 +37,30 @@ const HELM_CHART_OBJECTS: Need[] = [
   ["networking.k8s.io", "ingresses", "delete"],
 ];
 
+const SNAPSHOT_READS: Need[] = (
+  [
+    ["", "namespaces"],
+    ["", "resourcequotas"],
+    ["", "limitranges"],
+    ["networking.k8s.io", "networkpolicies"],
+    ["", "secrets"],
+    ["apps", "deployments"],
+    ["apps", "statefulsets"],
+    ["batch", "jobs"],
+    ["", "pods"],
+    ["", "persistentvolumeclaims"],
+    ["", "events"],
+  ] as [string, string][]
+).flatMap(([g, r]): Need[] => [
+  [g, r, "list"],
+  [g, r, "watch"],
+]);
+
 const NEEDS: Record<Exclude<keyof Cluster, "mode" | "info">, Need[]> = {
-  snapshot: [
-    ["", "namespaces", "list"],
-    ["", "resourcequotas", "list"],
-    ["", "limitranges", "list"],
-    ["networking.k8s.io", "networkpolicies", "list"],
-    ["", "secrets", "list"],
-    ["apps", "deployments", "list"],
-    ["apps", "statefulsets", "list"],
-    ["batch", "jobs", "list"],
-    ["", "pods", "list"],
-    ["", "persistentvolumeclaims", "list"],
-    ["", "events", "list"],
-  ],
+  // The watch cache lists each kind once, then watches it.
+  snapshot: SNAPSHOT_READS,
+  onStoreChanged: SNAPSHOT_READS,
+  close: [],
   ensureNamespace: [
     ["", "namespaces", "create"],
     ["", "namespaces", "get"],

@@ -182,6 +182,14 @@ export interface Cluster {
   info(): Promise<ClusterInfo>;
   /** Cluster-wide, label-selected observation of every managed namespace. */
   snapshot(): Promise<ClusterSnapshot>;
+  /**
+   * Called with a store id as soon as something that store owns changes in
+   * the cluster (the real cluster's watch cache). Absent where nothing can
+   * report changes; the controller's drift interval still covers those.
+   */
+  onStoreChanged?(listener: (storeId: string) => void): () => void;
+  /** Ends background work (the watch streams). */
+  close?(): Promise<void>;
 
   /** Create the namespace if absent, else make sure its labels are set. */
   ensureNamespace(input: EnsureNamespaceInput): Promise<void>;

@@ -11,6 +11,7 @@ import type { Helm } from "./helm/helm.ts";
 import { toReleaseStatus } from "./helm/parse.ts";
 import { buildSnapshot, readSnapshotLists } from "./observe/build-snapshot.ts";
 import { HELM_RELEASE_SELECTOR } from "./store-contract.ts";
+import { ClusterCache } from "./watch/cluster-cache.ts";
 
 export interface KubeClusterOptions {
   /** Default: $KUBECONFIG / ~/.kube/config / in-cluster service account. */
@@ -30,6 +31,12 @@ export interface KubeClusterOptions {
   helmSignal?: AbortSignal;
   /** helm --timeout for rollbacks and uninstalls (default 300 s). */
   helmTimeoutSeconds?: number;
+  /**
+   * Serve snapshots from a watch-based cache (default true): list once, then
+   * watch. false lists every kind on every snapshot (one-off tools, tests of
+   * the list calls themselves).
+   */
+  watchCache?: boolean;
 }
 
 const PENDING: ReadonlySet<HelmReleaseStatus> = new Set([
@@ -75,7 +82,12 @@ function revisions(secrets: SecretMeta[]): Revision[] {
     .sort((a, b) => a.version - b.version);
 }
 
-export function createKubeCluster(options: KubeClusterOptions): Cluster {
+export interface KubeCluster extends Cluster {
+  /** The watch cache's counters (lists, relists, watches, events, bookmarks); null without the cache. */
+  watchStats(): ReturnType<ClusterCache["stats"]> | null;
+}
+
+export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
   const kc = options.kubeConfig ?? loadDefaultKubeConfig();
   const client = new KubeClient(kc, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   const logger = (options.logger ?? pino({ level: "silent" })).child({ cluster: "kube" });
@@ -87,15 +99,25 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
     return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   };
 
+  const cache = options.watchCache === false ? null : new ClusterCache(client, kc, logger);
+
   return {
     mode: "kube",
 
     info: () => clusterInfo(client),
 
     async snapshot(): Promise<ClusterSnapshot> {
-      const lists = await readSnapshotLists(client, { workloadSelector: options.workloadSelector });
+      const lists = await readSnapshotLists(cache ?? client, {
+        workloadSelector: options.workloadSelector,
+      });
       return buildSnapshot(lists);
     },
+
+    ...(cache ? { onStoreChanged: (listener) => cache.onStoreChanged(listener) } : {}),
+
+    close: async () => cache?.stop(),
+
+    watchStats: () => cache?.stats() ?? null,
 
     async ensureNamespace({ name, labels }) {
       const outcome = await client.ensureNamespace(name, labels);

@@ -2,11 +2,13 @@
 // REAL @kubernetes/client-node in tests. It keeps objects in memory, records
 // every request (method, path, query, headers, body) and lets a test inject
 // failures or hang a request. It is not a Kubernetes: no admission, no
-// controllers, no resourceVersion semantics, just enough REST to prove what
-// the client sends and how answers are handled.
+// controllers, just enough REST to prove what the client sends and how answers
+// are handled. Writes get a global resourceVersion and are streamed to
+// `?watch=true` requests by fake-api-watch.ts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
+import { isWatchRequest, WatchableObjects } from "./fake-api-watch.ts";
 import { fieldMatcher, labelMatcher, SelectorError } from "./label-selector.ts";
 
 export interface RecordedRequest {
@@ -126,7 +128,8 @@ function mergePatch(target: unknown, patch: unknown): unknown {
 
 export class FakeApiServer {
   readonly requests: RecordedRequest[] = [];
-  private readonly objects = new Map<string, Obj>();
+  /** The stored objects; also serves `?watch=true` and its test controls (fake-api-watch.ts). */
+  readonly objects = new WatchableObjects();
   private interceptors: Interceptor[] = [];
   private readonly hanging = new Set<ServerResponse>();
   private server: Server | null = null;
@@ -144,6 +147,7 @@ export class FakeApiServer {
   }
 
   async close(): Promise<void> {
+    this.objects.stop();
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
     await new Promise<void>((resolve) =>
@@ -251,6 +255,13 @@ export class FakeApiServer {
         return;
       }
       if (r) return this.send(res, r);
+    }
+    const route = parseRoute(recorded.path);
+    if (route && !route.name && recorded.method === "GET" && isWatchRequest(recorded.query)) {
+      const kind = RESOURCE_TO_KIND[route.resource] ?? route.resource;
+      const apiVersion = route.group ? `${route.group}/${route.version}` : route.version;
+      const target = { ...route, kind, apiVersion };
+      return this.objects.serve(target, recorded.query, headers.accept ?? "", res);
     }
     this.send(res, this.serve(recorded));
   }
@@ -380,7 +391,7 @@ export class FakeApiServer {
         body: {
           kind: "PartialObjectMetadataList",
           apiVersion: "meta.k8s.io/v1",
-          metadata: { resourceVersion: "1" },
+          metadata: { resourceVersion: this.objects.resourceVersion },
           items: items.map((o) => ({
             kind: "PartialObjectMetadata",
             apiVersion: "meta.k8s.io/v1",
@@ -391,7 +402,12 @@ export class FakeApiServer {
     }
     return {
       status: 200,
-      body: { kind: `${kind}List`, apiVersion, metadata: { resourceVersion: "1" }, items },
+      body: {
+        kind: `${kind}List`,
+        apiVersion,
+        metadata: { resourceVersion: this.objects.resourceVersion },
+        items,
+      },
     };
   }
 }
