@@ -333,6 +333,7 @@ export class ControllerLoop {
     this.changedWhileHeld.delete(claimed.id);
     const started = Date.now();
     this.deps.hooks?.onReconcileStart?.(claimed, started);
+    this.log.debug({ storeId: claimed.id }, "reconcile started");
     const timer = this.deps.metrics?.reconcileDuration.startTimer();
     try {
       // The claimed row is fresh when the batch is; a store that waited in the
