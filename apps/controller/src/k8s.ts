@@ -6,6 +6,7 @@ export {
   type NamespaceState,
   STORE_RELEASE_NAME,
   STORE_SECRET_KEYS,
+  storeNamespace,
   summarizeStoreHealth,
   whatHoldsNamespace,
 } from "@storeplane/k8s";

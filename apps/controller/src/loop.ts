@@ -16,7 +16,7 @@ import {
 import PQueue from "p-queue";
 import type { Logger } from "pino";
 import type { ChartCatalog } from "./desired.ts";
-import type { Cluster, ClusterSnapshot } from "./k8s.ts";
+import { type Cluster, type ClusterSnapshot, storeNamespace } from "./k8s.ts";
 import type { ControllerMetrics } from "./metrics.ts";
 import {
   type ReconcileConfig,
@@ -66,11 +66,13 @@ class BatchSnapshot {
   constructor(
     private readonly cluster: Cluster,
     private readonly maxAgeMs: number,
+    /** The batch's namespaces: all a pass looks at, so all the snapshot needs to hold. */
+    private readonly namespaces: readonly string[],
   ) {}
   get(): Promise<ClusterSnapshot> {
     const now = Date.now();
     if (this.current && now - this.current.takenAt <= this.maxAgeMs) return this.current.promise;
-    const promise = this.cluster.snapshot();
+    const promise = this.cluster.snapshot({ namespaces: this.namespaces });
     const entry = { promise, takenAt: now };
     this.current = entry;
     promise.catch(() => {
@@ -308,7 +310,11 @@ export class ControllerLoop {
         if (this.abandoned) return;
         if (stores.length === 0) continue;
         const claimedAt = Date.now();
-        const batch = new BatchSnapshot(this.deps.cluster, this.deps.config.snapshotMaxAgeMs);
+        const batch = new BatchSnapshot(
+          this.deps.cluster,
+          this.deps.config.snapshotMaxAgeMs,
+          stores.map((s) => storeNamespace(s.name)),
+        );
         this.deps.hooks?.onBatch?.(stores.length);
         for (const store of stores) {
           if (this.held.has(store.id)) continue;

@@ -106,8 +106,9 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
 
     info: () => clusterInfo(client),
 
-    async snapshot(): Promise<ClusterSnapshot> {
-      const lists = await readSnapshotLists(cache ?? client, {
+    async snapshot(scope): Promise<ClusterSnapshot> {
+      const source = cache ? cache.source(scope?.namespaces ?? null) : client;
+      const lists = await readSnapshotLists(source, {
         workloadSelector: options.workloadSelector,
       });
       return buildSnapshot(lists);

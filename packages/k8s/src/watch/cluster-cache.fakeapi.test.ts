@@ -140,6 +140,19 @@ describe("watch cache", () => {
     expect(again.namespaces.get("store-s1")?.secrets).toEqual([STORE_SECRET_NAME]);
   });
 
+  it("a snapshot scoped to a batch's namespaces holds those only, still without a request", async () => {
+    for (let i = 0; i < 4; i++) seedStore(i);
+    await synced();
+    api.clearRequests();
+    const snap = await cluster.snapshot({ namespaces: ["store-s1", "store-s3", "store-gone"] });
+    expect([...snap.namespaces.keys()].sort()).toEqual(["store-s1", "store-s3"]);
+    const s3 = snap.namespaces.get("store-s3");
+    expect(s3?.workloads.map((w) => w.name)).toEqual(["web"]);
+    expect(s3?.pods.map((p) => p.namespace)).toEqual(["store-s3"]);
+    expect(s3?.releases.map((r) => r.namespace)).toEqual(["store-s3"]);
+    expect(api.requests).toHaveLength(0);
+  });
+
   const scenarios: {
     what: string;
     change: (ns: string) => void;

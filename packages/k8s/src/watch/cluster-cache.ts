@@ -89,7 +89,7 @@ function metaOf(o: Cached): { namespace: string; name: string; labels: Record<st
 
 export type StoreChangeListener = (storeId: string) => void;
 
-export class ClusterCache implements SnapshotSource {
+export class ClusterCache {
   private readonly pending = new Map<string, Promise<ListWatcher<Cached>>>();
   private readonly synced: { kind: ListKind; watcher: ListWatcher<Cached> }[] = [];
   private namespaces: ListWatcher<Cached> | null = null;
@@ -121,54 +121,25 @@ export class ClusterCache implements SnapshotSource {
     await Promise.all(this.synced.map(({ watcher }) => watcher.stop()));
   }
 
-  listNamespaces(labelSelector: string): Promise<V1Namespace[]> {
-    return this.items("namespaces", { labelSelector });
-  }
-  listResourceQuotas(labelSelector: string): Promise<V1ResourceQuota[]> {
-    return this.items("resourcequotas", { labelSelector });
-  }
-  listLimitRanges(labelSelector: string): Promise<V1LimitRange[]> {
-    return this.items("limitranges", { labelSelector });
-  }
-  listNetworkPolicies(labelSelector: string): Promise<V1NetworkPolicy[]> {
-    return this.items("networkpolicies", { labelSelector });
-  }
-  listSecretMetadata(labelSelector: string, namespace?: string): Promise<SecretMeta[]> {
-    return this.items("secrets", { labelSelector }, namespace);
-  }
-  listDeployments(labelSelector: string | undefined, namespace?: string): Promise<V1Deployment[]> {
-    return this.items("deployments", { labelSelector }, namespace);
-  }
-  listStatefulSets(
-    labelSelector: string | undefined,
-    namespace?: string,
-  ): Promise<V1StatefulSet[]> {
-    return this.items("statefulsets", { labelSelector }, namespace);
-  }
-  listJobs(labelSelector: string | undefined, namespace?: string): Promise<V1Job[]> {
-    return this.items("jobs", { labelSelector }, namespace);
-  }
-  listPods(labelSelector: string | undefined, namespace?: string): Promise<V1Pod[]> {
-    return this.items("pods", { labelSelector }, namespace);
-  }
-  listPvcs(
-    labelSelector: string | undefined,
-    namespace?: string,
-  ): Promise<V1PersistentVolumeClaim[]> {
-    return this.items("persistentvolumeclaims", { labelSelector }, namespace);
-  }
-  listWarningEvents(namespace?: string): Promise<CoreV1Event[]> {
-    return this.items("events", { fieldSelector: WARNING_EVENTS }, namespace);
+  /**
+   * The snapshot's list calls, answered from the cache: for every managed
+   * namespace, or for `namespaces` only (a batch of a few stores then costs
+   * what those stores hold, not what the cluster holds).
+   */
+  source(namespaces: readonly string[] | null = null): SnapshotSource {
+    return new CacheView(this, namespaces);
   }
 
-  private async items<T>(
+  /** Cached objects of one list, optionally only those in `namespaces`. */
+  async items<T>(
     kind: ListKind,
     query: { labelSelector?: string; fieldSelector?: string },
-    namespace?: string,
+    namespaces: readonly string[] | null,
   ): Promise<T[]> {
     const watcher = await this.watcher(kind, query);
-    const all = watcher.values();
-    const items = namespace ? all.filter((o) => metaOf(o).namespace === namespace) : all;
+    const items = namespaces
+      ? watcher.valuesIn(namespaces, kind === "namespaces")
+      : watcher.values();
     return items as T[];
   }
 
@@ -224,5 +195,57 @@ export class ClusterCache implements SnapshotSource {
     const ns = kind === "namespaces" ? name : namespace;
     const nsObject = this.namespaces?.get("", ns);
     return nsObject ? metaOf(nsObject).labels[LABELS.storeId] : undefined;
+  }
+}
+
+/** SnapshotSource over the cache, for all managed namespaces or a few. */
+class CacheView implements SnapshotSource {
+  constructor(
+    private readonly cache: ClusterCache,
+    private readonly namespaces: readonly string[] | null,
+  ) {}
+
+  private scope(namespace: string | undefined): readonly string[] | null {
+    return namespace ? [namespace] : this.namespaces;
+  }
+
+  listNamespaces(labelSelector: string): Promise<V1Namespace[]> {
+    return this.cache.items("namespaces", { labelSelector }, this.namespaces);
+  }
+  listResourceQuotas(labelSelector: string): Promise<V1ResourceQuota[]> {
+    return this.cache.items("resourcequotas", { labelSelector }, this.namespaces);
+  }
+  listLimitRanges(labelSelector: string): Promise<V1LimitRange[]> {
+    return this.cache.items("limitranges", { labelSelector }, this.namespaces);
+  }
+  listNetworkPolicies(labelSelector: string): Promise<V1NetworkPolicy[]> {
+    return this.cache.items("networkpolicies", { labelSelector }, this.namespaces);
+  }
+  listSecretMetadata(labelSelector: string, namespace?: string): Promise<SecretMeta[]> {
+    return this.cache.items("secrets", { labelSelector }, this.scope(namespace));
+  }
+  listDeployments(labelSelector: string | undefined, namespace?: string): Promise<V1Deployment[]> {
+    return this.cache.items("deployments", { labelSelector }, this.scope(namespace));
+  }
+  listStatefulSets(
+    labelSelector: string | undefined,
+    namespace?: string,
+  ): Promise<V1StatefulSet[]> {
+    return this.cache.items("statefulsets", { labelSelector }, this.scope(namespace));
+  }
+  listJobs(labelSelector: string | undefined, namespace?: string): Promise<V1Job[]> {
+    return this.cache.items("jobs", { labelSelector }, this.scope(namespace));
+  }
+  listPods(labelSelector: string | undefined, namespace?: string): Promise<V1Pod[]> {
+    return this.cache.items("pods", { labelSelector }, this.scope(namespace));
+  }
+  listPvcs(
+    labelSelector: string | undefined,
+    namespace?: string,
+  ): Promise<V1PersistentVolumeClaim[]> {
+    return this.cache.items("persistentvolumeclaims", { labelSelector }, this.scope(namespace));
+  }
+  listWarningEvents(namespace?: string): Promise<CoreV1Event[]> {
+    return this.cache.items("events", { fieldSelector: WARNING_EVENTS }, this.scope(namespace));
   }
 }

@@ -76,6 +76,8 @@ function withAccept(kc: KubeConfig, accept: string | undefined): KubeConfig {
 
 export class ListWatcher<T> {
   private readonly entries = new Map<string, Entry<T>>();
+  /** Keys by namespace, so a snapshot of a few stores reads only theirs. */
+  private readonly byNamespace = new Map<string, Set<string>>();
   private readonly listeners = new Set<Listener<T>>();
   private readonly watch: Watch;
   private resourceVersion = "";
@@ -114,6 +116,39 @@ export class ListWatcher<T> {
 
   values(): T[] {
     return [...this.entries.values()].map((e) => e.value);
+  }
+
+  /** The objects in these namespaces (for a cluster-scoped kind: named so). */
+  valuesIn(namespaces: Iterable<string>, clusterScoped = false): T[] {
+    const out: T[] = [];
+    for (const ns of namespaces) {
+      if (clusterScoped) {
+        const e = this.entries.get(`/${ns}`);
+        if (e) out.push(e.value);
+        continue;
+      }
+      for (const key of this.byNamespace.get(ns) ?? []) {
+        const e = this.entries.get(key);
+        if (e) out.push(e.value);
+      }
+    }
+    return out;
+  }
+
+  private remember(key: string, entry: Entry<T>): void {
+    this.entries.set(key, entry);
+    const ns = key.slice(0, key.indexOf("/"));
+    const keys = this.byNamespace.get(ns) ?? new Set<string>();
+    keys.add(key);
+    this.byNamespace.set(ns, keys);
+  }
+
+  private forget(key: string): void {
+    this.entries.delete(key);
+    const ns = key.slice(0, key.indexOf("/"));
+    const keys = this.byNamespace.get(ns);
+    keys?.delete(key);
+    if (keys?.size === 0) this.byNamespace.delete(ns);
   }
 
   get(namespace: string, name: string): T | undefined {
@@ -179,7 +214,7 @@ export class ListWatcher<T> {
     }
     for (const [key, entry] of this.entries) {
       if (seen.has(key)) continue;
-      this.entries.delete(key);
+      this.forget(key);
       if (report) this.emit("deleted", entry.value, undefined);
     }
     this.resourceVersion = page.resourceVersion;
@@ -190,7 +225,7 @@ export class ListWatcher<T> {
     const old = this.entries.get(key);
     if (old && rv && old.resourceVersion === rv) return;
     const value = this.spec.transform(raw);
-    this.entries.set(key, { value, resourceVersion: rv });
+    this.remember(key, { value, resourceVersion: rv });
     if (report) this.emit(old ? "modified" : "added", value, old?.value);
   }
 
@@ -229,7 +264,7 @@ export class ListWatcher<T> {
             const key = keyOf(o);
             const old = this.entries.get(key);
             if (old) {
-              this.entries.delete(key);
+              this.forget(key);
               this.emit("deleted", old.value, undefined);
             }
             break;
