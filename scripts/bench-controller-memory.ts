@@ -228,6 +228,7 @@ async function runOnce(adminUrl: string, n: number, bundle: string) {
     await until(`${n} Ready`, async () => (await readyCount()) === n, 1_800_000);
     const toReadyMs = Date.now() - t0;
     const afterSync = memoryOf(pid);
+    const hwmAfterSyncMb = afterSync.hwmMb;
     log(
       `${n} Ready after ${toReadyMs} ms (initial list + first pass); RSS ${afterSync.rssMb.toFixed(0)} MB`,
     );
@@ -258,6 +259,7 @@ async function runOnce(adminUrl: string, n: number, bundle: string) {
     const sweepStarts = clog.started.filter((x) => x.time >= sweepStart).length;
     await until("quiet", () => Date.now() - clog.lastLine > 1_000, 120_000);
     const sweep = (await ask<{ counts: RequestCounts }>(cluster, { cmd: "count" })).counts;
+    const hwmAfterSweepMb = memoryOf(pid).hwmMb;
     log(`sweep ${sweepMs} ms: ${JSON.stringify(sweep)}`);
 
     // Deleted Deployment → that store's reconcile starts.
@@ -298,6 +300,8 @@ async function runOnce(adminUrl: string, n: number, bundle: string) {
       "objects served": ready.objects,
       "→ all Ready (ms)": toReadyMs,
       "peak RSS (MB)": Number(mem.hwmMb.toFixed(1)),
+      "peak RSS by Ready (MB)": Number(hwmAfterSyncMb.toFixed(1)),
+      "peak RSS by sweep end (MB)": Number(hwmAfterSweepMb.toFixed(1)),
       "RSS goal (MB)": rssGoal ?? "-",
       "retained heap after GC (MB)": Number((heap.heapUsed / 1024 / 1024).toFixed(1)),
       "steady sweep (ms)": sweepMs,

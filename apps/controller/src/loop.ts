@@ -103,6 +103,7 @@ export class ControllerLoop {
   private wakeAt = Number.POSITIVE_INFINITY;
   private unlisten: (() => Promise<void>) | null = null;
   private ticking = false;
+  private full = false;
   private tickAgain = false;
   private stopping = false;
   private abandoned = false;
@@ -301,7 +302,11 @@ export class ControllerLoop {
         this.tickAgain = false;
         if (this.stopping) return;
         const capacity = this.deps.config.claimBatch - this.held.size;
-        if (capacity <= 0) return;
+        if (capacity <= 0) {
+          // Full: the next pass to end claims again (not the next sweep, an interval away).
+          this.full = true;
+          return;
+        }
         const stores = await claimDueStores(this.deps.handle.db, {
           owner: this.deps.replicaId,
           limit: capacity,
@@ -376,6 +381,10 @@ export class ControllerLoop {
       this.held.delete(claimed.id);
       // Its claim is released now, so making it due is no longer undone by the release.
       if (this.clusterChangedWhileHeld.delete(claimed.id)) this.clusterChanged(claimed.id);
+      if (this.full) {
+        this.full = false;
+        this.wake();
+      }
     }
   }
 }
