@@ -67,9 +67,13 @@ function toSecretMeta(raw: unknown): SecretMeta {
  * Drops what the snapshot never reads and the API server sends on every
  * object (controller-runtime's TransformStripManagedFields, plus kubectl's
  * copy of the whole object in an annotation): it can be half an object's size.
+ * Listed objects arrive as client-node model instances, which carry every
+ * field of their type (unset ones as undefined) and Dates; the cache keeps
+ * them as the plain JSON a watch event brings instead: one form, and about
+ * half the memory (bench:controller-memory, docs/scale.md).
  */
 function stripBulk(raw: unknown): unknown {
-  const o = raw as { metadata?: Metadata };
+  const o = JSON.parse(JSON.stringify(raw)) as { metadata?: Metadata };
   if (!o.metadata) return raw;
   const { managedFields: _managed, annotations, ...metadata } = o.metadata;
   const kept =
@@ -95,6 +99,7 @@ export class ClusterCache {
   private namespaces: ListWatcher<Cached> | null = null;
   private readonly listeners = new Set<StoreChangeListener>();
   private stopped = false;
+  private listing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly client: KubeClient,
@@ -164,7 +169,12 @@ export class ClusterCache {
       },
       this.log,
     );
-    const started = watcher.start().then(() => {
+    // First lists run one at a time: each holds its whole answer (text, parsed
+    // models, cached copies) for a moment, and twelve at once at 10,000 stores
+    // would add those moments up.
+    const listed = this.listing.then(() => watcher.start());
+    this.listing = listed.catch(() => undefined);
+    const started = listed.then(() => {
       if (this.stopped) {
         void watcher.stop();
         throw new Error("cluster cache stopped");
