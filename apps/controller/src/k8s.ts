@@ -7,6 +7,7 @@ export {
   STORE_PAUSED_PAGE,
   STORE_RELEASE_NAME,
   STORE_SECRET_KEYS,
+  storeNamespace,
   summarizeStoreHealth,
   whatHoldsNamespace,
 } from "@storeplane/k8s";

@@ -1,11 +1,13 @@
-// The controller loop: wake on NOTIFY (and on an interval sweep, and when a
-// requeued store comes due), claim due stores in Postgres, and reconcile them
+// The controller loop: wake on NOTIFY (and on an interval sweep, when a
+// requeued store comes due, and when the cluster's watch cache reports that
+// something a store owns changed), claim due stores in Postgres, and reconcile them
 // through a p-queue — one snapshot shared by the stores of a batch, at most
 // one reconcile per store in flight, claims kept alive while held.
 import {
   claimDueStores,
   type DatabaseHandle,
   loadStore,
+  makeStoresDue,
   releaseAllClaims,
   renewClaims,
   STORE_CHANGES_CHANNEL,
@@ -14,7 +16,7 @@ import {
 import PQueue from "p-queue";
 import type { Logger } from "pino";
 import type { ChartCatalog } from "./desired.ts";
-import type { Cluster, ClusterSnapshot } from "./k8s.ts";
+import { type Cluster, type ClusterSnapshot, storeNamespace } from "./k8s.ts";
 import type { ControllerMetrics } from "./metrics.ts";
 import {
   type ReconcileConfig,
@@ -36,6 +38,8 @@ export interface LoopHooks {
   onReconcileStart?(store: Store, at: number): void;
   onReconcileEnd?(store: Store, report: ReconcileReport): void;
   onBatch?(size: number): void;
+  /** Called when the cluster reports a change to something the store owns. */
+  onClusterChange?(storeId: string, at: number): void;
 }
 
 export interface LoopDeps {
@@ -62,11 +66,13 @@ class BatchSnapshot {
   constructor(
     private readonly cluster: Cluster,
     private readonly maxAgeMs: number,
+    /** The batch's namespaces: all a pass looks at, so all the snapshot needs to hold. */
+    private readonly namespaces: readonly string[],
   ) {}
   get(): Promise<ClusterSnapshot> {
     const now = Date.now();
     if (this.current && now - this.current.takenAt <= this.maxAgeMs) return this.current.promise;
-    const promise = this.cluster.snapshot();
+    const promise = this.cluster.snapshot({ namespaces: this.namespaces });
     const entry = { promise, takenAt: now };
     this.current = entry;
     promise.catch(() => {
@@ -83,6 +89,12 @@ export class ControllerLoop {
   private readonly inFlight = new Map<string, AbortController>();
   private lastRenewal = Date.now();
   private readonly changedWhileHeld = new Set<string>();
+  /** Stores the cluster reported changed while held: due again once their pass ends. */
+  private readonly clusterChangedWhileHeld = new Set<string>();
+  /** Stores the cluster reported changed, to be made due in one write. */
+  private readonly dueSoon = new Set<string>();
+  private flushingDue = false;
+  private unwatch: (() => void) | null = null;
   private readonly abort = new AbortController();
   private readonly log: Logger;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -91,6 +103,7 @@ export class ControllerLoop {
   private wakeAt = Number.POSITIVE_INFINITY;
   private unlisten: (() => Promise<void>) | null = null;
   private ticking = false;
+  private full = false;
   private tickAgain = false;
   private stopping = false;
   private abandoned = false;
@@ -121,6 +134,9 @@ export class ControllerLoop {
         this.wake();
       });
     }
+    // The real cluster's watch cache: a deleted Deployment, a crashing pod or a
+    // failed Job wakes that store now rather than at its next drift check.
+    this.unwatch = this.deps.cluster.onStoreChanged?.((id) => this.clusterChanged(id)) ?? null;
     this.sweepTimer = setInterval(() => this.wake(), this.deps.config.sweepIntervalMs);
     const heartbeatMs = Math.max(200, (this.deps.config.claimTtlSeconds * 1000) / 3);
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), heartbeatMs);
@@ -130,6 +146,7 @@ export class ControllerLoop {
         concurrency: this.deps.config.concurrency,
         cluster: this.deps.cluster.mode,
         notify: this.unlisten !== null,
+        clusterWatch: this.unwatch !== null,
       },
       "controller loop started",
     );
@@ -151,6 +168,7 @@ export class ControllerLoop {
     if (this.stopping) return;
     this.stopping = true;
     this.clearTimers();
+    this.unwatch?.();
     await this.unlisten?.().catch(() => undefined);
     this.queue.clear(); // not started yet: their claims are released below
     const idle = this.queue.onIdle();
@@ -179,6 +197,7 @@ export class ControllerLoop {
     this.abandoned = true;
     this.stopping = true;
     this.clearTimers();
+    this.unwatch?.();
     void this.unlisten?.().catch(() => undefined);
     this.queue.clear();
   }
@@ -227,6 +246,36 @@ export class ControllerLoop {
     running.abort(new DOMException("claim lost", "AbortError"));
   }
 
+  private clusterChanged(storeId: string): void {
+    if (this.stopping) return;
+    this.deps.hooks?.onClusterChange?.(storeId, Date.now());
+    if (this.held.has(storeId)) {
+      this.clusterChangedWhileHeld.add(storeId);
+      return;
+    }
+    this.dueSoon.add(storeId);
+    void this.flushDue();
+  }
+
+  /** Coalesces a burst of cluster changes (a relist, a rollout) into one UPDATE and one wake. */
+  private async flushDue(): Promise<void> {
+    if (this.flushingDue) return;
+    this.flushingDue = true;
+    try {
+      while (this.dueSoon.size > 0 && !this.stopping) {
+        const ids = [...this.dueSoon];
+        this.dueSoon.clear();
+        await makeStoresDue(this.deps.handle.db, ids);
+        this.wake();
+      }
+    } catch (error) {
+      // The drift sweep still looks at these stores; nothing is lost but time.
+      this.log.warn({ err: error }, "could not requeue stores the cluster reported changed");
+    } finally {
+      this.flushingDue = false;
+    }
+  }
+
   private scheduleWake(at: number): void {
     if (this.stopping) return;
     if (at >= this.wakeAt) return;
@@ -253,7 +302,11 @@ export class ControllerLoop {
         this.tickAgain = false;
         if (this.stopping) return;
         const capacity = this.deps.config.claimBatch - this.held.size;
-        if (capacity <= 0) return;
+        if (capacity <= 0) {
+          // Full: the next pass to end claims again (not the next sweep, an interval away).
+          this.full = true;
+          return;
+        }
         const stores = await claimDueStores(this.deps.handle.db, {
           owner: this.deps.replicaId,
           limit: capacity,
@@ -262,7 +315,11 @@ export class ControllerLoop {
         if (this.abandoned) return;
         if (stores.length === 0) continue;
         const claimedAt = Date.now();
-        const batch = new BatchSnapshot(this.deps.cluster, this.deps.config.snapshotMaxAgeMs);
+        const batch = new BatchSnapshot(
+          this.deps.cluster,
+          this.deps.config.snapshotMaxAgeMs,
+          stores.map((s) => storeNamespace(s.name)),
+        );
         this.deps.hooks?.onBatch?.(stores.length);
         for (const store of stores) {
           if (this.held.has(store.id)) continue;
@@ -287,6 +344,7 @@ export class ControllerLoop {
     this.changedWhileHeld.delete(claimed.id);
     const started = Date.now();
     this.deps.hooks?.onReconcileStart?.(claimed, started);
+    this.log.debug({ storeId: claimed.id }, "reconcile started");
     const timer = this.deps.metrics?.reconcileDuration.startTimer();
     try {
       // The claimed row is fresh when the batch is; a store that waited in the
@@ -321,6 +379,12 @@ export class ControllerLoop {
     } finally {
       this.inFlight.delete(claimed.id);
       this.held.delete(claimed.id);
+      // Its claim is released now, so making it due is no longer undone by the release.
+      if (this.clusterChangedWhileHeld.delete(claimed.id)) this.clusterChanged(claimed.id);
+      if (this.full) {
+        this.full = false;
+        this.wake();
+      }
     }
   }
 }

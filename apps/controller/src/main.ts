@@ -96,6 +96,7 @@ async function main(): Promise<void> {
       await loop?.stop();
     } finally {
       helmAbort.abort();
+      await cluster.close?.().catch(() => undefined); // the watch streams
       server.close();
       await handle.close();
       logger.info("bye");

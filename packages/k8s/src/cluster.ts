@@ -151,6 +151,10 @@ export interface ClusterSnapshot {
   namespaces: Map<string, NamespaceState>;
 }
 
+export interface SnapshotScope {
+  namespaces?: readonly string[];
+}
+
 export interface EnsureNamespaceInput {
   name: string;
   labels: Record<string, string>;
@@ -182,8 +186,20 @@ export interface ClusterCallOptions {
 export interface Cluster {
   readonly mode: ClusterMode;
   info(): Promise<ClusterInfo>;
-  /** Cluster-wide, label-selected observation of every managed namespace. */
-  snapshot(): Promise<ClusterSnapshot>;
+  /**
+   * Cluster-wide, label-selected observation of every managed namespace.
+   * `scope.namespaces` says which ones the caller will look at: a hint the
+   * watch cache uses to build only those; an implementation may return more.
+   */
+  snapshot(scope?: SnapshotScope): Promise<ClusterSnapshot>;
+  /**
+   * Called with a store id as soon as something that store owns changes in
+   * the cluster (the real cluster's watch cache). Absent where nothing can
+   * report changes; the controller's drift interval still covers those.
+   */
+  onStoreChanged?(listener: (storeId: string) => void): () => void;
+  /** Ends background work (the watch streams). */
+  close?(): Promise<void>;
 
   /** Create the namespace if absent, else make sure its labels are set. */
   ensureNamespace(input: EnsureNamespaceInput): Promise<void>;

@@ -41,7 +41,7 @@ export {
   type RunOptions,
   resolveHelmBinary,
 } from "./helm/index.ts";
-export { createKubeCluster, type KubeClusterOptions } from "./kube-cluster.ts";
+export { createKubeCluster, type KubeCluster, type KubeClusterOptions } from "./kube-cluster.ts";
 export { buildSnapshot, releasesFromHelmSecrets } from "./observe/build-snapshot.ts";
 export { PLAN_LIMITS, type PlanName } from "./plans.ts";
 export { controllerPolicyRules, type PolicyRule } from "./rbac.ts";

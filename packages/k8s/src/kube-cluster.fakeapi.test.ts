@@ -154,7 +154,13 @@ function cluster() {
   const helm = createRecordingHelm();
   return {
     helm,
-    cluster: createKubeCluster({ kubeConfig: api.kubeConfig(), helm, timeoutMs: 2_000 }),
+    // Without the watch cache: these tests are about the list calls themselves.
+    cluster: createKubeCluster({
+      kubeConfig: api.kubeConfig(),
+      helm,
+      timeoutMs: 2_000,
+      watchCache: false,
+    }),
   };
 }
 

@@ -11,6 +11,8 @@ import type { Helm } from "./helm/helm.ts";
 import { toReleaseStatus } from "./helm/parse.ts";
 import { buildSnapshot, readSnapshotLists } from "./observe/build-snapshot.ts";
 import { HELM_RELEASE_SELECTOR } from "./store-contract.ts";
+import { ClusterCache } from "./watch/cluster-cache.ts";
+import { RecentWrites, withFreshNamespaces } from "./watch/fresh-reads.ts";
 
 export interface KubeClusterOptions {
   /** Default: $KUBECONFIG / ~/.kube/config / in-cluster service account. */
@@ -30,6 +32,12 @@ export interface KubeClusterOptions {
   helmSignal?: AbortSignal;
   /** helm --timeout for rollbacks and uninstalls (default 300 s). */
   helmTimeoutSeconds?: number;
+  /**
+   * Serve snapshots from a watch-based cache (default true): list once, then
+   * watch. false lists every kind on every snapshot (one-off tools, tests of
+   * the list calls themselves).
+   */
+  watchCache?: boolean;
 }
 
 const PENDING: ReadonlySet<HelmReleaseStatus> = new Set([
@@ -75,7 +83,12 @@ function revisions(secrets: SecretMeta[]): Revision[] {
     .sort((a, b) => a.version - b.version);
 }
 
-export function createKubeCluster(options: KubeClusterOptions): Cluster {
+export interface KubeCluster extends Cluster {
+  /** The watch cache's counters (lists, relists, watches, events, bookmarks); null without the cache. */
+  watchStats(): ReturnType<ClusterCache["stats"]> | null;
+}
+
+export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
   const kc = options.kubeConfig ?? loadDefaultKubeConfig();
   const client = new KubeClient(kc, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   const logger = (options.logger ?? pino({ level: "silent" })).child({ cluster: "kube" });
@@ -87,18 +100,42 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
     return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   };
 
+  const cache = options.watchCache === false ? null : new ClusterCache(client, kc, logger);
+  // Namespaces written by this process are read from the API server for a
+  // while after, not from the cache the write has not reached yet (fresh-reads.ts).
+  const recent = new RecentWrites();
+  const writing = async <T>(namespace: string, write: () => Promise<T>): Promise<T> => {
+    try {
+      return await write();
+    } finally {
+      recent.wrote(namespace);
+    }
+  };
+
   return {
     mode: "kube",
 
     info: () => clusterInfo(client),
 
-    async snapshot(): Promise<ClusterSnapshot> {
-      const lists = await readSnapshotLists(client, { workloadSelector: options.workloadSelector });
+    async snapshot(scope): Promise<ClusterSnapshot> {
+      const namespaces = scope?.namespaces ?? null;
+      const source = cache
+        ? withFreshNamespaces(cache.source(namespaces), client, recent.within(namespaces))
+        : client;
+      const lists = await readSnapshotLists(source, {
+        workloadSelector: options.workloadSelector,
+      });
       return buildSnapshot(lists);
     },
 
+    ...(cache ? { onStoreChanged: (listener) => cache.onStoreChanged(listener) } : {}),
+
+    close: async () => cache?.stop(),
+
+    watchStats: () => cache?.stats() ?? null,
+
     async ensureNamespace({ name, labels }) {
-      const outcome = await client.ensureNamespace(name, labels);
+      const outcome = await writing(name, () => client.ensureNamespace(name, labels));
       if (outcome !== "unchanged") logger.info({ namespace: name, outcome }, "namespace ensured");
     },
 
@@ -110,13 +147,15 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
             `${obj.kind}/${obj.metadata.name} belongs to ${obj.metadata.namespace}, not ${namespace}`,
           );
         }
-        await client.apply(namespace, obj);
+        await writing(namespace, () => client.apply(namespace, obj));
       }
       logger.debug({ namespace, count: objects.length }, "guardrails applied");
     },
 
     async ensureSecret(namespace, name, labels, generate) {
-      const result = await client.createSecretOnce(namespace, name, labels, generate());
+      const result = await writing(namespace, () =>
+        client.createSecretOnce(namespace, name, labels, generate()),
+      );
       // Name only: the generated data is never logged.
       logger.info({ namespace, secretName: name, created: result.created }, "secret ensured");
       return result;
@@ -125,7 +164,7 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
     readSecret: (namespace, name) => client.readSecret(namespace, name),
 
     async copySecret(from, toNamespace, labels) {
-      await client.copySecret(from, toNamespace, labels);
+      await writing(toNamespace, () => client.copySecret(from, toNamespace, labels));
       // Names only: the data is never logged.
       logger.info(
         { from: `${from.namespace}/${from.name}`, namespace: toNamespace },
@@ -136,7 +175,9 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
     async installRelease(spec, opts) {
       const log = logger.child({ namespace: spec.namespace, release: spec.release });
       log.info({ chart: spec.chart, valuesDigest: spec.valuesDigest }, "helm upgrade --install");
-      const info = await helm.upgradeInstall(spec, { signal: signalFor(opts?.signal) });
+      const info = await writing(spec.namespace, () =>
+        helm.upgradeInstall(spec, { signal: signalFor(opts?.signal) }),
+      );
       log.info({ revision: info?.revision, status: info?.status }, "helm upgrade --install done");
     },
 
@@ -171,20 +212,22 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
       // the dead process created, since they carry this release's annotations.
       for (const r of revs.filter((x) => PENDING.has(x.status))) {
         log.warn({ revision: r.version, status: r.status }, "deleting a pending release Secret");
-        await client.deleteSecret(namespace, r.secret);
+        await writing(namespace, () => client.deleteSecret(namespace, r.secret));
       }
     },
 
     async uninstallRelease(namespace, release, opts) {
-      const { outcome } = await helm.uninstall(namespace, release, {
-        signal: signalFor(opts?.signal),
-        timeoutSeconds: helmTimeoutSeconds,
-      });
+      const { outcome } = await writing(namespace, () =>
+        helm.uninstall(namespace, release, {
+          signal: signalFor(opts?.signal),
+          timeoutSeconds: helmTimeoutSeconds,
+        }),
+      );
       logger.info({ namespace, release, outcome }, "helm uninstall");
     },
 
     async deleteNamespace(name) {
-      const { deleted } = await client.deleteNamespace(name);
+      const { deleted } = await writing(name, () => client.deleteNamespace(name));
       logger.info({ namespace: name, alreadyGone: !deleted }, "namespace deletion requested");
     },
   };

@@ -32,35 +32,36 @@ const HELM_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete
 // easy to spot. Namespaces are cluster-scoped, so this is a ClusterRole.
 export const controllerPolicyRules: PolicyRule[] = [
   // KubeClient: ensureNamespace (create, then read + merge-patch labels),
-  // deleteNamespace, snapshot list.
+  // deleteNamespace, the snapshot's list and the watch cache's watch.
   {
     apiGroups: [""],
     resources: ["namespaces"],
-    verbs: ["get", "list", "create", "patch", "delete"],
+    verbs: ["get", "list", "watch", "create", "patch", "delete"],
   },
   // Guardrails: server-side apply (patch; the API server also checks create
-  // when the apply creates the object) and the snapshot list.
+  // when the apply creates the object), the snapshot list and watch.
   {
     apiGroups: [""],
     resources: ["resourcequotas", "limitranges"],
-    verbs: ["list", "create", "patch"],
+    verbs: ["list", "watch", "create", "patch"],
   },
   {
     apiGroups: ["networking.k8s.io"],
     resources: ["networkpolicies"],
-    verbs: ["list", "create", "patch"],
+    verbs: ["list", "watch", "create", "patch"],
   },
   // Our create-once Secrets (create, get) and Helm's release storage (get,
   // list, create, update, delete); unlockRelease deletes pending revisions;
   // copySecret reads the platform's pull Secret (get) and server-side applies
-  // its copy into the store namespace (patch).
+  // its copy into the store namespace (patch); the watch cache watches their
+  // metadata.
   {
     apiGroups: [""],
     resources: ["secrets"],
-    verbs: ["get", "list", "create", "update", "patch", "delete"],
+    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
   },
-  // Snapshot and the API's reader.
-  { apiGroups: [""], resources: ["events"], verbs: ["list"] },
+  // Snapshot (list, then the watch cache's watch) and the API's reader.
+  { apiGroups: [""], resources: ["events"], verbs: ["list", "watch"] },
   { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
   // Objects the engine charts create through `helm upgrade --install`
   // (also listed by the snapshot: deployments, statefulsets, jobs, PVCs).

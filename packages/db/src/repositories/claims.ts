@@ -89,3 +89,25 @@ export async function releaseAllClaims(db: Kysely<Database>, owner: string): Pro
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+// Store ids come from labels in the cluster; anything else is not a store of ours.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Something these stores own changed in the cluster (the watch cache said
+ * so): make them due now instead of at their next drift check. Stores held
+ * by a replica keep their claim; the holder requeues them itself. Returns
+ * how many became due.
+ */
+export async function makeStoresDue(db: Kysely<Database>, storeIds: string[]): Promise<number> {
+  const ids = storeIds.filter((id) => UUID.test(id));
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable("stores")
+    .set({ next_reconcile_at: sql`now()` })
+    .where("id", "in", ids)
+    .where("deleted_at", "is", null)
+    .where("next_reconcile_at", ">", sql<Date>`now()`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

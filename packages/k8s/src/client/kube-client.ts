@@ -41,6 +41,22 @@ export interface SecretMeta {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** The kinds a snapshot lists (and the watch cache watches), by API resource name. */
+export type ListKind =
+  | "namespaces"
+  | "resourcequotas"
+  | "limitranges"
+  | "networkpolicies"
+  | "secrets"
+  | "deployments"
+  | "statefulsets"
+  | "jobs"
+  | "pods"
+  | "persistentvolumeclaims"
+  | "events";
+
+type Listed = { items: unknown[]; metadata?: { resourceVersion?: string } };
+
 export class KubeClient {
   readonly target: KubeTarget;
   private readonly core: CoreV1Api;
@@ -279,6 +295,48 @@ export class KubeClient {
   }
 
   // --- cluster-wide label-selected lists (the snapshot) ---------------------
+
+  /**
+   * One cluster-wide list with the resourceVersion it was read at: where a
+   * watch of the same kind and selectors starts (watch/cluster-cache.ts).
+   * Secrets come as metadata only, like listSecretMetadata.
+   */
+  async listPage(
+    kind: ListKind,
+    query: { labelSelector?: string; fieldSelector?: string },
+  ): Promise<{ items: unknown[]; resourceVersion: string }> {
+    const o = this.opts();
+    const list = await this.call(`list ${kind}`, (): Promise<Listed> => {
+      switch (kind) {
+        case "namespaces":
+          return this.core.listNamespace(query, o);
+        case "resourcequotas":
+          return this.core.listResourceQuotaForAllNamespaces(query, o);
+        case "limitranges":
+          return this.core.listLimitRangeForAllNamespaces(query, o);
+        case "networkpolicies":
+          return this.net.listNetworkPolicyForAllNamespaces(query, o);
+        case "secrets":
+          return this.core.listSecretForAllNamespaces(
+            query,
+            this.opts({ accept: METADATA_ONLY_LIST }),
+          );
+        case "deployments":
+          return this.apps.listDeploymentForAllNamespaces(query, o);
+        case "statefulsets":
+          return this.apps.listStatefulSetForAllNamespaces(query, o);
+        case "jobs":
+          return this.batch.listJobForAllNamespaces(query, o);
+        case "pods":
+          return this.core.listPodForAllNamespaces(query, o);
+        case "persistentvolumeclaims":
+          return this.core.listPersistentVolumeClaimForAllNamespaces(query, o);
+        case "events":
+          return this.core.listEventForAllNamespaces(query, o);
+      }
+    });
+    return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? "" };
+  }
 
   async listNamespaces(labelSelector: string): Promise<V1Namespace[]> {
     const list = await this.call("list namespaces", () =>

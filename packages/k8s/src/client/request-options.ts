@@ -50,3 +50,7 @@ export const MERGE_PATCH = "application/merge-patch+json";
  */
 export const METADATA_ONLY_LIST =
   "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;q=0.9";
+
+/** The watch form of METADATA_ONLY_LIST: each event's object is a PartialObjectMetadata. */
+export const METADATA_ONLY_WATCH =
+  "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json;q=0.9";

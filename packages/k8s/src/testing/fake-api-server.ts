@@ -20,6 +20,7 @@ import { NamespaceLifecycle } from "./fake-api-namespaces.ts";
 import { parseRoute, type RbacRequest, rbacRequest, typeOfObject } from "./fake-api-routes.ts";
 import { methodNotAllowed, notFound, StatusError, statusBody } from "./fake-api-status.ts";
 import { type KubeObj, ObjectStore } from "./fake-api-store.ts";
+import { isWatchRequest, WatchHub } from "./fake-api-watch.ts";
 import { create, patch, remove, update, type WriteRequest } from "./fake-api-writes.ts";
 
 export { statusBody } from "./fake-api-status.ts";
@@ -58,6 +59,8 @@ export class FakeApiServer {
   readonly requests: RecordedRequest[] = [];
   /** Every object, and the one hook on every committed write (`store.onChange`). */
   readonly store = new ObjectStore();
+  /** `?watch=true` streams over the store's changes, and their test controls (fake-api-watch.ts). */
+  readonly objects = new WatchHub(this.store);
   readonly namespaces: NamespaceLifecycle;
   private readonly lister = new Lister(this.store);
   private interceptors: Interceptor[] = [];
@@ -85,6 +88,7 @@ export class FakeApiServer {
 
   async close(): Promise<void> {
     this.namespaces.cancel();
+    this.objects.stop();
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
     await new Promise<void>((resolve) =>
@@ -138,13 +142,18 @@ export class FakeApiServer {
     this.namespaces.cancel();
     this.namespaces.deletionDelayMs = this.deletionDelayMs;
     this.store.clear();
+    this.objects.cleared();
     this.lister.reset();
     this.interceptors = [];
   }
 
-  /** Like etcd compaction: continue tokens issued so far answer 410 Expired. */
+  /**
+   * Like etcd compaction: continue tokens issued so far, and watches resuming
+   * from any earlier resourceVersion, answer 410 Expired.
+   */
   compact(): void {
     this.lister.compact();
+    this.objects.compact();
   }
 
   /**
@@ -218,6 +227,25 @@ export class FakeApiServer {
       }
       if (r) return this.send(res, r);
     }
+    if (
+      parsed &&
+      "route" in parsed &&
+      recorded.method === "GET" &&
+      isWatchRequest(recorded.query)
+    ) {
+      const { type, namespace, name } = parsed.route;
+      if (!name) {
+        const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
+        const target = {
+          group: type.group,
+          resource: type.resource,
+          namespace,
+          kind: type.kind,
+          apiVersion,
+        };
+        return this.objects.serve(target, recorded.query, headers.accept ?? "", res);
+      }
+    }
     let answer: FakeResponse;
     try {
       answer = this.serve(recorded);
@@ -251,8 +279,8 @@ export class FakeApiServer {
         statusBody(404, "NotFound", "the server could not find the requested resource", {}),
       );
     const { route } = parsed;
-    if (req.query.watch === "true" || req.query.watch === "1")
-      throw methodNotAllowed("watch (not served by this fake)");
+    if (isWatchRequest(req.query))
+      throw methodNotAllowed("watch of a single object (not served by this fake)");
     const write: WriteRequest = {
       route,
       query: req.query,

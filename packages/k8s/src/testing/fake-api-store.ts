@@ -44,6 +44,17 @@ export type ChangeListener = (change: StoreChange) => void;
 const keyOf = (t: ResourceType, namespace: string | undefined, name: string) =>
   `${t.group}|${t.resource}|${t.namespaced ? (namespace ?? "") : ""}|${name}`;
 
+function withoutVersionAndTimes(o: KubeObj): unknown {
+  const managedFields = o.metadata.managedFields?.map((f) =>
+    f && typeof f === "object" ? { ...(f as Record<string, unknown>), time: undefined } : f,
+  );
+  return { ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields } };
+}
+
+function sameContent(a: KubeObj, b: KubeObj): boolean {
+  return JSON.stringify(withoutVersionAndTimes(a)) === JSON.stringify(withoutVersionAndTimes(b));
+}
+
 export class ObjectStore {
   private rev = 0;
   private readonly objects = new Map<string, KubeObj>();
@@ -89,14 +100,25 @@ export class ObjectStore {
    * the stored object. Callers have already validated and merged.
    */
   commit(type: ChangeType, resource: ResourceType, object: KubeObj): KubeObj {
+    const key = keyOf(resource, object.metadata.namespace, object.metadata.name);
+    const current = this.objects.get(key);
+    // A write that changes nothing is no write: the API server keeps the
+    // resourceVersion and sends no watch event, and a managedFields change
+    // of timestamps only does not count (k8s.io/apiserver fieldmanager,
+    // IgnoreManagedFieldsTimestampsTransformer).
     const stored = structuredClone(object);
+    if (type === "MODIFIED" && current) {
+      // System metadata survives an update that leaves it out, as on the API server.
+      stored.metadata.uid ??= current.metadata.uid;
+      stored.metadata.creationTimestamp ??= current.metadata.creationTimestamp;
+      if (sameContent(current, stored)) return current;
+    }
     this.rev += 1;
     stored.metadata.resourceVersion = String(this.rev);
     if (type === "ADDED") {
       stored.metadata.uid ??= randomUUID();
       stored.metadata.creationTimestamp ??= new Date().toISOString().replace(/\.\d+Z$/, "Z");
     }
-    const key = keyOf(resource, stored.metadata.namespace, stored.metadata.name);
     if (type === "DELETED") {
       this.objects.delete(key);
       this.types.delete(key);

@@ -1,5 +1,6 @@
 // Test tools only. Never imported by production code.
 export * from "./fake-api-cluster.ts";
 export * from "./fake-api-server.ts";
+export * from "./fake-api-watch.ts";
 export * from "./label-selector.ts";
 export * from "./recording-helm.ts";
