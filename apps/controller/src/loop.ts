@@ -15,7 +15,6 @@ import PQueue from "p-queue";
 import type { Logger } from "pino";
 import type { ChartCatalog } from "./desired.ts";
 import type { Cluster, ClusterSnapshot } from "./k8s.ts";
-import type { ControllerMetrics } from "./metrics.ts";
 import {
   type ReconcileConfig,
   type ReconcileReport,
@@ -31,13 +30,21 @@ export interface LoopConfig extends ReconcileConfig {
   shutdownGraceMs: number;
 }
 
-export interface LoopHooks {
-  /** Called as a store's reconcile starts (benchmarks, tests). */
-  onReconcileStart?(store: Store, at: number): void;
-  onReconcileEnd?(store: Store, report: ReconcileReport): void;
-  onBatch?(size: number): void;
+/**
+ * Watches each reconcile of a loop. Production's metrics are one (main.ts
+ * wires them at the composition root); benchmarks and tests add their own
+ * trackers the same way, so the loop has no path only tests take.
+ */
+export interface ReconcileObserver {
+  /** A claimed batch of this size enters the queue. */
+  batchClaimed?(size: number): void;
+  /** A store's reconcile starts, at this epoch millisecond. */
+  reconcileStarted?(store: Store, at: number): void;
+  /** A store's reconcile ended with this report after `durationMs`. */
+  reconcileFinished?(store: Store, report: ReconcileReport, durationMs: number): void;
 }
 
+/** Everything the loop works with, passed in by the composition root (main.ts, apps/dev). */
 export interface LoopDeps {
   handle: DatabaseHandle;
   cluster: Cluster;
@@ -45,11 +52,7 @@ export interface LoopDeps {
   charts: ChartCatalog;
   replicaId: string;
   logger: Logger;
-  metrics?: ControllerMetrics;
-  hooks?: LoopHooks;
-  /** Subscribe to NOTIFY wake-ups (default true); off to measure the interval alone. */
-  listen?: boolean;
-  random?: () => number;
+  observers: ReconcileObserver[];
 }
 
 /**
@@ -93,7 +96,6 @@ export class ControllerLoop {
   private ticking = false;
   private tickAgain = false;
   private stopping = false;
-  private abandoned = false;
   private started = false;
 
   constructor(private readonly deps: LoopDeps) {
@@ -115,12 +117,10 @@ export class ControllerLoop {
   }
 
   async start(): Promise<void> {
-    if (this.deps.listen ?? true) {
-      this.unlisten = await this.deps.handle.listen(STORE_CHANGES_CHANNEL, (storeId) => {
-        if (this.held.has(storeId)) this.changedWhileHeld.add(storeId);
-        this.wake();
-      });
-    }
+    this.unlisten = await this.deps.handle.listen(STORE_CHANGES_CHANNEL, (storeId) => {
+      if (this.held.has(storeId)) this.changedWhileHeld.add(storeId);
+      this.wake();
+    });
     this.sweepTimer = setInterval(() => this.wake(), this.deps.config.sweepIntervalMs);
     const heartbeatMs = Math.max(200, (this.deps.config.claimTtlSeconds * 1000) / 3);
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), heartbeatMs);
@@ -129,7 +129,6 @@ export class ControllerLoop {
       {
         concurrency: this.deps.config.concurrency,
         cluster: this.deps.cluster.mode,
-        notify: this.unlisten !== null,
       },
       "controller loop started",
     );
@@ -169,18 +168,6 @@ export class ControllerLoop {
     clearTimeout(timer);
     const released = await releaseAllClaims(this.deps.handle.db, this.deps.replicaId);
     this.log.info({ released }, "controller loop stopped; claims released");
-  }
-
-  /**
-   * For crash tests: stop dead, as SIGKILL would — no status writes
-   * awaited, no claims released (they expire), timers gone.
-   */
-  abandon(): void {
-    this.abandoned = true;
-    this.stopping = true;
-    this.clearTimers();
-    void this.unlisten?.().catch(() => undefined);
-    this.queue.clear();
   }
 
   private clearTimers(): void {
@@ -259,11 +246,10 @@ export class ControllerLoop {
           limit: capacity,
           ttlSeconds: this.deps.config.claimTtlSeconds,
         });
-        if (this.abandoned) return;
         if (stores.length === 0) continue;
         const claimedAt = Date.now();
         const batch = new BatchSnapshot(this.deps.cluster, this.deps.config.snapshotMaxAgeMs);
-        this.deps.hooks?.onBatch?.(stores.length);
+        for (const observer of this.deps.observers) observer.batchClaimed?.(stores.length);
         for (const store of stores) {
           if (this.held.has(store.id)) continue;
           this.held.add(store.id);
@@ -280,14 +266,12 @@ export class ControllerLoop {
   }
 
   private async run(claimed: Store, claimedAt: number, batch: BatchSnapshot): Promise<void> {
-    if (this.abandoned) return;
     if (this.inFlight.has(claimed.id)) return; // never two reconciles of one store at once
     const storeAbort = new AbortController();
     this.inFlight.set(claimed.id, storeAbort);
     this.changedWhileHeld.delete(claimed.id);
     const started = Date.now();
-    this.deps.hooks?.onReconcileStart?.(claimed, started);
-    const timer = this.deps.metrics?.reconcileDuration.startTimer();
+    for (const observer of this.deps.observers) observer.reconcileStarted?.(claimed, started);
     try {
       // The claimed row is fresh when the batch is; a store that waited in the
       // queue is re-read so a change made meanwhile is not acted on late.
@@ -304,16 +288,12 @@ export class ControllerLoop {
           logger: this.log,
           snapshot: () => batch.get(),
           signal: AbortSignal.any([this.abort.signal, storeAbort.signal]),
-          random: this.deps.random,
         },
         store,
       );
-      timer?.({ result: report.result.kind });
-      if (report.result.kind === "retry-with-backoff" || report.result.kind === "terminal") {
-        this.deps.metrics?.failures.inc({ reason: report.result.reason });
-      }
-      if (this.abandoned) return;
-      this.deps.hooks?.onReconcileEnd?.(store, report);
+      const durationMs = Date.now() - started;
+      for (const observer of this.deps.observers)
+        observer.reconcileFinished?.(store, report, durationMs);
       if (this.changedWhileHeld.delete(claimed.id)) this.scheduleWake(Date.now());
       else if (report.nextReconcileAt) this.scheduleWake(report.nextReconcileAt.getTime());
     } catch (error) {
