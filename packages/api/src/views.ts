@@ -1,6 +1,7 @@
 // What the API returns for rows: only fields a client may see (no hashes, no
 // claim bookkeeping), in camelCase.
 import type { ApiToken, Session, Store, StoreEvent, User } from "@storeplane/db";
+import { storeNamespace } from "@storeplane/k8s";
 
 export interface PublicUser {
   id: string;
@@ -24,6 +25,8 @@ export function toStoreView(store: Store) {
   return {
     id: store.id,
     name: store.name,
+    // The controller's namespace rule, so no client spells it out again.
+    namespace: storeNamespace(store.name),
     engine: store.engine,
     plan: store.plan,
     ownerId: store.owner_id,

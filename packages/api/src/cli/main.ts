@@ -14,6 +14,7 @@ import {
   WaitTimeoutError,
   waitForStore,
 } from "../client/index.ts";
+import { PLAN_CHOICES } from "../schemas/plans.ts";
 import { loadConfig, saveConfig } from "./config.ts";
 import { type CliEnv, readCliEnv } from "./env.ts";
 import {
@@ -116,7 +117,11 @@ export function buildProgram(env: CliEnv): Command {
           .choices(["woocommerce", "medusa"])
           .makeOptionMandatory(),
       )
-      .option("--plan <plan>", "resource plan (small, medium, large)", "small")
+      .option(
+        "--plan <plan>",
+        `resource plan: ${PLAN_CHOICES.map((p) => `${p.value} (${p.description})`).join(", ")}`,
+        "small",
+      )
       .option("--idempotency-key <key>", "repeat-safe key: the same key returns the same store"),
   ).action(
     async (

@@ -3,5 +3,6 @@
 export * from "./auth.ts";
 export * from "./common.ts";
 export * from "./pages.ts";
+export { PLAN_CHOICES, type PlanChoice } from "./plans.ts";
 export * from "./stores.ts";
 export * from "./tokens.ts";
