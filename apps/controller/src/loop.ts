@@ -5,7 +5,7 @@
 import {
   claimDueStores,
   type DatabaseHandle,
-  loadStore,
+  findStoreById,
   releaseAllClaims,
   renewClaims,
   STORE_CHANGES_CHANNEL,
@@ -276,7 +276,9 @@ export class ControllerLoop {
       // The claimed row is fresh when the batch is; a store that waited in the
       // queue is re-read so a change made meanwhile is not acted on late.
       const store =
-        started - claimedAt < 1_000 ? claimed : await loadStore(this.deps.handle.db, claimed.id);
+        started - claimedAt < 1_000
+          ? claimed
+          : await findStoreById(this.deps.handle.db, claimed.id);
       if (!store || store.deleted_at || store.claimed_by !== this.deps.replicaId) return;
       const report = await reconcileStore(
         {

@@ -1,12 +1,8 @@
 // The shared input schemas, as the dashboard's forms use them (no server).
 import { describe, expect, it } from "vitest";
-import {
-  createStoreInput,
-  fieldErrorsOf,
-  RESERVED_STORE_NAMES,
-  signupInput,
-  storeNameSchema,
-} from "../src/schemas/index.ts";
+import { signupInput } from "../src/schemas/auth.ts";
+import { fieldErrorsOf } from "../src/schemas/common.ts";
+import { createStoreInput, RESERVED_STORE_NAMES, storeNameSchema } from "../src/schemas/stores.ts";
 import { storeUrls } from "../src/stores/urls.ts";
 
 describe("store name", () => {

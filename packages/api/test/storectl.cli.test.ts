@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "@storeplane/db";
 import { PLAN_LIMITS } from "@storeplane/k8s/plans";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient } from "../src/client/index.ts";
+import { createClient } from "../src/client/create-client.ts";
 import { FAKE_STORE_PASSWORD, fakeClusterReader } from "./fakes.ts";
 import { makeDeps, PASSWORD, uniqueEmail } from "./helpers.ts";
 import { serveApi } from "./http-server.ts";

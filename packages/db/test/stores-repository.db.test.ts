@@ -10,7 +10,7 @@ import {
   requestStoreDeletion,
   retryFailedStore,
 } from "../src/repositories/stores.ts";
-import { describeEachDatabase, describeRealPostgres, resetDatabase } from "../src/testing/index.ts";
+import { describeEachDatabase, describeRealPostgres, resetDatabase } from "../testing/index.ts";
 import { insertUser } from "./helpers.ts";
 
 const base = {

@@ -12,7 +12,7 @@ import {
   listStoresInput,
   storeEventsInput,
   storeRefInput,
-} from "../schemas/index.ts";
+} from "../schemas/stores.ts";
 import { findVisibleStore } from "../stores/access.ts";
 import { readCluster, requireClusterReader } from "../stores/cluster.ts";
 import { createStore } from "../stores/create.ts";

@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
-import { fieldMatcher, labelMatcher, SelectorError } from "./label-selector.ts";
+import { fieldMatcher, labelMatcher, SelectorError } from "../label-selector.ts";
 
 export interface RecordedRequest {
   method: string;
