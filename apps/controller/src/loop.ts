@@ -36,8 +36,6 @@ export interface LoopConfig extends ReconcileConfig {
  * trackers the same way, so the loop has no path only tests take.
  */
 export interface ReconcileObserver {
-  /** A claimed batch of this size enters the queue. */
-  batchClaimed?(size: number): void;
   /** A store's reconcile starts, at this epoch millisecond. */
   reconcileStarted?(store: Store, at: number): void;
   /** A store's reconcile ended with this report after `durationMs`. */
@@ -249,7 +247,6 @@ export class ControllerLoop {
         if (stores.length === 0) continue;
         const claimedAt = Date.now();
         const batch = new BatchSnapshot(this.deps.cluster, this.deps.config.snapshotMaxAgeMs);
-        for (const observer of this.deps.observers) observer.batchClaimed?.(stores.length);
         for (const store of stores) {
           if (this.held.has(store.id)) continue;
           this.held.add(store.id);
