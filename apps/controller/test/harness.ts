@@ -2,7 +2,7 @@
 // a real database and the simulated cluster, with fast timings.
 import { resolve } from "node:path";
 import type { DatabaseHandle, Store } from "@storeplane/db";
-import type { SimulatedCluster } from "@storeplane/k8s/simulated";
+import type { Cluster } from "@storeplane/k8s";
 import { type KyselyPlugin, sql } from "kysely";
 import pino from "pino";
 import { ChartCatalog } from "../src/desired.ts";
@@ -36,6 +36,11 @@ export function testConfig(overrides: Partial<LoopConfig> = {}): LoopConfig {
 
 export const silentLogger = pino({ level: process.env.LOG_LEVEL ?? "silent" });
 
+/** A test cluster that hands out one Cluster per controller replica (simulated or fake API). */
+export interface ConnectableCluster {
+  connect(replicaId: string): Cluster;
+}
+
 /** A loop under test, and the in-process stand-in for SIGKILL. */
 export interface TestController {
   loop: ControllerLoop;
@@ -51,7 +56,7 @@ export interface TestController {
 
 export function startController(
   handle: DatabaseHandle,
-  sim: SimulatedCluster,
+  sim: ConnectableCluster,
   options: {
     replicaId?: string;
     config?: Partial<LoopConfig>;
@@ -65,7 +70,7 @@ export function startController(
 
 export function startKillableController(
   handle: DatabaseHandle,
-  sim: SimulatedCluster,
+  sim: ConnectableCluster,
   options: Parameters<typeof startController>[2] = {},
 ): TestController {
   const replicaId = options.replicaId ?? "replica-a";

@@ -386,6 +386,7 @@ describeEachDatabase("stores", ({ handle }) => {
       });
       const resources = await caller.stores.resources({ id: store.id });
       expect(resources.problems).toEqual(['ImagePullBackOff: image "wordpress:6" not found']);
+      expect(resources.events.map((e) => [e.type, e.reason])).toEqual([["Warning", "BackOff"]]);
       expect(resources.pods[0]?.containers[0]?.waitingReason).toBe("ImagePullBackOff");
       expect(calls).toEqual(["credentials:online", "resources:online"]);
       const audit = await handle()

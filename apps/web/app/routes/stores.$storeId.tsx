@@ -365,7 +365,7 @@ function Resources({ resources }: { resources: LoaderData["resources"] }) {
       </p>
     );
   }
-  const { pods, problems } = resources.value;
+  const { pods, problems, events } = resources.value;
   return (
     <>
       {problems.length > 0 ? (
@@ -412,6 +412,60 @@ function Resources({ resources }: { resources: LoaderData["resources"] }) {
             </tbody>
           </table>
         </div>
+      )}
+      <ClusterEvents events={events} />
+    </>
+  );
+}
+
+/**
+ * The namespace's Warning events as Kubernetes recorded them (kubelet,
+ * controllers, scheduler): the same reasons `kubectl get events` shows.
+ */
+function ClusterEvents({
+  events,
+}: {
+  events: Extract<LoaderData["resources"], { ok: true }>["value"]["events"];
+}) {
+  return (
+    <>
+      <h3 id="cluster-events-heading">Cluster events</h3>
+      {events.length === 0 ? (
+        <p className="muted">No warning events.</p>
+      ) : (
+        // Long messages make it scroll sideways, so a keyboard must be able to reach it (WCAG 2.1.1).
+        <section
+          className="table-wrap"
+          aria-labelledby="cluster-events-heading"
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region needs focus to scroll by keyboard
+          tabIndex={0}
+        >
+          <table className="cluster-events" aria-labelledby="cluster-events-heading">
+            <thead>
+              <tr>
+                <th scope="col">Reason</th>
+                <th scope="col">Object</th>
+                <th scope="col">Message</th>
+                <th scope="col">Last seen</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((event) => (
+                <tr
+                  key={`${event.involvedKind}/${event.involvedName}/${event.reason}/${event.lastSeen}`}
+                  data-type={event.type}
+                >
+                  <td>{event.reason}</td>
+                  <td>
+                    {event.involvedKind}/{event.involvedName}
+                  </td>
+                  <td>{event.message}</td>
+                  <td>{event.lastSeen ? formatClock(event.lastSeen) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
       )}
     </>
   );

@@ -1,0 +1,5 @@
+// Test tools only; production code never imports them (tooling's
+// package-rules test checks). By name, only what other packages' tests use;
+// this package's own tests import the modules directly. One name per line.
+export { FakeApiCluster } from "./fake-api-cluster.ts";
+export type { RecordedRequest } from "./fake-api-server.ts";
