@@ -32,7 +32,7 @@ async function main() {
       let reconciles = 0;
       const loop = startController(handle, sim, {
         config,
-        hooks: { onReconcileEnd: () => void reconciles++ },
+        observer: { reconcileFinished: () => void reconciles++ },
       });
       await loop.start();
       const stores = await createStores(handle, n, { prefix: `steady${n}` });

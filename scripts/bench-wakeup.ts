@@ -33,8 +33,8 @@ async function measure(handle: DatabaseHandle, listen: boolean, n: number) {
     listen,
     replicaId: listen ? "bench-notify" : "bench-interval",
     config: { sweepIntervalMs, driftIntervalMs: 3_600_000 },
-    hooks: {
-      onReconcileStart(store, at) {
+    observer: {
+      reconcileStarted(store, at) {
         if (started.has(store.id)) return;
         started.set(store.id, at);
         waiters.get(store.id)?.(at);

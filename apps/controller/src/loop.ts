@@ -6,7 +6,7 @@
 import {
   claimDueStores,
   type DatabaseHandle,
-  loadStore,
+  findStoreById,
   makeStoresDue,
   releaseAllClaims,
   renewClaims,
@@ -17,7 +17,6 @@ import PQueue from "p-queue";
 import type { Logger } from "pino";
 import type { ChartCatalog } from "./desired.ts";
 import { type Cluster, type ClusterSnapshot, storeNamespace } from "./k8s.ts";
-import type { ControllerMetrics } from "./metrics.ts";
 import {
   type ReconcileConfig,
   type ReconcileReport,
@@ -33,15 +32,21 @@ export interface LoopConfig extends ReconcileConfig {
   shutdownGraceMs: number;
 }
 
-export interface LoopHooks {
-  /** Called as a store's reconcile starts (benchmarks, tests). */
-  onReconcileStart?(store: Store, at: number): void;
-  onReconcileEnd?(store: Store, report: ReconcileReport): void;
-  onBatch?(size: number): void;
-  /** Called when the cluster reports a change to something the store owns. */
-  onClusterChange?(storeId: string, at: number): void;
+/**
+ * Watches each reconcile of a loop. Production's metrics are one (main.ts
+ * wires them at the composition root); benchmarks and tests add their own
+ * trackers the same way, so the loop has no path only tests take.
+ */
+export interface ReconcileObserver {
+  /** The cluster reported a change to something the store owns, at this epoch millisecond. */
+  clusterChanged?(storeId: string, at: number): void;
+  /** A store's reconcile starts, at this epoch millisecond. */
+  reconcileStarted?(store: Store, at: number): void;
+  /** A store's reconcile ended with this report after `durationMs`. */
+  reconcileFinished?(store: Store, report: ReconcileReport, durationMs: number): void;
 }
 
+/** Everything the loop works with, passed in by the composition root (main.ts, apps/dev). */
 export interface LoopDeps {
   handle: DatabaseHandle;
   cluster: Cluster;
@@ -49,11 +54,7 @@ export interface LoopDeps {
   charts: ChartCatalog;
   replicaId: string;
   logger: Logger;
-  metrics?: ControllerMetrics;
-  hooks?: LoopHooks;
-  /** Subscribe to NOTIFY wake-ups (default true); off to measure the interval alone. */
-  listen?: boolean;
-  random?: () => number;
+  observers: ReconcileObserver[];
 }
 
 /**
@@ -106,7 +107,6 @@ export class ControllerLoop {
   private full = false;
   private tickAgain = false;
   private stopping = false;
-  private abandoned = false;
   private started = false;
 
   constructor(private readonly deps: LoopDeps) {
@@ -128,24 +128,21 @@ export class ControllerLoop {
   }
 
   async start(): Promise<void> {
-    if (this.deps.listen ?? true) {
-      this.unlisten = await this.deps.handle.listen(STORE_CHANGES_CHANNEL, (storeId) => {
-        if (this.held.has(storeId)) this.changedWhileHeld.add(storeId);
-        this.wake();
-      });
-    }
-    // The real cluster's watch cache: a deleted Deployment, a crashing pod or a
-    // failed Job wakes that store now rather than at its next drift check.
-    this.unwatch = this.deps.cluster.onStoreChanged?.((id) => this.clusterChanged(id)) ?? null;
+    this.unlisten = await this.deps.handle.listen(STORE_CHANGES_CHANNEL, (storeId) => {
+      if (this.held.has(storeId)) this.changedWhileHeld.add(storeId);
+      this.wake();
+    });
     this.sweepTimer = setInterval(() => this.wake(), this.deps.config.sweepIntervalMs);
     const heartbeatMs = Math.max(200, (this.deps.config.claimTtlSeconds * 1000) / 3);
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), heartbeatMs);
+    // The real cluster's watch cache: a deleted Deployment, a crashing pod or a
+    // failed Job wakes that store now rather than at its next drift check.
+    this.unwatch = this.deps.cluster.onStoreChanged?.((id) => this.clusterChanged(id)) ?? null;
     this.started = true;
     this.log.info(
       {
         concurrency: this.deps.config.concurrency,
         cluster: this.deps.cluster.mode,
-        notify: this.unlisten !== null,
         clusterWatch: this.unwatch !== null,
       },
       "controller loop started",
@@ -189,19 +186,6 @@ export class ControllerLoop {
     this.log.info({ released }, "controller loop stopped; claims released");
   }
 
-  /**
-   * For crash tests: stop dead, as SIGKILL would — no status writes
-   * awaited, no claims released (they expire), timers gone.
-   */
-  abandon(): void {
-    this.abandoned = true;
-    this.stopping = true;
-    this.clearTimers();
-    this.unwatch?.();
-    void this.unlisten?.().catch(() => undefined);
-    this.queue.clear();
-  }
-
   private clearTimers(): void {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
@@ -210,6 +194,7 @@ export class ControllerLoop {
   }
 
   /**
+    this.unwatch?.();
    * Renews the claims of every held store. A store whose claim was lost (or
    * all of them, when renewal has failed for a whole TTL) has its reconcile
    * aborted — helm included — since another replica may now own it.
@@ -248,7 +233,8 @@ export class ControllerLoop {
 
   private clusterChanged(storeId: string): void {
     if (this.stopping) return;
-    this.deps.hooks?.onClusterChange?.(storeId, Date.now());
+    const at = Date.now();
+    for (const observer of this.deps.observers) observer.clusterChanged?.(storeId, at);
     if (this.held.has(storeId)) {
       this.clusterChangedWhileHeld.add(storeId);
       return;
@@ -312,7 +298,6 @@ export class ControllerLoop {
           limit: capacity,
           ttlSeconds: this.deps.config.claimTtlSeconds,
         });
-        if (this.abandoned) return;
         if (stores.length === 0) continue;
         const claimedAt = Date.now();
         const batch = new BatchSnapshot(
@@ -320,7 +305,6 @@ export class ControllerLoop {
           this.deps.config.snapshotMaxAgeMs,
           stores.map((s) => storeNamespace(s.name)),
         );
-        this.deps.hooks?.onBatch?.(stores.length);
         for (const store of stores) {
           if (this.held.has(store.id)) continue;
           this.held.add(store.id);
@@ -337,20 +321,20 @@ export class ControllerLoop {
   }
 
   private async run(claimed: Store, claimedAt: number, batch: BatchSnapshot): Promise<void> {
-    if (this.abandoned) return;
     if (this.inFlight.has(claimed.id)) return; // never two reconciles of one store at once
     const storeAbort = new AbortController();
     this.inFlight.set(claimed.id, storeAbort);
     this.changedWhileHeld.delete(claimed.id);
     const started = Date.now();
-    this.deps.hooks?.onReconcileStart?.(claimed, started);
-    this.log.debug({ storeId: claimed.id }, "reconcile started");
-    const timer = this.deps.metrics?.reconcileDuration.startTimer();
+    for (const observer of this.deps.observers) observer.reconcileStarted?.(claimed, started);
     try {
       // The claimed row is fresh when the batch is; a store that waited in the
+      this.log.debug({ storeId: claimed.id }, "reconcile started");
       // queue is re-read so a change made meanwhile is not acted on late.
       const store =
-        started - claimedAt < 1_000 ? claimed : await loadStore(this.deps.handle.db, claimed.id);
+        started - claimedAt < 1_000
+          ? claimed
+          : await findStoreById(this.deps.handle.db, claimed.id);
       if (!store || store.deleted_at || store.claimed_by !== this.deps.replicaId) return;
       const report = await reconcileStore(
         {
@@ -362,16 +346,12 @@ export class ControllerLoop {
           logger: this.log,
           snapshot: () => batch.get(),
           signal: AbortSignal.any([this.abort.signal, storeAbort.signal]),
-          random: this.deps.random,
         },
         store,
       );
-      timer?.({ result: report.result.kind });
-      if (report.result.kind === "retry-with-backoff" || report.result.kind === "terminal") {
-        this.deps.metrics?.failures.inc({ reason: report.result.reason });
-      }
-      if (this.abandoned) return;
-      this.deps.hooks?.onReconcileEnd?.(store, report);
+      const durationMs = Date.now() - started;
+      for (const observer of this.deps.observers)
+        observer.reconcileFinished?.(store, report, durationMs);
       if (this.changedWhileHeld.delete(claimed.id)) this.scheduleWake(Date.now());
       else if (report.nextReconcileAt) this.scheduleWake(report.nextReconcileAt.getTime());
     } catch (error) {

@@ -13,7 +13,7 @@ import { ChartCatalog } from "./desired.ts";
 import { readControllerConfig } from "./env.ts";
 import { createHttpServer } from "./http.ts";
 import { ControllerLoop } from "./loop.ts";
-import { createMetrics } from "./metrics.ts";
+import { createMetrics, metricsObserver } from "./metrics.ts";
 import { startRetention } from "./retention.ts";
 
 async function main(): Promise<void> {
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     charts: new ChartCatalog(config.chartsDir, config.valuesProfile),
     replicaId: config.replicaId,
     logger,
-    metrics,
+    observers: [metricsObserver(metrics)],
   });
 
   const server = createHttpServer({

@@ -1,6 +1,7 @@
 // Prometheus metrics, one registry per controller (so replicas in one test
 // process do not share counters).
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { ReconcileObserver } from "./loop.ts";
 
 export interface ControllerMetrics {
   registry: Registry;
@@ -59,4 +60,15 @@ export function createMetrics(sources: MetricsSources): ControllerMetrics {
   });
   info.set({ cluster_mode: sources.clusterMode, replica: sources.replicaId }, 1);
   return { registry, reconcileDuration, queueDepth, storesByPhase, failures };
+}
+
+/** Feeds the reconcile histogram and the failure counter from the loop. */
+export function metricsObserver(metrics: ControllerMetrics): ReconcileObserver {
+  return {
+    reconcileFinished(_store, report, durationMs) {
+      metrics.reconcileDuration.observe({ result: report.result.kind }, durationMs / 1000);
+      if (report.result.kind === "retry-with-backoff" || report.result.kind === "terminal")
+        metrics.failures.inc({ reason: report.result.reason });
+    },
+  };
 }

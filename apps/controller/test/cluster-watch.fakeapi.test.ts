@@ -57,7 +57,7 @@ describeEachDatabase("the watch cache wakes the store whose objects changed", ({
       charts,
       replicaId: "replica-a",
       logger: silentLogger,
-      hooks: { onReconcileStart: (s, at) => void started.push({ storeId: s.id, at }) },
+      observers: [{ reconcileStarted: (s, at) => void started.push({ storeId: s.id, at }) }],
     });
     await loop.start();
     await waitForPhase(

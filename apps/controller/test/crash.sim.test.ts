@@ -1,19 +1,25 @@
 // Level: real database + simulated cluster. An in-process stand-in for SIGKILL
 // (sigkill.cli.test.ts kills a real process): the controller is "killed" at
-// random moments while provisioning 50 stores: the loop is abandoned without
-// any cleanup (no status write awaited, no claim released — they expire) and
-// its cluster connection is crashed, so whatever it had in flight never
+// random moments while provisioning 50 stores: the harness cuts it off from
+// the database (no further statement runs, no claim released — they expire)
+// and crashes its cluster connection, so whatever it had in flight never
 // finishes (a helm install stays pending-install). A new replica takes over.
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
 import { createSimulatedCluster, FAST_LATENCIES, seededRandom } from "@storeplane/k8s/simulated";
 import { beforeEach, expect, it } from "vitest";
-import type { ControllerLoop } from "../src/loop.ts";
-import { createStores, requestDeletion, startController, storesById, waitFor } from "./harness.ts";
+import {
+  createStores,
+  requestDeletion,
+  startKillableController,
+  storesById,
+  type TestController,
+  waitFor,
+} from "./harness.ts";
 
 describeEachDatabase("controller killed at random moments", ({ handle }) => {
   beforeEach(async () => resetDatabase(handle()));
 
-  it("50 provisions and deletions survive repeated in-process kills (loop abandoned, in-flight calls never return): all converge, no release installed twice, no namespace leaked", async () => {
+  it("50 provisions and deletions survive repeated in-process kills (database cut off, in-flight calls never return): all converge, no release installed twice, no namespace leaked", async () => {
     const random = seededRandom(Number(process.env.CRASH_SEED ?? 11));
     // Slow enough helm that kills land mid-install.
     const sim = createSimulatedCluster({
@@ -21,19 +27,22 @@ describeEachDatabase("controller killed at random moments", ({ handle }) => {
     });
     const config = { claimTtlSeconds: 1, concurrency: 6 };
     let generation = 0;
-    let loop: ControllerLoop = startController(handle(), sim, {
+    let controller: TestController = startKillableController(handle(), sim, {
       replicaId: `ctrl-${generation}`,
       config,
     });
-    await loop.start();
+    await controller.loop.start();
     const kill = async () => {
       await new Promise((r) => setTimeout(r, 50 + random() * 400));
-      loop.abandon();
+      controller.kill();
       sim.crash(`ctrl-${generation}`);
       generation += 1;
       // A restarted process has a new identity (hostname+pid).
-      loop = startController(handle(), sim, { replicaId: `ctrl-${generation}`, config });
-      await loop.start();
+      controller = startKillableController(handle(), sim, {
+        replicaId: `ctrl-${generation}`,
+        config,
+      });
+      await controller.loop.start();
     };
     try {
       const stores = await createStores(handle(), 50, { prefix: "kill" });
@@ -62,7 +71,7 @@ describeEachDatabase("controller killed at random moments", ({ handle }) => {
       expect(sim.releaseCount()).toBe(0);
       expect(generation).toBe(6);
     } finally {
-      await loop.stop();
+      await controller.loop.stop();
     }
   }, 120_000);
 });

@@ -83,8 +83,8 @@ describeEachDatabase("convergence under transient faults", ({ handle, kind }) =>
     let deleting = false;
     const loop = startController(handle(), sim, {
       config: { concurrency: 8, backoffBaseMs: 20, backoffCapMs: 400 },
-      hooks: {
-        onReconcileStart(store: Store, at: number) {
+      observer: {
+        reconcileStarted(store: Store, at: number) {
           const list = attempts.get(store.id) ?? [];
           const previous = list.at(-1)?.report;
           if (
@@ -105,7 +105,7 @@ describeEachDatabase("convergence under transient faults", ({ handle, kind }) =>
           list.push({ start: at });
           attempts.set(store.id, list);
         },
-        onReconcileEnd(store: Store, report: ReconcileReport) {
+        reconcileFinished(store: Store, report: ReconcileReport) {
           const last = attempts.get(store.id)?.at(-1);
           if (last) last.report = report;
         },

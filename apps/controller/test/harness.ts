@@ -3,10 +3,10 @@
 import { resolve } from "node:path";
 import type { DatabaseHandle, Store } from "@storeplane/db";
 import type { Cluster } from "@storeplane/k8s";
-import { sql } from "kysely";
+import { type KyselyPlugin, sql } from "kysely";
 import pino from "pino";
 import { ChartCatalog } from "../src/desired.ts";
-import { ControllerLoop, type LoopConfig, type LoopHooks } from "../src/loop.ts";
+import { ControllerLoop, type LoopConfig, type ReconcileObserver } from "../src/loop.ts";
 
 export const CHARTS_DIR = resolve(import.meta.dirname, "../../../charts");
 
@@ -41,29 +41,81 @@ export interface ConnectableCluster {
   connect(replicaId: string): Cluster;
 }
 
+/** A loop under test, and the in-process stand-in for SIGKILL. */
+export interface TestController {
+  loop: ControllerLoop;
+  /**
+   * Kill the controller as SIGKILL would, from outside the loop: from now on
+   * none of its database statements runs (an open transaction rolls back, as
+   * when Postgres sees the connection die), its NOTIFY wake-ups stop, and —
+   * with `sim.crash(replicaId)` — its cluster calls never return. Its claims
+   * are not released; they expire.
+   */
+  kill(): void;
+}
+
 export function startController(
   handle: DatabaseHandle,
   sim: ConnectableCluster,
   options: {
     replicaId?: string;
     config?: Partial<LoopConfig>;
-    hooks?: LoopHooks;
+    observer?: ReconcileObserver;
+    /** Subscribe to NOTIFY (default true); off to measure the interval sweep alone. */
     listen?: boolean;
   } = {},
 ): ControllerLoop {
+  return startKillableController(handle, sim, options).loop;
+}
+
+export function startKillableController(
+  handle: DatabaseHandle,
+  sim: ConnectableCluster,
+  options: Parameters<typeof startController>[2] = {},
+): TestController {
   const replicaId = options.replicaId ?? "replica-a";
   const config = testConfig(options.config);
+  let killed = false;
+  const dead = () => new Error(`controller ${replicaId} was killed (test harness)`);
+  // Fails every statement before it is sent: the transformQuery step runs for
+  // every query kysely compiles, raw `sql` included.
+  const killSwitch: KyselyPlugin = {
+    transformQuery(args) {
+      if (killed) throw dead();
+      return args.node;
+    },
+    async transformResult(args) {
+      return args.result;
+    },
+  };
+  const listen = options.listen ?? true;
+  const processView: DatabaseHandle = {
+    ...handle,
+    db: handle.db.withPlugin(killSwitch),
+    async listen(channel, onNotify) {
+      if (!listen) return async () => undefined;
+      return handle.listen(channel, (payload) => {
+        if (!killed) onNotify(payload);
+      });
+    },
+  };
   const loop = new ControllerLoop({
-    handle,
+    handle: processView,
     cluster: sim.connect(replicaId),
     config,
     charts: new ChartCatalog(config.chartsDir, config.valuesProfile),
     replicaId,
     logger: silentLogger,
-    hooks: options.hooks,
-    listen: options.listen,
+    observers: options.observer ? [options.observer] : [],
   });
-  return loop;
+  return {
+    loop,
+    kill() {
+      killed = true;
+      // Only to end the dead loop's timers; nothing it does from here reaches the database.
+      void loop.stop().catch(() => undefined);
+    },
+  };
 }
 
 let userCounter = 0;

@@ -23,15 +23,15 @@ describeEachDatabase("two controller replicas", ({ handle }) => {
     const holder = new Map<string, string>();
     const clashes: string[] = [];
     const perReplica = new Map<string, number>();
-    const hooks = (replica: string) => ({
-      onReconcileStart(store: Store) {
+    const tracker = (replica: string) => ({
+      reconcileStarted(store: Store) {
         const other = holder.get(store.id);
         if (other)
           clashes.push(`${store.name}: ${replica} started while ${other} was reconciling it`);
         holder.set(store.id, replica);
         perReplica.set(replica, (perReplica.get(replica) ?? 0) + 1);
       },
-      onReconcileEnd(store: Store) {
+      reconcileFinished(store: Store) {
         holder.delete(store.id);
       },
     });
@@ -40,12 +40,12 @@ describeEachDatabase("two controller replicas", ({ handle }) => {
     const a = startController(handle(), sim, {
       replicaId: "replica-a",
       config,
-      hooks: hooks("replica-a"),
+      observer: tracker("replica-a"),
     });
     const b = startController(handle(), sim, {
       replicaId: "replica-b",
       config,
-      hooks: hooks("replica-b"),
+      observer: tracker("replica-b"),
     });
     await Promise.all([a.start(), b.start()]);
     try {

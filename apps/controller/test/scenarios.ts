@@ -14,6 +14,7 @@ import {
   requestDeletion,
   requestRetry,
   startController,
+  startKillableController,
   storesById,
   waitFor,
   waitForPhase,
@@ -214,15 +215,15 @@ export const SCENARIOS: Scenario[] = [
     async run(ctx) {
       const [store] = (await createStores(ctx.handle, 1, { prefix: "kill" })) as [Store];
       const ns = `store-${store.name}`;
-      const first = startController(ctx.handle, ctx.cluster, {
+      const first = startKillableController(ctx.handle, ctx.cluster, {
         replicaId: "ctrl-0",
         config: { claimTtlSeconds: 1 },
       });
-      await first.start();
+      await first.loop.start();
       await waitFor("helm recorded the pending revision", async () =>
         ctx.cluster.releaseLabels(ns).some((l) => l.status === "pending-install"),
       );
-      first.abandon();
+      first.kill();
       ctx.cluster.crash("ctrl-0");
       await withLoop(
         ctx,

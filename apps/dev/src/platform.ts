@@ -8,10 +8,13 @@
 // Deployments (charts/platform) talking to real Postgres and Kubernetes.
 import { randomBytes } from "node:crypto";
 import { type ApiConfig, readApiConfig } from "@storeplane/api";
-import { createCluster } from "@storeplane/controller/cluster";
-import { ChartCatalog } from "@storeplane/controller/desired";
-import { type ControllerConfig, readControllerConfig } from "@storeplane/controller/env";
-import { ControllerLoop } from "@storeplane/controller/loop";
+import {
+  ChartCatalog,
+  type ControllerConfig,
+  ControllerLoop,
+  createCluster,
+  readControllerConfig,
+} from "@storeplane/controller";
 import {
   claimDatabaseMode,
   type DatabaseHandle,
@@ -119,6 +122,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     charts: new ChartCatalog(controllerConfig.chartsDir, controllerConfig.valuesProfile),
     replicaId: controllerConfig.replicaId,
     logger: logger.child({ component: "controller" }),
+    observers: [],
   });
   await loop.start();
 

@@ -7,7 +7,7 @@
 // Real Postgres when TEST_DATABASE_URL is set (a fresh database in it), else PGlite.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { createApiDeps, createCaller, createContext } from "@storeplane/api";
+import { createApiDeps, createServerCaller } from "@storeplane/api";
 import { createFreshDatabase } from "@storeplane/db/testing";
 import pino from "pino";
 import { HttpSession } from "../test/support/http-session.ts";
@@ -41,7 +41,7 @@ try {
     config: platform.apiConfig,
     logger: pino({ level: "silent" }),
   });
-  const api = createCaller(await createContext({ deps, headers: new Headers(), sessionToken }));
+  const api = await createServerCaller({ deps, sessionToken });
   for (let index = 0; index < STORES; index += 1) {
     await api.stores.create({
       name: `bench-${String(index).padStart(3, "0")}`,

@@ -8,7 +8,8 @@ import { describeBrowser, uniqueName } from "./support/browser.ts";
 describeBrowser(
   "Reconciling shown live in a real browser",
   // Slow API calls too, so helm starts after the page has connected to the
-  // live stream: an update sent before that is not replayed (see the report).
+  // live stream and Reconciling arrives as a live update, not with the
+  // re-fetch the page makes when the stream connects.
   {
     latencies: { apiCallMs: 700, helmInstallMs: 6_000, workloadsReadyMs: 300, jobCompleteMs: 200 },
   },

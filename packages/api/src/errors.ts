@@ -101,10 +101,6 @@ export function toTRPCError(error: unknown): TRPCError | undefined {
   return new TRPCError({ code: domain.code, message: domain.message, cause: domain });
 }
 
-// Field errors from a zod (or any Standard Schema) issue list, keyed by dotted
-// path: one message per field, the first rule broken, as the forms show them.
-export { fieldErrorsFromIssues } from "./schemas/common.ts";
-
 /** One line naming each field and its rules: "name: must be 3–40 characters; plan: …". */
 export function summarizeFieldErrors(fieldErrors: Record<string, string[]>): string {
   return Object.entries(fieldErrors)

@@ -16,13 +16,13 @@ import { type ApiConfig, readApiConfig } from "./env.ts";
 import {
   DomainError,
   ForbiddenError,
-  fieldErrorsFromIssues,
   summarizeFieldErrors,
   toTRPCError,
   UnauthorizedError,
 } from "./errors.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { consume, createRateLimiters, type RateLimiters } from "./rate-limit.ts";
+import { fieldErrorsFromIssues } from "./schemas/common.ts";
 import { isLoopbackAddress } from "./security/loopback.ts";
 import { hashSecret, isApiToken, isSessionToken } from "./security/tokens.ts";
 import { type PublicUser, toPublicUser } from "./views.ts";

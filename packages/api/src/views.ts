@@ -10,6 +10,7 @@ import type {
   StoreRestore,
   User,
 } from "@storeplane/db";
+import { storeNamespace } from "@storeplane/k8s";
 
 export interface PublicUser {
   id: string;
@@ -33,6 +34,8 @@ export function toStoreView(store: Store) {
   return {
     id: store.id,
     name: store.name,
+    // The controller's namespace rule, so no client spells it out again.
+    namespace: storeNamespace(store.name),
     engine: store.engine,
     plan: store.plan,
     ownerId: store.owner_id,

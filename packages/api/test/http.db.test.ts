@@ -1,15 +1,11 @@
 // The HTTP face through the typed client, over a real socket: bearer-only
 // auth, error shapes (field errors, no stacks, no internals), superjson.
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
+import { TRPCClientError } from "@trpc/client";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import {
-  clientErrorCode,
-  clientFieldErrors,
-  createClient,
-  TRPCClientError,
-  waitForStore,
-} from "../src/client/index.ts";
+import { clientErrorCode, clientFieldErrors, createClient } from "../src/client/create-client.ts";
+import { waitForStore } from "../src/client/wait.ts";
 import type { ApiDeps } from "../src/trpc.ts";
 import { makeDeps, PASSWORD, testConfig, uniqueEmail } from "./helpers.ts";
 import { serveApi } from "./http-server.ts";

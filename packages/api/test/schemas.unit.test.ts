@@ -2,13 +2,9 @@
 
 import { storeUrls } from "@storeplane/db";
 import { describe, expect, it } from "vitest";
-import {
-  createStoreInput,
-  fieldErrorsOf,
-  RESERVED_STORE_NAMES,
-  signupInput,
-  storeNameSchema,
-} from "../src/schemas/index.ts";
+import { signupInput } from "../src/schemas/auth.ts";
+import { fieldErrorsOf } from "../src/schemas/common.ts";
+import { createStoreInput, RESERVED_STORE_NAMES, storeNameSchema } from "../src/schemas/stores.ts";
 
 describe("store name", () => {
   it.each(["abc", "my-shop", "shop1", "a1-b2-c3", `a${"b".repeat(39)}`])("accepts %s", (name) => {

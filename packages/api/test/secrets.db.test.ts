@@ -2,7 +2,7 @@
 // credential appears in plaintext in any table or any log line.
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
 import { beforeEach, expect, it } from "vitest";
-import { createClient } from "../src/client/index.ts";
+import { createClient } from "../src/client/create-client.ts";
 import { createLogger } from "../src/logger.ts";
 import { FAKE_STORE_PASSWORD, fakeClusterReader } from "./fakes.ts";
 import {

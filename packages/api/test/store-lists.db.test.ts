@@ -2,16 +2,15 @@
 // validated with field errors, filters, totals, owner rules, and the client's
 // helper that walks every page.
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
+import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import {
   clientErrorCode,
   clientFieldErrors,
   createClient,
-  listAllStores,
-  pages,
   type StoreplaneClient,
-  TRPCClientError,
-} from "../src/client/index.ts";
+} from "../src/client/create-client.ts";
+import { listAllStores, pages } from "../src/client/pages.ts";
 import { decodeCursor, encodeCursor } from "../src/schemas/pages.ts";
 import type { ApiDeps } from "../src/trpc.ts";
 import { makeDeps, PASSWORD, uniqueEmail } from "./helpers.ts";

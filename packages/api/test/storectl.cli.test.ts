@@ -5,8 +5,9 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "@storeplane/db";
+import { PLAN_LIMITS } from "@storeplane/k8s/plans";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient } from "../src/client/index.ts";
+import { createClient } from "../src/client/create-client.ts";
 import { FAKE_STORE_PASSWORD, fakeClusterReader } from "./fakes.ts";
 import { makeDeps, PASSWORD, uniqueEmail } from "./helpers.ts";
 import { serveApi } from "./http-server.ts";
@@ -93,6 +94,13 @@ describe("storectl (real processes, HTTP, PGlite)", () => {
     const help = await storectl("stores", "create", "--help");
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--engine <engine>");
+    // Plan sizes come from the quota the controller applies (PLAN_LIMITS).
+    const flat = help.stdout.replace(/\s+/g, " ");
+    for (const [plan, limits] of Object.entries(PLAN_LIMITS)) {
+      expect(flat).toContain(
+        `${plan} (up to ${limits.cpu} CPU · ${limits.memory.replace("Gi", " GiB")} memory`,
+      );
+    }
   });
 
   it("login --token checks the token, saves it 0600, and refuses a bad one", async () => {

@@ -7,15 +7,10 @@ import { TRPCError } from "@trpc/server";
 import fc from "fast-check";
 import { beforeAll, expect, it } from "vitest";
 import type { z } from "zod";
-import {
-  createStoreInput,
-  createTokenInput,
-  idInput,
-  loginInput,
-  noInput,
-  signupInput,
-  storeRefInput,
-} from "../src/schemas/index.ts";
+import { idInput, loginInput, signupInput } from "../src/schemas/auth.ts";
+import { noInput } from "../src/schemas/common.ts";
+import { createStoreInput, storeRefInput } from "../src/schemas/stores.ts";
+import { createTokenInput } from "../src/schemas/tokens.ts";
 import { type ApiDeps, getFieldErrors } from "../src/trpc.ts";
 import { anonymous, makeDeps, PASSWORD, rowCounts, signedUp } from "./helpers.ts";
 

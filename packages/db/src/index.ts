@@ -1,19 +1,131 @@
-export * from "./connect.ts";
-export { claimDatabaseMode, DatabaseModeMismatch, defaultPgliteDataDir } from "./database-mode.ts";
-export * from "./domain.ts";
-export * from "./embedded-server.ts";
-export * from "./env.ts";
-export * from "./migrate.ts";
-export * from "./repositories/api-tokens.ts";
-export * from "./repositories/audit-log.ts";
-export * from "./repositories/backups.ts";
-export * from "./repositories/claims.ts";
-export * from "./repositories/reconcile.ts";
-export * from "./repositories/retention.ts";
-export * from "./repositories/sessions.ts";
-export * from "./repositories/store-events.ts";
-export * from "./repositories/store-pages.ts";
-export * from "./repositories/stores.ts";
-export * from "./repositories/users.ts";
-export type * from "./schema.ts";
-export * from "./wakeup.ts";
+// The public surface of @storeplane/db: by name, only what other packages
+// use (scripts/public-surface.ts lists them). Test helpers live in
+// "@storeplane/db/testing", outside src/. One name per line, so parallel
+// additions merge line by line.
+export {
+  type DatabaseHandle,
+  type DatabaseKind,
+  openDatabase,
+} from "./connect.ts";
+export {
+  claimDatabaseMode,
+  DatabaseModeMismatch,
+  defaultPgliteDataDir,
+} from "./database-mode.ts";
+export {
+  CONDITION_TYPES,
+  type Condition,
+  type ConditionType,
+  conditionRank,
+  ENGINES,
+  type Engine,
+  type EventType,
+  type Phase,
+  PLANS,
+  type Plan,
+  STEP_CONDITION_TYPES,
+  type StoreSite,
+  storeUrls,
+} from "./domain.ts";
+export {
+  type DatabaseEnv,
+  readDatabaseEnv,
+} from "./env.ts";
+export { migrateToLatest } from "./migrate.ts";
+export {
+  createApiToken,
+  findActiveApiTokenByHash,
+  listApiTokens,
+  revokeApiToken,
+  touchApiToken,
+} from "./repositories/api-tokens.ts";
+export {
+  type AppendAuditInput,
+  appendAudit,
+} from "./repositories/audit-log.ts";
+export {
+  activeRestoreForStore,
+  backupsBeyondKeep,
+  completeBackup,
+  deleteBackupSchedule,
+  failBackup,
+  findBackupById,
+  findBackupSchedule,
+  listStoreBackups,
+  markBackupRunning,
+  markBackupsPruned,
+  requestBackup,
+  requestRestore,
+  setBackupSchedule,
+} from "./repositories/backups.ts";
+export {
+  claimDueStores,
+  makeStoresDue,
+  releaseAllClaims,
+} from "./repositories/claims.ts";
+export {
+  appendStoreEvents,
+  countStoresByPhase,
+  markStoreDeleted,
+  recordReconcileProgress,
+  recordReconcileResult,
+  renewClaims,
+  type StoreEventInput,
+} from "./repositories/reconcile.ts";
+export {
+  pruneAuditLog,
+  pruneStoreEvents,
+} from "./repositories/retention.ts";
+export {
+  createSession,
+  findActiveSessionByHash,
+  listActiveSessions,
+  revokeSession,
+  touchSession,
+} from "./repositories/sessions.ts";
+export {
+  appendStoreEvent,
+  listStoreEvents,
+} from "./repositories/store-events.ts";
+export {
+  countLiveStoresByOwner,
+  findUserEmails,
+  listStoresPage,
+  listUsersPage,
+} from "./repositories/store-pages.ts";
+export {
+  countLiveStores,
+  findLiveStoreByName,
+  findStoreById,
+  findStoreByIdempotencyKey,
+  insertStore,
+  lockStoreQuotas,
+  requestStoreDeletion,
+  retryFailedStore,
+  setDeletionProtection,
+  setStoreSuspended,
+} from "./repositories/stores.ts";
+export {
+  countUsers,
+  createUser,
+  findUserByEmail,
+  findUserById,
+  lockSignups,
+} from "./repositories/users.ts";
+export type {
+  ApiToken,
+  Backup,
+  BackupSchedule,
+  Database,
+  Session,
+  Store,
+  StoreEvent,
+  StoreRestore,
+  User,
+} from "./schema.ts";
+export {
+  notifyStoreChanged,
+  notifyStoreStatusChanged,
+  STORE_CHANGES_CHANNEL,
+  STORE_STATUS_CHANNEL,
+} from "./wakeup.ts";

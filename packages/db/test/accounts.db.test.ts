@@ -22,7 +22,7 @@ import {
   listUsers,
   lockSignups,
 } from "../src/repositories/users.ts";
-import { describeEachDatabase, resetDatabase } from "../src/testing/index.ts";
+import { describeEachDatabase, resetDatabase } from "../testing/index.ts";
 
 const inAnHour = () => new Date(Date.now() + 3600_000);
 

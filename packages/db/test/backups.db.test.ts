@@ -16,7 +16,7 @@ import {
   setBackupSchedule,
 } from "../src/repositories/backups.ts";
 import { requestStoreDeletion } from "../src/repositories/stores.ts";
-import { describeEachDatabase, resetDatabase } from "../src/testing/index.ts";
+import { describeEachDatabase, resetDatabase } from "../testing/index.ts";
 import { insertStores, insertUser } from "./helpers.ts";
 
 const T0 = new Date("2026-12-02T03:00:00Z");

@@ -1,12 +1,8 @@
 import { sql } from "kysely";
 import { beforeEach, expect, it } from "vitest";
-import {
-  claimDueStores,
-  releaseAllClaims,
-  releaseClaim,
-  renewClaim,
-} from "../src/repositories/claims.ts";
-import { describeEachDatabase, describeRealPostgres, resetDatabase } from "../src/testing/index.ts";
+import { claimDueStores, releaseAllClaims } from "../src/repositories/claims.ts";
+import { renewClaims } from "../src/repositories/reconcile.ts";
+import { describeEachDatabase, describeRealPostgres, resetDatabase } from "../testing/index.ts";
 import { insertStores, insertUser } from "./helpers.ts";
 
 describeEachDatabase("claiming due stores", ({ handle }) => {
@@ -40,7 +36,8 @@ describeEachDatabase("claiming due stores", ({ handle }) => {
     );
   });
 
-  it("an expired claim can be taken over; the old owner can then neither renew nor release it", async () => {
+  // Releasing is fenced the same way: see reconcile.db.test.ts (recordReconcileResult).
+  it("an expired claim can be taken over; the old owner can then no longer renew it", async () => {
     const { db } = handle();
     const owner = await insertUser(db);
     const [store] = await insertStores(db, owner.id, 1);
@@ -51,35 +48,10 @@ describeEachDatabase("claiming due stores", ({ handle }) => {
       .execute();
     const [taken] = await claimDueStores(db, { owner: "b", limit: 1, ttlSeconds: 30 });
     expect(taken?.id).toBe(store!.id);
-    expect(await renewClaim(db, { storeId: store!.id, owner: "a", ttlSeconds: 30 })).toBe(false);
-    expect(
-      await releaseClaim(db, {
-        storeId: store!.id,
-        owner: "a",
-        nextReconcileAt: new Date(),
-        claimedGeneration: 1,
-      }),
-    ).toBe(false);
-    expect(await renewClaim(db, { storeId: store!.id, owner: "b", ttlSeconds: 30 })).toBe(true);
-  });
-
-  it("release schedules the next look, unless desired state changed meanwhile", async () => {
-    const { db } = handle();
-    const owner = await insertUser(db);
-    const [a, b] = await insertStores(db, owner.id, 2);
-    await claimDueStores(db, { owner: "r", limit: 2, ttlSeconds: 30 });
-    await db.updateTable("stores").set({ generation: 2 }).where("id", "=", b!.id).execute();
-    const later = new Date(Date.now() + 3_600_000);
-    for (const s of [a!, b!]) {
-      await releaseClaim(db, {
-        storeId: s.id,
-        owner: "r",
-        nextReconcileAt: later,
-        claimedGeneration: 1,
-      });
-    }
-    const due = await claimDueStores(db, { owner: "r2", limit: 10, ttlSeconds: 30 });
-    expect(due.map((s) => s.id)).toEqual([b!.id]);
+    const renew = (owner: string) =>
+      renewClaims(db, { owner, storeIds: [store!.id], ttlSeconds: 30 });
+    expect(await renew("a")).toEqual([]);
+    expect(await renew("b")).toEqual([store!.id]);
   });
 
   it("releaseAllClaims hands everything back, due at once", async () => {
@@ -108,15 +80,8 @@ describeRealPostgres("concurrent claimers", ({ handle }) => {
           holdings.set(store.id, name);
         }
         await new Promise((r) => setTimeout(r, 1));
-        for (const store of claimed) {
-          holdings.delete(store.id);
-          await releaseClaim(db, {
-            storeId: store.id,
-            owner: name,
-            nextReconcileAt: new Date(),
-            claimedGeneration: store.generation,
-          });
-        }
+        for (const store of claimed) holdings.delete(store.id);
+        await releaseAllClaims(db, name);
       }
     };
     await Promise.all([claimer("replica-1"), claimer("replica-2"), claimer("replica-3")]);

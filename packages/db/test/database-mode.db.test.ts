@@ -3,7 +3,7 @@
 // naming both modes and the fix.
 import { beforeEach, expect, it } from "vitest";
 import { claimDatabaseMode, DatabaseModeMismatch } from "../src/database-mode.ts";
-import { describeEachDatabase } from "../src/testing/index.ts";
+import { describeEachDatabase } from "../testing/index.ts";
 
 describeEachDatabase("database mode", ({ handle }) => {
   beforeEach(async () => {

@@ -5,15 +5,15 @@ import { claimDueStores } from "../src/repositories/claims.ts";
 import {
   appendStoreEvents,
   countStoresByPhase,
-  loadStore,
   markStoreDeleted,
   recordReconcileProgress,
   recordReconcileResult,
   renewClaims,
 } from "../src/repositories/reconcile.ts";
 import { listStoreEvents } from "../src/repositories/store-events.ts";
-import { describeEachDatabase, resetDatabase } from "../src/testing/index.ts";
+import { findStoreById } from "../src/repositories/stores.ts";
 import { STORE_CHANGES_CHANNEL, STORE_STATUS_CHANNEL } from "../src/wakeup.ts";
+import { describeEachDatabase, resetDatabase } from "../testing/index.ts";
 import { insertStores, insertUser } from "./helpers.ts";
 
 const conditions: Condition[] = [
@@ -55,7 +55,7 @@ describeEachDatabase("controller status writes", ({ handle }) => {
     const later = new Date(Date.now() + 3_600_000);
     expect(await recordReconcileResult(db, result(store!.id, "b", later))).toBe(false);
     expect(await recordReconcileResult(db, result(store!.id, "a", later))).toBe(true);
-    const row = await loadStore(db, store!.id);
+    const row = await findStoreById(db, store!.id);
     expect(row).toMatchObject({
       phase: "Ready",
       observed_generation: 1,
@@ -73,7 +73,7 @@ describeEachDatabase("controller status writes", ({ handle }) => {
     await claimDueStores(db, { owner: "a", limit: 1, ttlSeconds: 30 });
     await db.updateTable("stores").set({ generation: 2 }).where("id", "=", store!.id).execute();
     await recordReconcileResult(db, result(store!.id, "a", new Date(Date.now() + 3_600_000)));
-    const row = await loadStore(db, store!.id);
+    const row = await findStoreById(db, store!.id);
     expect(row!.next_reconcile_at.getTime()).toBeLessThanOrEqual(Date.now() + 1_000);
   });
 
@@ -98,7 +98,7 @@ describeEachDatabase("controller status writes", ({ handle }) => {
         observedGeneration: 1,
       }),
     ).toBe(true);
-    const row = await loadStore(db, store!.id);
+    const row = await findStoreById(db, store!.id);
     expect(row).toMatchObject({ phase: "Deleted", claimed_by: null });
     expect(row!.deleted_at).not.toBeNull();
     await db.updateTable("stores").set({ claimed_by: "a" }).where("id", "=", store!.id).execute();
@@ -186,7 +186,7 @@ describeEachDatabase("controller status writes", ({ handle }) => {
     };
     expect(await recordReconcileProgress(h.db, { ...input, owner: "b" })).toBe(false);
     expect(await recordReconcileProgress(h.db, { ...input, owner: "a" })).toBe(true);
-    const row = await loadStore(h.db, store!.id);
+    const row = await findStoreById(h.db, store!.id);
     expect(row).toMatchObject({
       phase: "Provisioning",
       claimed_by: "a",

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { beforeEach, expect, it } from "vitest";
 import { pruneAuditLog, pruneStoreEvents } from "../src/repositories/retention.ts";
-import { describeEachDatabase, resetDatabase } from "../src/testing/index.ts";
+import { describeEachDatabase, resetDatabase } from "../testing/index.ts";
 import { insertStores, insertUser } from "./helpers.ts";
 
 const DAY = 86_400_000;

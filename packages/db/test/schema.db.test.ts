@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { beforeEach, expect, it } from "vitest";
 import { migrateToLatest } from "../src/migrate.ts";
-import { describeEachDatabase, resetDatabase } from "../src/testing/index.ts";
+import { describeEachDatabase, resetDatabase } from "../testing/index.ts";
 import { insertStores, insertUser } from "./helpers.ts";
 
 describeEachDatabase("schema and migrations", ({ handle }) => {

@@ -7,7 +7,7 @@ import {
   listStoresPage,
   listUsersPage,
 } from "../src/repositories/store-pages.ts";
-import { describeEachDatabase, resetDatabase } from "../src/testing/index.ts";
+import { describeEachDatabase, resetDatabase } from "../testing/index.ts";
 import { insertUser } from "./helpers.ts";
 
 describeEachDatabase("paginated store and user lists", ({ handle }) => {

@@ -11,7 +11,7 @@ import {
   retryFailedStore,
   setDeletionProtection,
 } from "../src/repositories/stores.ts";
-import { describeEachDatabase, describeRealPostgres, resetDatabase } from "../src/testing/index.ts";
+import { describeEachDatabase, describeRealPostgres, resetDatabase } from "../testing/index.ts";
 import { insertUser } from "./helpers.ts";
 
 const base = {

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
-import { describeEachDatabase } from "../src/testing/index.ts";
 import { notifyStoreChanged, STORE_CHANGES_CHANNEL } from "../src/wakeup.ts";
+import { describeEachDatabase } from "../testing/index.ts";
 
 describeEachDatabase("wake-up channel", ({ handle }) => {
   it("a NOTIFY sent inside a transaction reaches the listener only after commit", async () => {

@@ -69,6 +69,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     store: {
       id: store.id,
       name: store.name,
+      namespace: store.namespace,
       engine: store.engine,
       plan: store.plan,
       phase: store.phase,
@@ -390,14 +391,14 @@ export default function StoreDetailPage() {
               </div>
               <div>
                 <dt>Namespace</dt>
-                <dd className="mono">store-{store.name}</dd>
+                <dd className="mono">{store.namespace}</dd>
               </div>
             </dl>
           </section>
 
           {!gone ? (
             <Credentials
-              storeName={store.name}
+              namespace={store.namespace}
               actionData={actionData}
               busy={busyIntent === "reveal"}
             />
@@ -566,11 +567,11 @@ function ClusterEvents({
 }
 
 function Credentials({
-  storeName,
+  namespace,
   actionData,
   busy,
 }: {
-  storeName: string;
+  namespace: string;
   actionData: ActionResult | undefined;
   busy: boolean;
 }) {
@@ -605,8 +606,8 @@ function Credentials({
           <CsrfInput />
           <input type="hidden" name="intent" value="reveal" />
           <p className="muted small" style={{ margin: 0 }}>
-            Read from the Secret in <code>store-{storeName}</code>. Every reveal is recorded in the
-            audit log.
+            Read from the Secret in <code>{namespace}</code>. Every reveal is recorded in the audit
+            log.
           </p>
           <button type="submit" className="btn" disabled={busy}>
             {busy ? "Revealing…" : "Reveal credentials"}

@@ -7,8 +7,12 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { createStoreInput, firstIssueMessage, storeNameSchema } from "@storeplane/api/schemas";
-import { describePlan } from "@storeplane/k8s/plans";
+import {
+  createStoreInput,
+  firstIssueMessage,
+  PLAN_CHOICES,
+  storeNameSchema,
+} from "@storeplane/api/schemas";
 import { useEffect, useState } from "react";
 import { CsrfInput } from "../components/csrf-input.tsx";
 import { QuotaMeter } from "../components/store-bits.tsx";
@@ -32,13 +36,6 @@ const ENGINES = [
     label: "Medusa",
     description: "Medusa v2 on Postgres and Redis, with its admin at /app and a storefront.",
   },
-] as const;
-
-// The sizes come from the quota the controller applies, never a copy of it.
-const PLANS = [
-  { value: "small", label: "Small", description: describePlan("small") },
-  { value: "medium", label: "Medium", description: describePlan("medium") },
-  { value: "large", label: "Large", description: describePlan("large") },
 ] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -202,7 +199,7 @@ export default function NewStorePage() {
           <fieldset aria-describedby={actionData?.fieldErrors.plan ? "plan-error" : undefined}>
             <legend>Plan</legend>
             <div className="choices">
-              {PLANS.map((plan) => (
+              {PLAN_CHOICES.map((plan) => (
                 <label className="choice" key={plan.value}>
                   <input
                     type="radio"

@@ -1,7 +1,9 @@
 // Turns the API's errors into what a form shows: messages per field and one
 // message for the whole form. Codes, not classes, are compared: in development
 // Vite loads route modules in their own module graph, so `instanceof` across
-// the server/route boundary is unreliable.
+// the server/route boundary is unreliable. zod issues become field messages
+// through the API's own mapping, so a form and an API client read the same.
+import { fieldErrorsFromIssues } from "@storeplane/api/schemas";
 
 export interface FormErrors {
   fieldErrors: Record<string, string[]>;
@@ -37,11 +39,10 @@ export function formErrorsFrom(error: unknown, knownFields: readonly string[]): 
         issues?: Array<{ path?: PropertyKey[]; message: string }>;
       }
     | undefined;
-  const fieldErrors: Record<string, string[]> = { ...(cause?.fieldErrors ?? {}) };
-  for (const issue of cause?.issues ?? []) {
-    const field = (issue.path ?? []).map(String).join(".") || "input";
-    fieldErrors[field] = [...(fieldErrors[field] ?? []), issue.message];
-  }
+  const fieldErrors: Record<string, string[]> = {
+    ...(cause?.fieldErrors ?? {}),
+    ...fieldErrorsFromIssues(cause?.issues ?? []),
+  };
   const unplaced = Object.entries(fieldErrors).filter(([field]) => !knownFields.includes(field));
   const message = String((error as ErrorLike).message ?? "Something went wrong");
   const formError =

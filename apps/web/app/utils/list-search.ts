@@ -6,6 +6,7 @@
 import {
   cursorSchema,
   engineSchema,
+  fieldErrorsOf,
   namePrefixSchema,
   ownerRefSchema,
   phaseSchema,
@@ -43,7 +44,8 @@ export function parseListSearch(
     if (raw === "") continue;
     const parsed = FIELDS[field].safeParse(raw);
     if (parsed.success) values[field] = raw;
-    else fieldErrors[field] = [...new Set(parsed.error.issues.map((issue) => issue.message))];
+    // One value, so every issue is at the root: the API's mapping keeps the first rule broken.
+    else fieldErrors[field] = Object.values(fieldErrorsOf(parsed.error)).flat();
   }
   // A page number without a cursor would claim a position it is not at.
   const page = values.cursor ? Number.parseInt(params.get(`${prefix}page`) ?? "", 10) : 1;

@@ -18,13 +18,11 @@ export function useStoreEvents(filter?: (storeId: string) => boolean): void {
     if (typeof EventSource === "undefined") return;
     const source = new EventSource("/events/stream");
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let opened = false;
-    // After a reconnect, changes made while the stream was down were missed:
-    // re-fetch once instead of trusting the page.
-    source.addEventListener("open", () => {
-      if (opened) revalidate.current();
-      opened = true;
-    });
+    // The page's data is as old as its loader, which ran before the stream
+    // opened; a change made in between was announced to nobody. The same holds
+    // after a reconnect. So every time the stream (re)connects, re-fetch once
+    // instead of trusting the page.
+    source.addEventListener("open", () => revalidate.current());
     source.addEventListener("store", (event) => {
       let storeId = "";
       try {

@@ -3,7 +3,7 @@
 // as failures unless a test says it expects them, and stores created through
 // the UI deleted again at the end of each test.
 import { existsSync } from "node:fs";
-import { type ApiDeps, createApiDeps, createCaller, createContext } from "@storeplane/api";
+import { type ApiDeps, createApiDeps, createServerCaller } from "@storeplane/api";
 import { createFreshDatabase } from "@storeplane/db/testing";
 import pino from "pino";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
@@ -209,7 +209,7 @@ export class UserSession {
     const sessionToken = JSON.parse(
       Buffer.from(decodeURIComponent(cookie.value), "base64").toString("utf8"),
     ) as string;
-    return createCaller(await createContext({ deps, headers: new Headers(), sessionToken }));
+    return await createServerCaller({ deps, sessionToken });
   }
 
   async cleanUp(deps: ApiDeps): Promise<void> {

@@ -2,18 +2,18 @@
 // Exit codes: 0 ok, 1 error (server refused, unreachable, store Failed while
 // waiting), 2 usage (bad arguments, invalid input, not logged in).
 import { ENGINES, type Engine, PHASES, type Phase } from "@storeplane/db/domain";
+import { TRPCClientError } from "@trpc/client";
 import { Command, CommanderError, Option } from "commander";
 import {
   clientErrorCode,
   clientFieldErrors,
   createClient,
-  describeProgress,
-  listAllStores,
   type StoreplaneClient,
-  TRPCClientError,
-  WaitTimeoutError,
-  waitForStore,
-} from "../client/index.ts";
+} from "../client/create-client.ts";
+import { listAllStores } from "../client/pages.ts";
+import { describeProgress } from "../client/progress.ts";
+import { WaitTimeoutError, waitForStore } from "../client/wait.ts";
+import { PLAN_CHOICES } from "../schemas/plans.ts";
 import { addBackupCommands } from "./backup-commands.ts";
 import { loadConfig, saveConfig } from "./config.ts";
 import { type CliEnv, readCliEnv } from "./env.ts";
@@ -117,7 +117,11 @@ export function buildProgram(env: CliEnv): Command {
           .choices(["woocommerce", "medusa"])
           .makeOptionMandatory(),
       )
-      .option("--plan <plan>", "resource plan (small, medium, large)", "small")
+      .option(
+        "--plan <plan>",
+        `resource plan: ${PLAN_CHOICES.map((p) => `${p.value} (${p.description})`).join(", ")}`,
+        "small",
+      )
       .option("--idempotency-key <key>", "repeat-safe key: the same key returns the same store")
       .option(
         "--deletion-protection",

@@ -1,6 +1,6 @@
 import { countLiveStoresByOwner, findUserEmails, listUsersPage } from "@storeplane/db";
-import { adminListStoresInput, adminListUsersInput } from "../schemas/index.ts";
 import { encodeCursor, PAGE_LIMIT_DEFAULT } from "../schemas/pages.ts";
+import { adminListStoresInput, adminListUsersInput } from "../schemas/stores.ts";
 import { pageOfStores } from "../stores/list.ts";
 import { adminProcedure, router } from "../trpc.ts";
 import { toPublicUser, toStoreView } from "../views.ts";

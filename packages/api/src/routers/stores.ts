@@ -22,7 +22,7 @@ import {
   setDeletionProtectionInput,
   storeEventsInput,
   storeRefInput,
-} from "../schemas/index.ts";
+} from "../schemas/stores.ts";
 import { findVisibleStore } from "../stores/access.ts";
 import { readCluster, requireClusterReader } from "../stores/cluster.ts";
 import { createStore } from "../stores/create.ts";

@@ -1,7 +1,8 @@
 import { createApiToken, listApiTokens, revokeApiToken } from "@storeplane/db";
 import { audit } from "../audit.ts";
 import { NotFoundError } from "../errors.ts";
-import { createTokenInput, idInput } from "../schemas/index.ts";
+import { idInput } from "../schemas/auth.ts";
+import { createTokenInput } from "../schemas/tokens.ts";
 import { displayPrefix, generateApiToken, hashSecret } from "../security/tokens.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 import { toTokenView } from "../views.ts";

@@ -1,8 +1,26 @@
 // Input schemas shared by the API and the dashboard's forms (one per form,
 // used on both sides). Import from "@storeplane/api/schemas": no server code.
-export * from "./auth.ts";
-export * from "./backups.ts";
-export * from "./common.ts";
-export * from "./pages.ts";
-export * from "./stores.ts";
-export * from "./tokens.ts";
+// By name, only what other packages use; one name per line.
+export {
+  loginInput,
+  signupInput,
+} from "./auth.ts";
+export {
+  fieldErrorsFromIssues,
+  fieldErrorsOf,
+  firstIssueMessage,
+} from "./common.ts";
+export { cursorSchema } from "./pages.ts";
+export {
+  PLAN_CHOICES,
+  type PlanChoice,
+} from "./plans.ts";
+export {
+  createStoreInput,
+  engineSchema,
+  namePrefixSchema,
+  ownerRefSchema,
+  phaseSchema,
+  storeNameSchema,
+} from "./stores.ts";
+export { createTokenInput } from "./tokens.ts";

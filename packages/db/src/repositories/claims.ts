@@ -35,51 +35,6 @@ export async function claimDueStores(
   return result.rows;
 }
 
-/** Extends a claim the owner still holds; false when it was lost (expired and taken). */
-export async function renewClaim(
-  db: Kysely<Database>,
-  input: { storeId: string; owner: string; ttlSeconds: number },
-): Promise<boolean> {
-  const result = await db
-    .updateTable("stores")
-    .set({ claim_expires_at: sql`now() + make_interval(secs => ${input.ttlSeconds})` })
-    .where("id", "=", input.storeId)
-    .where("claimed_by", "=", input.owner)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
-export interface ReleaseClaimInput {
-  storeId: string;
-  owner: string;
-  /** When the store should next be looked at. */
-  nextReconcileAt: Date;
-  /** The generation the reconcile worked from. */
-  claimedGeneration: number;
-}
-
-/**
- * Gives a store back. If its desired state changed while it was held (the
- * NOTIFY for that change found it claimed), it is due again at once rather
- * than at `nextReconcileAt`, so no change waits for a sweep.
- */
-export async function releaseClaim(
-  db: Kysely<Database>,
-  input: ReleaseClaimInput,
-): Promise<boolean> {
-  const result = await db
-    .updateTable("stores")
-    .set({
-      claimed_by: null,
-      claim_expires_at: null,
-      next_reconcile_at: sql`case when generation > ${input.claimedGeneration} then now() else ${input.nextReconcileAt} end`,
-    })
-    .where("id", "=", input.storeId)
-    .where("claimed_by", "=", input.owner)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
 /** On shutdown: hand back everything this replica holds, due at once for the others. */
 export async function releaseAllClaims(db: Kysely<Database>, owner: string): Promise<number> {
   const result = await db

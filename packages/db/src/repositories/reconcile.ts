@@ -3,12 +3,8 @@
 // status), and the final "deleted" mark that frees the store's name.
 import { type Kysely, sql } from "kysely";
 import type { Condition, Phase } from "../domain.ts";
-import type { Database, Store } from "../schema.ts";
+import type { Database } from "../schema.ts";
 import { notifyStoreStatusChanged } from "../wakeup.ts";
-
-export async function loadStore(db: Kysely<Database>, storeId: string): Promise<Store | undefined> {
-  return db.selectFrom("stores").selectAll().where("id", "=", storeId).executeTakeFirst();
-}
 
 export interface RecordReconcileResultInput {
   storeId: string;

@@ -66,14 +66,6 @@ export function uninstallArgs(
   ];
 }
 
-export function statusArgs(namespace: string, release: string, c: ConnectionFlags = {}): string[] {
-  return ["status", release, "--namespace", namespace, "--output", "json", ...connection(c)];
-}
-
-export function historyArgs(namespace: string, release: string, c: ConnectionFlags = {}): string[] {
-  return ["history", release, "--namespace", namespace, "--output", "json", ...connection(c)];
-}
-
 export function rollbackArgs(
   namespace: string,
   release: string,

@@ -176,14 +176,12 @@ describe("helm wrapper with a recording fake executable (exit codes and stderr o
     expect(err).toMatchObject({ exitCode: 1, errorClass: "locked" });
   });
 
-  it("release not found: uninstall reports not-found, status returns null, history is empty", async () => {
+  it("release not found: uninstall reports not-found", async () => {
     const h = fake(record(), {
       FAKE_HELM_EXIT: "1",
       FAKE_HELM_STDERR: "Error: uninstall: Release not loaded: store: release: not found\n",
     });
     expect(await h.uninstall("store-shop", "store")).toEqual({ outcome: "not-found" });
-    expect(await h.status("store-shop", "store")).toBeNull();
-    expect(await h.history("store-shop", "store")).toEqual([]);
   });
 
   it("helm's own timeout → HelmTimeout (transient)", async () => {
@@ -211,35 +209,6 @@ describe("helm wrapper with a recording fake executable (exit codes and stderr o
       exitCode: 3,
       stderrExcerpt: "Error: something else broke",
     });
-  });
-
-  it("parses history JSON oldest first", async () => {
-    const stdout = JSON.stringify([
-      {
-        revision: 2,
-        status: "pending-upgrade",
-        updated: "t2",
-        chart: "tiny-0.1.0",
-        app_version: "1.0",
-        description: "Preparing upgrade",
-      },
-      {
-        revision: 1,
-        status: "deployed",
-        updated: "t1",
-        chart: "tiny-0.1.0",
-        app_version: "1.0",
-        description: "Install complete",
-      },
-    ]);
-    const entries = await fake(record(), { FAKE_HELM_STDOUT: stdout }).history(
-      "store-shop",
-      "store",
-    );
-    expect(entries.map((e) => [e.revision, e.status])).toEqual([
-      [1, "deployed"],
-      [2, "pending-upgrade"],
-    ]);
   });
 
   it("an abort signal ends a running helm promptly", async () => {

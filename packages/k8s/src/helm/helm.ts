@@ -6,10 +6,8 @@ import { parseAllDocuments } from "yaml";
 import type { KubeObject, ReleaseSpec } from "../cluster.ts";
 import {
   type ConnectionFlags,
-  historyArgs,
   lintArgs,
   rollbackArgs,
-  statusArgs,
   type TemplateInput,
   templateArgs,
   uninstallArgs,
@@ -23,13 +21,7 @@ import {
   ReleaseNotFound,
   stderrExcerpt,
 } from "./errors.ts";
-import {
-  type HelmHistoryEntry,
-  type HelmReleaseInfo,
-  historyEntries,
-  parseJson,
-  releaseInfo,
-} from "./parse.ts";
+import { type HelmReleaseInfo, parseJson, releaseInfo } from "./parse.ts";
 import { withPrivateValuesFile } from "./values-file.ts";
 
 export interface HelmOptions extends ConnectionFlags {
@@ -60,10 +52,6 @@ export interface Helm {
     release: string,
     opts?: RunOptions & { timeoutSeconds?: number },
   ): Promise<{ outcome: "uninstalled" | "not-found" }>;
-  /** null when the release does not exist. */
-  status(namespace: string, release: string, opts?: RunOptions): Promise<HelmReleaseInfo | null>;
-  /** Oldest first; empty when the release does not exist. */
-  history(namespace: string, release: string, opts?: RunOptions): Promise<HelmHistoryEntry[]>;
   rollback(
     namespace: string,
     release: string,
@@ -185,32 +173,6 @@ export function createHelm(options: HelmOptions = {}): Helm {
         return { outcome: "uninstalled" };
       } catch (err) {
         if (err instanceof ReleaseNotFound) return { outcome: "not-found" };
-        throw err;
-      }
-    },
-
-    async status(namespace, release, opts = {}) {
-      try {
-        const out = await run("status", statusArgs(namespace, release, conn), {
-          ...opts,
-          timeoutMs: QUICK_MS,
-        });
-        return releaseInfo(parseJson("status", out));
-      } catch (err) {
-        if (err instanceof ReleaseNotFound) return null;
-        throw err;
-      }
-    },
-
-    async history(namespace, release, opts = {}) {
-      try {
-        const out = await run("history", historyArgs(namespace, release, conn), {
-          ...opts,
-          timeoutMs: QUICK_MS,
-        });
-        return historyEntries(parseJson("history", out));
-      } catch (err) {
-        if (err instanceof ReleaseNotFound) return [];
         throw err;
       }
     },

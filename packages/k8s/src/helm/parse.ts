@@ -12,15 +12,6 @@ export interface HelmReleaseInfo {
   description: string;
 }
 
-export interface HelmHistoryEntry {
-  revision: number;
-  status: HelmReleaseStatus;
-  updated: string;
-  chart: string;
-  appVersion: string;
-  description: string;
-}
-
 const KNOWN_STATUSES: ReadonlySet<string> = new Set([
   "deployed",
   "failed",
@@ -61,18 +52,4 @@ export function releaseInfo(raw: unknown): HelmReleaseInfo | null {
     status: toReleaseStatus(r.info?.status),
     description: String(r.info?.description ?? ""),
   };
-}
-
-export function historyEntries(raw: unknown): HelmHistoryEntry[] {
-  if (!Array.isArray(raw)) return [];
-  return raw
-    .map((e: Record<string, unknown>) => ({
-      revision: Number(e.revision ?? 0),
-      status: toReleaseStatus(e.status),
-      updated: String(e.updated ?? ""),
-      chart: String(e.chart ?? ""),
-      appVersion: String(e.app_version ?? ""),
-      description: String(e.description ?? ""),
-    }))
-    .sort((a, b) => a.revision - b.revision);
 }

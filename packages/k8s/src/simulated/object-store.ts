@@ -5,7 +5,7 @@
 // Stored objects are replaced on every write, never mutated in place, so a
 // list may hand them out without copying: readers must not mutate them.
 import { randomUUID } from "node:crypto";
-import { fieldMatcher, labelMatcher } from "../testing/label-selector.ts";
+import { fieldMatcher, labelMatcher } from "../label-selector.ts";
 
 export interface SimMeta {
   name: string;

@@ -158,8 +158,6 @@ export class FakeApiCluster {
         this.releases.completeRollback(namespace, release, version, to);
         this.progressing.add(namespace);
       },
-      status: async () => null,
-      history: async () => [],
       template: async () => ({ manifest: "", objects: [] }),
       lint: async () => ({ ok: true, output: "" }),
     };

@@ -1,4 +1,4 @@
-// TEST TOOL — list calls: label and field selectors (label-selector.ts),
+// TEST TOOL — list calls: label and field selectors (../label-selector.ts),
 // metadata-only lists (PartialObjectMetadataList), and limit/continue
 // pagination after https://kubernetes.io/docs/reference/using-api/api-concepts/#retrieving-large-results-sets-in-chunks:
 // a page of `limit` items carries metadata.continue; every following page is
@@ -7,10 +7,10 @@
 // once that revision is compacted the token is refused with 410 Expired
 // (k8s.io/apiserver/pkg/storage/etcd3/store.go, apierrors.NewResourceExpired).
 
+import { fieldMatcher, labelMatcher, SelectorError } from "../label-selector.ts";
 import type { Route } from "./fake-api-routes.ts";
 import { badRequest, expired } from "./fake-api-status.ts";
 import type { KubeObj, ObjectStore } from "./fake-api-store.ts";
-import { fieldMatcher, labelMatcher, SelectorError } from "./label-selector.ts";
 
 export const CONTINUE_EXPIRED =
   "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";

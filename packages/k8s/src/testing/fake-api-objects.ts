@@ -4,10 +4,11 @@
 // server's objects the way helm and the cluster's controllers act on a real
 // API server's: every write is an ObjectStore.commit, with a new
 // resourceVersion and an onChange event, just like a client's write.
+
+import { fieldMatcher, labelMatcher } from "../label-selector.ts";
 import type { ListOptions, ObjectAccess, SimObject } from "../simulated/object-store.ts";
 import { typeOfKind } from "./fake-api-routes.ts";
 import type { KubeObj, ObjectStore } from "./fake-api-store.ts";
-import { fieldMatcher, labelMatcher } from "./label-selector.ts";
 
 function typeOf(kind: string) {
   const t = typeOfKind(kind);

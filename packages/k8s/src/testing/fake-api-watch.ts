@@ -24,11 +24,11 @@
 // - a write that changes nothing sends no event: the store does not commit it
 //   (fake-api-store.ts), as the API server skips no-op updates.
 import type { ServerResponse } from "node:http";
+import { fieldMatcher, labelMatcher, SelectorError } from "../label-selector.ts";
 import type { ResourceType } from "./fake-api-routes.ts";
 import { typeOfResource } from "./fake-api-routes.ts";
 import { statusBody } from "./fake-api-status.ts";
 import type { KubeObj, ObjectStore, StoreChange } from "./fake-api-store.ts";
-import { fieldMatcher, labelMatcher, SelectorError } from "./label-selector.ts";
 
 type Obj = KubeObj;
 
@@ -280,7 +280,7 @@ export class WatchHub {
       const dropped = this.history.splice(0, this.history.length - this.historySize);
       this.compactedThrough = dropped.at(-1)?.rv ?? this.compactedThrough;
     }
-    const prefix = key.split("|").slice(0, 2).join("|") + "|";
+    const prefix = `${key.split("|").slice(0, 2).join("|")}|`;
     for (const w of this.watchers) {
       if (`${w.target.group}|${w.target.resource}|` === prefix) this.deliver(w, change);
     }

@@ -22,8 +22,6 @@ export function createRecordingHelm(overrides: Partial<Helm> = {}): Helm & { cal
     version: record("version", "v0.0.0-recording"),
     upgradeInstall: record("upgradeInstall", null),
     uninstall: record("uninstall", { outcome: "uninstalled" as const }),
-    status: record("status", null),
-    history: record("history", []),
     rollback: record("rollback", undefined),
     template: record("template", { manifest: "", objects: [] }),
     lint: record("lint", { ok: true, output: "" }),

@@ -7,10 +7,10 @@ import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { type DatabaseHandle, openDatabase } from "../connect.ts";
-import { migrateToLatest } from "../migrate.ts";
+import { type DatabaseHandle, openDatabase } from "../src/connect.ts";
+import { migrateToLatest } from "../src/migrate.ts";
 
-export interface DatabaseFixture {
+interface DatabaseFixture {
   /** The open, migrated database for this suite (valid inside tests and hooks). */
   handle(): DatabaseHandle;
   kind: "pglite" | "postgres";

@@ -1,0 +1,10 @@
+// The controller's public entry point, for composition roots that run the
+// loop in-process (apps/dev). By name, only what other packages use; one name
+// per line. Everything else is internal to the controller.
+export { createCluster } from "./cluster.ts";
+export { ChartCatalog } from "./desired.ts";
+export {
+  type ControllerConfig,
+  readControllerConfig,
+} from "./env.ts";
+export { ControllerLoop } from "./loop.ts";
