@@ -10,6 +10,7 @@ export * from "./repositories/backups.ts";
 export * from "./repositories/claims.ts";
 export * from "./repositories/reconcile.ts";
 export * from "./repositories/retention.ts";
+export * from "./repositories/rollouts.ts";
 export * from "./repositories/sessions.ts";
 export * from "./repositories/store-events.ts";
 export * from "./repositories/store-pages.ts";
