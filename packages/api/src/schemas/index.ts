@@ -4,5 +4,6 @@ export * from "./auth.ts";
 export * from "./backups.ts";
 export * from "./common.ts";
 export * from "./pages.ts";
+export * from "./rollouts.ts";
 export * from "./stores.ts";
 export * from "./tokens.ts";
