@@ -11,7 +11,8 @@ export const ACTIVE_ROLLOUT_STATES = ["running", "paused", "halted"] as const;
 /**
  * One store's part in a rollout. `failed`: its upgrade failed or missed the
  * wave deadline and it was sent back to its previous version; `rolled-back`:
- * it is Ready on that version again.
+ * it is Ready on that version again. `skipped`: the store was being deleted
+ * when its turn came, so it was never upgraded.
  */
 export const ROLLOUT_STORE_STATES = [
   "pending",
@@ -19,10 +20,16 @@ export const ROLLOUT_STORE_STATES = [
   "succeeded",
   "failed",
   "rolled-back",
+  "skipped",
 ] as const;
 export type RolloutStoreState = (typeof ROLLOUT_STORE_STATES)[number];
 /** States a store leaves no more: its wave counts it as done. */
-export const FINISHED_ROLLOUT_STORE_STATES = ["succeeded", "failed", "rolled-back"] as const;
+export const FINISHED_ROLLOUT_STORE_STATES = [
+  "succeeded",
+  "failed",
+  "rolled-back",
+  "skipped",
+] as const;
 
 /**
  * A wave: a fixed number of further stores (`{ stores: 1 }`, the canary), or

@@ -171,6 +171,28 @@ describeEachDatabase("rollouts repository", ({ handle }) => {
     expect((await storeRow(second.store_id)).chart_version).toBe("0.2.0");
   });
 
+  it("skips a store deleted before its turn, so its wave does not wait for it", async () => {
+    const { db } = handle();
+    await storesOn(3);
+    const { rollout, stores: members } = await started();
+    const [canary, leaving] = members;
+    if (!canary || !leaving) throw new Error("no members");
+    await requestStoreDeletion(db, leaving.store_id);
+    const before = await storeRow(leaving.store_id);
+    expect(await assignRolloutStores(db, rollout.id, [canary.store_id, leaving.store_id], T0)).toBe(
+      1,
+    );
+    const after = await listRolloutStores(db, rollout.id);
+    expect(after.find((m) => m.store_id === leaving.store_id)).toMatchObject({
+      state: "skipped",
+      reason: "the store is being deleted",
+    });
+    expect(await storeRow(leaving.store_id)).toMatchObject({
+      chart_version: "0.2.0",
+      generation: before.generation,
+    });
+  });
+
   it("halts on a failed gate: the store goes back to its version with the reason, and nothing more is assigned", async () => {
     const { db } = handle();
     await storesOn(3);

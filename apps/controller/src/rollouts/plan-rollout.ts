@@ -5,7 +5,13 @@
 // and re-checked against fresh state; a pause or abort in between wins because
 // the repository writes check the rollout's state under a row lock.
 // Design: docs/decisions/008-chart-versions-and-rollouts.md.
-import type { Condition, Phase, RolloutState, RolloutStoreState } from "@storeplane/db";
+import {
+  type Condition,
+  FINISHED_ROLLOUT_STORE_STATES,
+  type Phase,
+  type RolloutState,
+  type RolloutStoreState,
+} from "@storeplane/db";
 
 export interface RolloutView {
   state: RolloutState;
@@ -59,7 +65,7 @@ export type RolloutStep =
   /** Every store finished: the rollout is completed. */
   | { kind: "complete" };
 
-const FINISHED: ReadonlySet<RolloutStoreState> = new Set(["succeeded", "failed", "rolled-back"]);
+const FINISHED: ReadonlySet<RolloutStoreState> = new Set(FINISHED_ROLLOUT_STORE_STATES);
 
 function readyCondition(status: StoreStatusView): Condition | undefined {
   return status.conditions.find((c) => c.type === "Ready");

@@ -349,12 +349,18 @@ describe("planRolloutStep", () => {
     });
   });
 
-  it("is complete once every store finished", () => {
-    const stores = pendingStores(2).map((m) => ({
+  it("is complete once every store finished, skipped ones included", () => {
+    const stores = pendingStores(3).map((m, i) => ({
       ...m,
-      state: "succeeded" as const,
+      state: i === 1 ? ("skipped" as const) : ("succeeded" as const),
       finishedAt: T0,
     }));
     expect(planRolloutStep(rollout, stores, T0)).toEqual({ kind: "complete" });
+    const oneOpen = stores.map((m, i) => (i === 2 ? { ...m, state: "pending" as const } : m));
+    expect(planRolloutStep({ ...rollout, pauseMs: 0 }, oneOpen, T0)).toEqual({
+      kind: "assign",
+      wave: 3,
+      storeIds: ["s2"],
+    });
   });
 });

@@ -56,7 +56,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       c
         .notNull()
         .defaultTo("pending")
-        .check(sql`state in ('pending', 'upgrading', 'succeeded', 'failed', 'rolled-back')`),
+        .check(
+          sql`state in ('pending', 'upgrading', 'succeeded', 'failed', 'rolled-back', 'skipped')`,
+        ),
     )
     /** The store's generation once the new version was assigned: the gate waits for it. */
     .addColumn("assigned_generation", "integer")

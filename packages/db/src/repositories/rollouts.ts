@@ -214,7 +214,8 @@ export async function changeRolloutState(
  * the target version and bumps `generation` (the ordinary reconcile loop then
  * runs exactly one `helm upgrade`, since the digest changes once) and records
  * the generation the health gate waits for. Does nothing unless the rollout
- * is still running. Returns how many stores it moved.
+ * is still running. A store being deleted by now is `skipped` instead (never
+ * upgraded, and its wave does not wait for it). Returns how many stores it moved.
  */
 export async function assignRolloutStores(
   db: Kysely<Database>,
@@ -226,14 +227,34 @@ export async function assignRolloutStores(
   return inTransaction(db, async (trx) => {
     const rollout = await lockRollout(trx, rolloutId);
     if (rollout?.state !== "running") return 0;
-    const pending = await trx
+    const candidates = await trx
       .selectFrom("rollout_stores")
-      .select("store_id")
-      .where("rollout_id", "=", rolloutId)
-      .where("store_id", "in", storeIds)
-      .where("state", "=", "pending")
+      .innerJoin("stores", "stores.id", "rollout_stores.store_id")
+      .select(["rollout_stores.store_id", "stores.deletion_requested_at", "stores.deleted_at"])
+      .where("rollout_stores.rollout_id", "=", rolloutId)
+      .where("rollout_stores.store_id", "in", storeIds)
+      .where("rollout_stores.state", "=", "pending")
       .forUpdate()
       .execute();
+    const leaving = candidates.filter((c) => c.deletion_requested_at || c.deleted_at);
+    if (leaving.length > 0) {
+      await trx
+        .updateTable("rollout_stores")
+        .set({
+          state: "skipped",
+          reason: "the store is being deleted",
+          finished_at: now,
+          updated_at: now,
+        })
+        .where("rollout_id", "=", rolloutId)
+        .where(
+          "store_id",
+          "in",
+          leaving.map((c) => c.store_id),
+        )
+        .execute();
+    }
+    const pending = candidates.filter((c) => !c.deletion_requested_at && !c.deleted_at);
     if (pending.length === 0) return 0;
     const moved = await trx
       .updateTable("stores")
