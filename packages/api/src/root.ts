@@ -2,6 +2,7 @@ import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
 import { backupsRouter } from "./routers/backups.ts";
 import { healthRouter } from "./routers/health.ts";
+import { rolloutsRouter } from "./routers/rollouts.ts";
 import { storesRouter } from "./routers/stores.ts";
 import { tokensRouter } from "./routers/tokens.ts";
 import { type CreateContextOptions, createCallerFactory, createContext, router } from "./trpc.ts";
@@ -13,6 +14,7 @@ export const appRouter = router({
   backups: backupsRouter,
   health: healthRouter,
   admin: adminRouter,
+  rollouts: rolloutsRouter,
 });
 
 export type AppRouter = typeof appRouter;

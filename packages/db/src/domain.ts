@@ -93,3 +93,4 @@ export function storeUrls(
 
 // Backup vocabulary (kinds, statuses, schedules) lives beside, in its own file.
 export * from "./backup-domain.ts";
+export * from "./rollout-domain.ts";

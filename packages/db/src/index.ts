@@ -77,6 +77,18 @@ export {
   pruneStoreEvents,
 } from "./repositories/retention.ts";
 export {
+  assignRolloutStores,
+  changeRolloutState,
+  completeRollout,
+  findRollout,
+  haltRollout,
+  listRolloutStores,
+  markRolloutStoreRolledBack,
+  markRolloutStoresSucceeded,
+  type RolloutAction,
+  startRollout,
+} from "./repositories/rollouts.ts";
+export {
   createSession,
   findActiveSessionByHash,
   listActiveSessions,
@@ -112,11 +124,22 @@ export {
   findUserById,
   lockSignups,
 } from "./repositories/users.ts";
+export {
+  DEFAULT_WAVES,
+  FINISHED_ROLLOUT_STORE_STATES,
+  ROLLOUT_STORE_STATES,
+  type RolloutState,
+  type RolloutStoreState,
+  waveOfEachStore,
+  waveSizes,
+} from "./rollout-domain.ts";
 export type {
   ApiToken,
   Backup,
   BackupSchedule,
   Database,
+  Rollout,
+  RolloutStore,
   Session,
   Store,
   StoreEvent,

@@ -10,6 +10,7 @@ import type {
 } from "kysely";
 import type { BackupFrequency, BackupKind, BackupStatus, RestoreKind } from "./backup-domain.ts";
 import type { Condition, Engine, EventType, Phase, Plan, UserRole } from "./domain.ts";
+import type { RolloutState, RolloutStoreState, WaveStep } from "./rollout-domain.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** A timestamp the database fills in by default. */
@@ -184,6 +185,39 @@ export interface PlatformSettingsTable {
   created_at: GeneratedTimestamp;
 }
 
+export interface RolloutsTable {
+  id: Generated<string>;
+  engine: Engine;
+  target_chart_version: string;
+  /** Fixed when the rollout starts; each store's wave is in rollout_stores. */
+  waves: JSONColumnType<WaveStep[], string, string>;
+  wave_deadline_seconds: number;
+  pause_seconds: number;
+  max_unavailable: number;
+  state: Generated<RolloutState>;
+  halt_reason: string | null;
+  halted_store_id: string | null;
+  /** "user:<email>", "token:<prefix>" */
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface RolloutStoresTable {
+  rollout_id: string;
+  store_id: string;
+  wave: number;
+  position: number;
+  from_chart_version: string;
+  state: Generated<RolloutStoreState>;
+  assigned_generation: number | null;
+  reason: string | null;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -195,6 +229,8 @@ export interface Database {
   store_restores: StoreRestoresTable;
   backup_schedules: BackupSchedulesTable;
   platform_settings: PlatformSettingsTable;
+  rollouts: RolloutsTable;
+  rollout_stores: RolloutStoresTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -211,3 +247,5 @@ export type NewAuditEntry = Insertable<AuditLogTable>;
 export type Backup = Selectable<BackupsTable>;
 export type StoreRestore = Selectable<StoreRestoresTable>;
 export type BackupSchedule = Selectable<BackupSchedulesTable>;
+export type Rollout = Selectable<RolloutsTable>;
+export type RolloutStore = Selectable<RolloutStoresTable>;
