@@ -4,6 +4,9 @@
 // touches only that kind, and a namespace's removal drops its index at once.
 // Stored objects are replaced on every write, never mutated in place, so a
 // list may hand them out without copying: readers must not mutate them.
+// Every write names the namespace it changed to the change listeners, so a
+// snapshot can rebuild only what changed (snapshot-cache.ts) instead of
+// re-reading every object of every store.
 import { randomUUID } from "node:crypto";
 import { fieldMatcher, labelMatcher } from "../testing/label-selector.ts";
 
@@ -51,12 +54,22 @@ export class ObjectStore {
   private readonly namespaces = new Map<string, SimObject>();
   private readonly contents = new Map<string, ByKind>();
   private revision = 0;
+  private readonly listeners: ((namespace: string) => void)[] = [];
 
   constructor(private readonly now: () => number) {}
 
   /** The last resourceVersion handed out: changes exactly when something was written. */
   get resourceVersion(): number {
     return this.revision;
+  }
+
+  /** Called after every write with the namespace it touched (a Namespace object: its own name). */
+  onChange(listener: (namespace: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(namespace: string): void {
+    for (const listener of this.listeners) listener(namespace);
   }
 
   get(kind: string, namespace: string | undefined, name: string): SimObject | undefined {
@@ -89,6 +102,7 @@ export class ObjectStore {
     };
     if (kind === "Namespace") {
       this.namespaces.set(stored.metadata.name, stored);
+      this.changed(stored.metadata.name);
       return stored;
     }
     let byKind = this.contents.get(namespace as string);
@@ -102,6 +116,7 @@ export class ObjectStore {
       byKind.set(kind, byName);
     }
     byName.set(stored.metadata.name, stored);
+    this.changed(namespace as string);
     return stored;
   }
 
@@ -129,7 +144,10 @@ export class ObjectStore {
           ?.get(kind)
           ?.delete(name) ?? false;
     }
-    if (deleted) this.revision += 1;
+    if (deleted) {
+      this.revision += 1;
+      this.changed(kind === "Namespace" ? name : (namespace ?? ""));
+    }
     return deleted;
   }
 
