@@ -46,6 +46,7 @@ async function measureOne(n: number): Promise<Row> {
       const stores = await createStores(handle, n, { prefix: `steady${n}` });
       const ids = stores.map((s) => s.id);
       const t0 = Date.now();
+      let lastProgress = t0;
       await waitFor(
         `${n} Ready`,
         async () => {
@@ -54,9 +55,17 @@ async function measureOne(n: number): Promise<Row> {
             .select((eb) => eb.fn.countAll<string>().as("c"))
             .where("phase", "=", "Ready")
             .executeTakeFirst();
+          // Progress on stderr every 10 s: a rate that falls as the fleet grows shows a per-store cost.
+          if (Date.now() - lastProgress >= 10_000) {
+            lastProgress = Date.now();
+            const mem = process.memoryUsage();
+            console.error(
+              `  ${((lastProgress - t0) / 1000).toFixed(0)} s: ${r?.c} Ready, RSS ${Math.round(mem.rss / 2 ** 20)} MB, heap ${Math.round(mem.heapUsed / 2 ** 20)} MB`,
+            );
+          }
           return Number(r?.c) === n;
         },
-        600_000,
+        1_800_000,
         100,
       );
       const provisionMs = Date.now() - t0;
@@ -81,6 +90,10 @@ async function measureOne(n: number): Promise<Row> {
       batches = s.snapshots;
       await loop.stop();
       const usage = process.resourceUsage();
+      // What stays alive (simulated cluster + controller) once garbage is gone; needs --expose-gc.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      const retainedMb = gc ? Math.round(process.memoryUsage().heapUsed / 2 ** 20) : "n/a";
       return {
         stores: n,
         "provision→Ready (ms)": provisionMs,
@@ -97,6 +110,7 @@ async function measureOne(n: number): Promise<Row> {
         "still Ready": phases.filter((p) => p.phase === "Ready").length,
         // maxRSS is in kilobytes (getrusage).
         "peak RSS (MB)": Math.round(usage.maxRSS / 1024),
+        "retained heap after GC (MB)": retainedMb,
       };
     }
   } finally {
@@ -107,12 +121,16 @@ async function measureOne(n: number): Promise<Row> {
 
 /** Each count in a fresh child process (same Node flags), so peaks do not add up. */
 function runChild(n: number): Row {
-  const out = execFileSync(process.execPath, [...process.execArgv, import.meta.filename], {
-    env: { ...process.env, [CHILD]: String(n) },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const out = execFileSync(
+    process.execPath,
+    [...process.execArgv, "--expose-gc", import.meta.filename],
+    {
+      env: { ...process.env, [CHILD]: String(n) },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   return JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Row;
 }
 

@@ -5,11 +5,13 @@
 // each cost a pass over every store's objects). Here each namespace's state
 // is built by the same two functions from the object store scoped to that
 // namespace, only when one of its objects was written since the last
-// snapshot; a snapshot then costs the changed namespaces plus one Map copy.
+// snapshot; a snapshot then costs the changed namespaces, and shares every
+// state that did not change with the snapshots before it (bucketed-map.ts).
 // The API reads it stands for are still counted as the 12 lists a real
 // snapshot makes, so the call statistics stay those of the real cluster.
 import type { ClusterSnapshot, NamespaceState } from "../cluster.ts";
 import { buildSnapshot, readSnapshotLists } from "../observe/build-snapshot.ts";
+import { BucketedMap } from "./bucketed-map.ts";
 import { storeListSource } from "./list-source.ts";
 import type { ObjectStore } from "./object-store.ts";
 
@@ -30,9 +32,11 @@ export const SNAPSHOT_LIST_CALLS = [
 ] as const;
 
 export class SnapshotCache {
-  /** Managed namespaces' states, in the order the namespace list would return them. */
-  private readonly states = new Map<string, NamespaceState>();
+  /** Managed namespaces' states; a snapshot shares every bucket that did not change. */
+  private readonly states = new BucketedMap<NamespaceState>();
   private dirty = new Set<string>();
+  /** The Map the last snapshot handed out, while nothing has changed since. */
+  private published: Map<string, NamespaceState> | null = null;
   /** Rebuilds run one at a time, so a snapshot never returns a half-applied change. */
   private refreshing: Promise<void> = Promise.resolve();
 
@@ -48,12 +52,16 @@ export class SnapshotCache {
     const refresh = this.refreshing.then(() => this.refresh());
     this.refreshing = refresh.catch(() => undefined);
     await refresh;
-    return { takenAt, namespaces: new Map(this.states) };
+    // Nothing written since the last snapshot (a steady fleet): the same
+    // states, so the same Map — snapshots are read-only for their readers.
+    this.published ??= this.states.publish();
+    return { takenAt, namespaces: this.published };
   }
 
   private async refresh(): Promise<void> {
     const changed = this.dirty;
     this.dirty = new Set();
+    if (changed.size > 0) this.published = null;
     try {
       for (const name of changed) {
         const lists = await readSnapshotLists(storeListSource(this.store, noop, name));
