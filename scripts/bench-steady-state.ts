@@ -6,7 +6,8 @@
 // gets), and report provisioning time (goal: 10,000 stores in at most ~10×
 // the time of 1,000) and the process's peak RSS (goal: < 1 GB at 10,000).
 // Each store count runs in its own child process, so each peak RSS is its own.
-// Real Postgres when TEST_DATABASE_URL is set, else PGlite.
+// Real Postgres: TEST_DATABASE_URL when set, else a throwaway server
+// (scripts/throwaway-postgres.sh); a fresh database per store count.
 //
 //   npx tsx scripts/bench-steady-state.ts                 # 50 and 500
 //   STORES=1000,5000,10000 npm run bench:sweep            # the issue-14 figures
@@ -16,6 +17,7 @@ import { openTestDatabase, resetDatabase } from "@storeplane/db/testing";
 import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulated";
 import { sql } from "kysely";
 import { createStores, startController, waitFor } from "../apps/controller/test/harness.ts";
+import { benchPostgresServer } from "./bench/postgres.ts";
 
 const counts = (process.env.STORES ?? "50,500").split(",").map(Number);
 const CHILD = "BENCH_STEADY_CHILD";
@@ -120,12 +122,12 @@ async function measureOne(n: number): Promise<Row> {
 }
 
 /** Each count in a fresh child process (same Node flags), so peaks do not add up. */
-function runChild(n: number): Row {
+function runChild(n: number, databaseUrl: string): Row {
   const out = execFileSync(
     process.execPath,
     [...process.execArgv, "--expose-gc", import.meta.filename],
     {
-      env: { ...process.env, [CHILD]: String(n) },
+      env: { ...process.env, TEST_DATABASE_URL: databaseUrl, [CHILD]: String(n) },
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
       maxBuffer: 16 * 1024 * 1024,
@@ -139,11 +141,19 @@ async function main() {
     console.log(JSON.stringify(await measureOne(Number(process.env[CHILD]))));
     return;
   }
+  const server = await benchPostgresServer();
   const rows: Row[] = [];
-  for (const n of counts) {
-    console.error(`${n} stores…`);
-    rows.push(runChild(n));
+  try {
+    for (const n of counts) {
+      console.error(`${n} stores…`);
+      rows.push(runChild(n, server.url));
+    }
+  } finally {
+    await server.close();
   }
+  console.log(
+    `Provisioning and a full drift sweep, controller loop + simulated cluster (test and demo tool) in one process per row, ${server.description}:`,
+  );
   console.table(rows);
   const first = rows[0];
   for (const r of rows.slice(1)) {
