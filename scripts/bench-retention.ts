@@ -17,6 +17,7 @@ import { sql } from "kysely";
 import { applyRetention, type RetentionConfig } from "../apps/controller/src/retention.ts";
 import { benchPostgres } from "./bench/postgres.ts";
 import { captureQueries, explainQueries, oneLine } from "./bench/query-capture.ts";
+import { settleLikeAutovacuum } from "./bench/seed.ts";
 import { ms } from "./bench/stats.ts";
 
 const STORES = Number(process.env.STORES ?? 10_000);
@@ -61,9 +62,8 @@ async function main() {
       select now() - (g % 365) * interval '1 day' - (g % 86400) * interval '1 second',
              'user:bench@example.test', 'store.create', 'store', g::text, '{}'::jsonb
       from generate_series(1, ${AUDIT_ROWS}::int) g`.execute(handle.db);
-    await sql`vacuum analyze stores`.execute(handle.db);
-    await sql`vacuum analyze store_events`.execute(handle.db);
-    await sql`vacuum analyze audit_log`.execute(handle.db);
+    for (const table of ["stores", "store_events", "audit_log"])
+      await settleLikeAutovacuum(handle, table);
     const seedMs = performance.now() - t0;
 
     const now = Date.now();

@@ -3,11 +3,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import * as initial from "./migrations/2026-11-23-0001-initial.ts";
 import * as listAndRetentionIndexes from "./migrations/2026-12-02-0001-list-and-retention-indexes.ts";
+import * as filteredListIndexes from "./migrations/2026-12-02-0300-filtered-list-indexes.ts";
 import type { Database } from "./schema.ts";
 
 const migrations: Record<string, Migration> = {
   "2026-11-23-0001-initial": initial,
   "2026-12-02-0001-list-and-retention-indexes": listAndRetentionIndexes,
+  "2026-12-02-0300-filtered-list-indexes": filteredListIndexes,
 };
 
 const provider: MigrationProvider = {
