@@ -16,7 +16,7 @@ import { HttpSession } from "../apps/web/test/support/http-session.ts";
 import { startTestPlatform } from "../apps/web/test/support/platform.ts";
 import { benchPostgres } from "./bench/postgres.ts";
 import { seedFleet } from "./bench/seed.ts";
-import { ms, percentile, timeCalls } from "./bench/stats.ts";
+import { machineLoad, ms, percentile, timeCalls } from "./bench/stats.ts";
 
 const STORES = Number(process.env.STORES ?? 10_000);
 const SAMPLES = Number(process.env.SAMPLES ?? 200);
@@ -65,6 +65,7 @@ async function main() {
       ["/admin (stores and users)", admin, "/admin"],
     ];
     const rows: Record<string, string | number>[] = [];
+    const loadBefore = machineLoad();
     for (const [label, session, path] of pages) {
       const get = async () => {
         const response = await session.request(path);
@@ -89,7 +90,7 @@ async function main() {
       });
     }
     console.log(
-      `Server render (production Remix build, signed-in session, full HTML), ${pg.server}, ${STORES} live stores + ${Math.round(STORES / 20)} deleted of one member, 1,002 users; ${SAMPLES} samples at 1 connection, ${SAMPLES * 2} at 10:`,
+      `Server render (production Remix build, signed-in session, full HTML), ${pg.server}, ${STORES} live stores + ${Math.round(STORES / 20)} deleted of one member, 1,002 users; ${SAMPLES} samples at 1 connection, ${SAMPLES * 2} at 10; ${loadBefore} before, ${machineLoad()} after:`,
     );
     console.table(rows);
   } finally {

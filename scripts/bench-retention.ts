@@ -18,7 +18,7 @@ import { applyRetention, type RetentionConfig } from "../apps/controller/src/ret
 import { benchPostgres } from "./bench/postgres.ts";
 import { captureQueries, explainQueries, oneLine } from "./bench/query-capture.ts";
 import { settleLikeAutovacuum } from "./bench/seed.ts";
-import { ms } from "./bench/stats.ts";
+import { machineLoad, ms } from "./bench/stats.ts";
 
 const STORES = Number(process.env.STORES ?? 10_000);
 const STEP = Number(process.env.EVENTS_PER_STORE_STEP ?? 50);
@@ -149,7 +149,7 @@ async function main() {
     console.log("Statements of one retention pass, EXPLAIN (ANALYZE, BUFFERS) on the seeded data:");
     for (const q of explained) console.log(`\n-- ${oneLine(q.text).slice(0, 400)}\n${q.plan}`);
     console.log(
-      `\nHistory retention, ${pg.server}: ${STORES} stores, ${eventsBefore} store events, ${auditBefore} audit rows (seeded in ${ms(seedMs)} ms); policy ${POLICY.eventDays} days, newest ${POLICY.eventsKeepPerStore} per store, audit ${POLICY.auditDays} days:`,
+      `\nHistory retention, ${pg.server}: ${STORES} stores, ${eventsBefore} store events, ${auditBefore} audit rows (seeded in ${ms(seedMs)} ms); policy ${POLICY.eventDays} days, newest ${POLICY.eventsKeepPerStore} per store, audit ${POLICY.auditDays} days; ${machineLoad()}:`,
     );
     console.table([
       {

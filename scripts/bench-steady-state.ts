@@ -18,6 +18,7 @@ import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulate
 import { sql } from "kysely";
 import { createStores, startController, waitFor } from "../apps/controller/test/harness.ts";
 import { benchPostgresServer } from "./bench/postgres.ts";
+import { machineLoad } from "./bench/stats.ts";
 
 const counts = (process.env.STORES ?? "50,500").split(",").map(Number);
 const CHILD = "BENCH_STEADY_CHILD";
@@ -152,7 +153,7 @@ async function main() {
     await server.close();
   }
   console.log(
-    `Provisioning and a full drift sweep, controller loop + simulated cluster (test and demo tool) in one process per row, ${server.description}:`,
+    `Provisioning and a full drift sweep, controller loop + simulated cluster (test and demo tool) in one process per row, ${server.description}; ${machineLoad()} at the end:`,
   );
   console.table(rows);
   const first = rows[0];

@@ -1,5 +1,12 @@
 // Percentiles and timing loops shared by the benchmarks. Latencies are
 // wall-clock per request as the caller sees them (performance.now()).
+import { availableParallelism, loadavg } from "node:os";
+
+/** The machine's load while measuring: figures taken on a busy machine say so. */
+export function machineLoad(): string {
+  const [one, five] = loadavg();
+  return `load average ${one?.toFixed(1)} (1 min) / ${five?.toFixed(1)} (5 min) on ${availableParallelism()} CPUs`;
+}
 
 /** Nearest-rank percentile of already measured values. */
 export function percentile(values: readonly number[], p: number): number {
