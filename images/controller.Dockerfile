@@ -46,6 +46,8 @@ COPY --from=helm /usr/local/bin/helm /usr/local/bin/helm
 COPY --from=build --chown=node:node /app /app
 COPY charts/woocommerce /charts/woocommerce
 COPY charts/medusa /charts/medusa
+# Earlier chart versions stores may still be assigned (ADR 008).
+COPY charts/archive /charts/archive
 USER 1000
 WORKDIR /app/apps/controller
 EXPOSE 9090

@@ -37,6 +37,7 @@ const LEVELS = {
   sim: "real database + simulated cluster (test tool)",
   helm: "real helm rendering",
   fakeapi: "fake Kubernetes API server",
+  s3: "real S3-compatible server (s3rver)",
   engine: "real engine",
   browser: "real browser",
   cluster: "real cluster",

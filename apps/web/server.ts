@@ -3,37 +3,41 @@
 // startWebServer from server/app.ts instead, sharing one process with the
 // controller.
 import { readApiConfig } from "@storeplane/api";
-import { migrateToLatest, openDatabase } from "@storeplane/db";
+import { claimDatabaseMode, migrateToLatest, openDatabase } from "@storeplane/db";
 import { createClusterReader } from "@storeplane/k8s";
-import pino from "pino";
+import { createLogger } from "@storeplane/k8s/logging";
 import { readWebEnv } from "./app/env.server.ts";
 import type { ClusterStatus } from "./app/utils/load-context.server.ts";
 import { startWebServer } from "./server/app.ts";
 
 const env = readWebEnv();
-const logger = pino({
-  level: env.LOG_LEVEL,
-  redact: { paths: ["*.password", "*.token", "*.sessionToken", "*.cookie"], censor: "[redacted]" },
-});
+// The platform's one redaction list; the API inside this process logs through it too.
+const logger = createLogger({ level: env.LOG_LEVEL });
 
 const database = await openDatabase({
-  url: env.DATABASE_URL,
-  dataDir: env.DATABASE_URL ? undefined : env.PGLITE_DATA_DIR,
+  url: env.database.url,
+  dataDir: env.database.url ? undefined : env.database.dataDir,
   onListenError: (error) => logger.warn({ err: error }, "LISTEN connection failed"),
 });
 await migrateToLatest(database.db);
+// A dashboard of the other mode would show (and let users act on) stores that
+// belong to another cluster: refuse, naming the modes and the fix.
+await claimDatabaseMode(database.db, env.CLUSTER, database.description);
 logger.info({ database: database.description }, "database ready");
 
+// The simulated cluster lives in the controller's memory: a separate
+// dashboard process cannot read it, so it says so instead of pretending.
 const clusterReader = env.CLUSTER === "kube" ? createClusterReader({ logger }) : null;
 const clusterInfo = async (): Promise<ClusterStatus> =>
   clusterReader
     ? clusterReader.info()
     : {
-        mode: "none",
+        mode: "simulated",
         reachable: false,
-        context: null,
+        context: "simulated",
         server: null,
-        message: "this dashboard was started without a cluster (CLUSTER=none)",
+        message:
+          "SIMULATED cluster (CLUSTER=simulated, a test and demo tool) in the controller process; this dashboard reads no cluster",
       };
 
 const server = await startWebServer({

@@ -35,10 +35,12 @@ const VARIANTS: Record<string, string[][]> = {
   ],
   woocommerce: [
     ["--set", "imageMode=official"],
+    ["--set", "suspended=true"],
     ["--set-string", "plan=medium"],
     ["--set-string", "plan=large"],
   ],
   medusa: [
+    ["--set", "suspended=true"],
     ["--set-string", "plan=medium"],
     ["--set-string", "plan=large"],
   ],

@@ -12,30 +12,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { confirmMedusaOrder, listMedusaOrders, placeMedusaOrder } from "../src/orders/medusa.ts";
+import { describeEngine, itInChromium } from "./harness/engine-suite.ts";
+import { freePort, stopGroup } from "./harness/processes.ts";
 
 const MEDUSA_DIR = resolve(import.meta.dirname, "../../images/medusa");
 const CLI = join(MEDUSA_DIR, "node_modules/@medusajs/cli/cli.js");
 const INSTALLED_MARKER = join(MEDUSA_DIR, "node_modules/.package-lock.json");
 const databaseUrl = process.env.TEST_DATABASE_URL;
-const requireMedusa = process.env.REQUIRE_MEDUSA === "1";
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const haveChromium = existsSync(chromiumPath);
-const requireChromium = process.env.REQUIRE_CHROMIUM === "1";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 const timings: Record<string, number> = {};
 function logTiming(step: string, ms: number) {
@@ -101,21 +88,6 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolvePromise(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
 interface SeedSnapshot {
   regions: number;
   publishable_keys: number;
@@ -174,47 +146,15 @@ async function waitForHealth(baseUrl: string, server: ChildProcess, timeoutMs: n
   throw new Error(`no /health from ${baseUrl} within ${timeoutMs} ms`);
 }
 
-function stopServer(server: ChildProcess | undefined): Promise<void> {
-  if (!server?.pid || server.exitCode !== null) return Promise.resolve();
-  const pid = server.pid;
-  return new Promise((resolvePromise) => {
-    const kill = setTimeout(() => {
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, 10_000);
-    server.once("exit", () => {
-      clearTimeout(kill);
-      resolvePromise();
-    });
-    try {
-      // The server runs in its own process group: end it and any child it forked.
-      process.kill(-pid, "SIGTERM");
-    } catch {
-      clearTimeout(kill);
-      resolvePromise();
-    }
-  });
-}
-
-if (!databaseUrl) {
-  if (requireMedusa) {
-    describe("Medusa engine (REQUIRE_MEDUSA=1)", () => {
-      it("has a real Postgres to run against", () => {
-        throw new Error(
-          "TEST_DATABASE_URL is not set but REQUIRE_MEDUSA=1: the Medusa suite must run",
-        );
-      });
-    });
-  } else {
-    describe.skip("Medusa engine — skipped: TEST_DATABASE_URL not set (real Postgres needed)", () => {
-      it("migrates, seeds, and places orders", () => {});
-    });
-  }
-} else {
-  describe("Medusa engine — real Medusa 2.21 on real Postgres", () => {
+describeEngine(
+  "Medusa engine",
+  "Medusa engine — real Medusa 2.21 on real Postgres",
+  {
+    requireVar: "REQUIRE_MEDUSA",
+    problem: databaseUrl ? null : "TEST_DATABASE_URL not set (real Postgres needed)",
+  },
+  () => {
+    if (!databaseUrl) return;
     const dbName = `medusa_test_${randomBytes(4).toString("hex")}`;
     const medusaDbUrl = (() => {
       const url = new URL(databaseUrl);
@@ -305,7 +245,7 @@ if (!databaseUrl) {
     }, 900_000);
 
     afterAll(async () => {
-      await stopServer(server);
+      if (server) await stopGroup(server);
       if (dbCreated) {
         await adminQuery(`drop database if exists ${dbName} with (force)`);
       }
@@ -351,23 +291,11 @@ if (!databaseUrl) {
       expect(seen.email).toBe(order.email);
     }, 60_000);
 
-    const browserTitle = haveChromium
-      ? "buys a product through the storefront in headless Chromium and sees it in the Admin API"
-      : `storefront in Chromium — skipped: no Chromium at ${chromiumPath} (set CHROMIUM_PATH)`;
-    const browserIt = haveChromium || requireChromium ? it : it.skip;
-    browserIt(
-      browserTitle,
-      async () => {
-        if (!haveChromium) {
-          throw new Error(`REQUIRE_CHROMIUM=1 but no Chromium at ${chromiumPath}`);
-        }
-        const { chromium } = await import("playwright-core");
+    itInChromium(
+      "buys a product through the storefront in headless Chromium and sees it in the Admin API",
+      async (launch) => {
         const started = performance.now();
-        const browser = await chromium.launch({
-          executablePath: chromiumPath,
-          headless: true,
-          args: CHROMIUM_FLAGS,
-        });
+        const browser = await launch();
         const pageErrors: string[] = [];
         const shots = process.env.STOREFRONT_SCREENSHOTS;
         if (shots) mkdirSync(shots, { recursive: true });
@@ -436,5 +364,5 @@ if (!databaseUrl) {
       },
       120_000,
     );
-  });
-}
+  },
+);

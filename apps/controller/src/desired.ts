@@ -3,7 +3,7 @@
 // (with the digest that decides whether helm must run) and its URLs.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Store, storeAddress } from "@storeplane/db";
+import { type Store, type StoreSite, storeUrls } from "@storeplane/db";
 import {
   buildGuardrails,
   expectedGuardrails,
@@ -44,6 +44,8 @@ export interface DesiredStore {
   /** The registry pull Secret to copy into the namespace (same name there), or null. */
   pullSecret: { namespace: string; name: string } | null;
   release: ReleaseSpec;
+  /** The engine chart version this store is assigned (its own, or the default when it has none yet). */
+  chartVersion: string;
   storeUrl: string;
   adminUrl: string;
 }
@@ -62,9 +64,16 @@ const NO_CHART: ChartFiles = {
   valuesFileContent: "",
 };
 
+/** Chart versions are file names here: nothing that could leave the charts directory. */
+const CHART_VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/;
+
 /**
- * Chart version and values file, read once per engine and profile: they only
- * change with a new controller image, and a steady sweep must not touch disk.
+ * The engine charts the controller image carries (docs/decisions/008-chart-versions-and-rollouts.md):
+ * `<chartsDir>/<engine>` is the current default version; earlier versions
+ * stores may still be assigned live unchanged under
+ * `<chartsDir>/archive/<engine>/<version>`. Chart version and values file are
+ * read once per engine, version and profile: they only change with a new
+ * controller image, and a steady sweep must not touch disk.
  */
 export class ChartCatalog {
   private readonly cache = new Map<string, ChartFiles>();
@@ -73,18 +82,38 @@ export class ChartCatalog {
     private readonly profile: string,
   ) {}
 
-  tryGet(engine: string): ChartFiles | null {
+  tryGet(engine: string, version?: string | null): ChartFiles | null {
     try {
-      return this.get(engine);
+      return this.get(engine, version);
     } catch {
       return null;
     }
   }
 
-  get(engine: string): ChartFiles {
-    const cached = this.cache.get(engine);
+  /** The version new stores are assigned: the one in `<chartsDir>/<engine>`. */
+  defaultVersion(engine: string): string {
+    return this.read(engine, join(this.chartsDir, engine)).chartVersion;
+  }
+
+  /** The chart files of `version` (the default when null or absent). */
+  get(engine: string, version?: string | null): ChartFiles {
+    const current = this.read(engine, join(this.chartsDir, engine));
+    if (!version || version === current.chartVersion) return current;
+    if (!CHART_VERSION.test(version))
+      throw new TerminalError("ChartVersionInvalid", `chart version "${version}" is not a version`);
+    const archived = join(this.chartsDir, "archive", engine, version);
+    const files = this.read(engine, archived, version);
+    if (files.chartVersion !== version)
+      throw new TerminalError(
+        "ChartVersionMismatch",
+        `${archived}/Chart.yaml says version ${files.chartVersion}, not ${version}`,
+      );
+    return files;
+  }
+
+  private read(engine: string, chartDir: string, version?: string): ChartFiles {
+    const cached = this.cache.get(chartDir);
     if (cached) return cached;
-    const chartDir = join(this.chartsDir, engine);
     const valuesFile = join(chartDir, `values-${this.profile}.yaml`);
     let chartYaml: string;
     let valuesFileContent: string;
@@ -93,28 +122,23 @@ export class ChartCatalog {
       valuesFileContent = readFileSync(valuesFile, "utf8");
     } catch (error) {
       throw new TerminalError(
-        "ChartMissing",
-        `chart for engine "${engine}" not readable under ${chartDir}`,
-        {
-          cause: error,
-        },
+        version ? "ChartVersionMissing" : "ChartMissing",
+        version
+          ? `chart version ${version} for engine "${engine}" is not in this controller image (looked in ${chartDir})`
+          : `chart for engine "${engine}" not readable under ${chartDir}`,
+        { cause: error },
       );
     }
     const chartVersion = /^version:\s*["']?([^"'\s]+)/m.exec(chartYaml)?.[1] ?? "unknown";
     const files = { chartDir, valuesFile, chartVersion, valuesFileContent };
-    this.cache.set(engine, files);
+    this.cache.set(chartDir, files);
     return files;
   }
 }
 
-export function storeUrls(
-  store: Pick<Store, "name" | "engine">,
-  config: Pick<DesiredConfig, "baseDomain" | "urlScheme">,
-) {
-  return storeAddress(store.name, store.engine, {
-    scheme: config.urlScheme,
-    baseDomain: config.baseDomain,
-  });
+/** The controller's store site (STORE_URL_SCHEME, STORE_BASE_DOMAIN), for the one storeUrls rule. */
+export function storeSite(config: Pick<DesiredConfig, "baseDomain" | "urlScheme">): StoreSite {
+  return { scheme: config.urlScheme, baseDomain: config.baseDomain };
 }
 
 export function desiredStore(
@@ -123,7 +147,7 @@ export function desiredStore(
   charts: ChartCatalog,
 ): DesiredStore {
   const namespace = storeNamespace(store.name);
-  const { host, storeUrl, adminUrl } = storeUrls(store, config);
+  const { host, storeUrl, adminUrl } = storeUrls(store, storeSite(config));
   const ownLabels = {
     [LABELS.storeId]: store.id,
     [LABELS.storeName]: store.name,
@@ -135,13 +159,15 @@ export function desiredStore(
     ingressNamespace: config.ingressNamespace,
   });
   // Deleting a store must not depend on its chart still being readable.
+  // The store's assigned version, never merely whatever chart is on disk.
   const chart = store.deletion_requested_at
-    ? (charts.tryGet(store.engine) ?? NO_CHART)
-    : charts.get(store.engine);
+    ? (charts.tryGet(store.engine, store.chart_version) ?? NO_CHART)
+    : charts.get(store.engine, store.chart_version);
   const values: StoreChartValues = {
     store: { id: store.id, name: store.name, host, url: storeUrl },
     existingSecret: STORE_SECRET_NAME,
     plan: store.plan,
+    ...(store.suspended ? { suspended: true as const } : {}),
     ...(config.storeImagePullSecret
       ? { imagePullSecrets: [{ name: config.storeImagePullSecret.name }] }
       : {}),
@@ -172,6 +198,7 @@ export function desiredStore(
       valuesDigest,
       timeoutSeconds: config.helmTimeoutSeconds,
     },
+    chartVersion: chart.chartVersion,
     storeUrl,
     adminUrl,
   };

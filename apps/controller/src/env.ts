@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { type DatabaseEnv, readDatabaseEnv } from "@storeplane/db";
+import { type ClusterMode, clusterModeSchema } from "@storeplane/k8s";
 import { z } from "zod";
 
 /**
@@ -25,7 +26,7 @@ const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(d
 
 const schema = z
   .object({
-    CLUSTER: z.enum(["kube", "simulated"]).default("kube"),
+    CLUSTER: clusterModeSchema,
     /**
      * CLUSTER=simulated only: keep the simulated cluster's state in this file so
      * it outlives the process (the SIGKILL test restarts the controller on it).
@@ -87,7 +88,7 @@ const schema = z
 export type ControllerEnv = z.infer<typeof schema>;
 
 export interface ControllerConfig {
-  cluster: "kube" | "simulated";
+  cluster: ClusterMode;
   /** Where the simulated cluster keeps its state; null: in memory only. */
   simulatedStateFile: string | null;
   concurrency: number;
@@ -125,7 +126,19 @@ export interface ControllerConfig {
 export function readControllerConfig(env: NodeJS.ProcessEnv = process.env): ControllerConfig {
   // Empty strings count as unset (as in docker/helm env blocks).
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
-  const e = schema.parse(cleaned);
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    // One line per field, naming it and the rule; main prints it without a stack.
+    throw new Error(
+      result.error.issues
+        .map((i) => {
+          const field = i.path.join(".");
+          return i.message.startsWith(field) ? i.message : `${field}: ${i.message}`;
+        })
+        .join("; "),
+    );
+  }
+  const e = result.data;
   return {
     cluster: e.CLUSTER,
     simulatedStateFile: e.SIMULATED_CLUSTER_STATE_FILE ?? null,
@@ -159,6 +172,6 @@ export function readControllerConfig(env: NodeJS.ProcessEnv = process.env): Cont
     metricsPort: e.METRICS_PORT,
     replicaId: e.REPLICA_ID,
     logLevel: e.LOG_LEVEL,
-    database: readDatabaseEnv(env),
+    database: readDatabaseEnv(env, { mode: e.CLUSTER }),
   };
 }

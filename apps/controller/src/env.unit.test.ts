@@ -20,7 +20,9 @@ describe("readControllerConfig", () => {
 
   it("the simulated cluster only when asked for by name", () => {
     expect(readControllerConfig({ CLUSTER: "simulated" }).cluster).toBe("simulated");
-    expect(() => readControllerConfig({ CLUSTER: "fake" })).toThrow();
+    expect(() => readControllerConfig({ CLUSTER: "fake" })).toThrow(
+      'CLUSTER must be one of kube, simulated (got "fake")',
+    );
   });
 
   it("parses numbers and treats empty strings as unset", () => {
@@ -32,6 +34,6 @@ describe("readControllerConfig", () => {
     expect(c.concurrency).toBe(8);
     expect(c.provisioningDeadlineMs).toBe(60_000);
     expect(c.metricsPort).toBe(9090);
-    expect(() => readControllerConfig({ CONCURRENCY: "0" })).toThrow();
+    expect(() => readControllerConfig({ CONCURRENCY: "0" })).toThrow(/^CONCURRENCY: /);
   });
 });

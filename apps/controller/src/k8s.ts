@@ -4,6 +4,7 @@ export {
   type ClusterSnapshot,
   type HelmReleaseState,
   type NamespaceState,
+  STORE_PAUSED_PAGE,
   STORE_RELEASE_NAME,
   STORE_SECRET_KEYS,
   summarizeStoreHealth,

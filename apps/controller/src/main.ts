@@ -1,8 +1,13 @@
 // The controller process: configuration, logger, database, cluster, loop,
 // health/metrics server, and a graceful shutdown on SIGTERM/SIGINT.
-import { countStoresByPhase, migrateToLatest, openDatabase } from "@storeplane/db";
+import {
+  claimDatabaseMode,
+  countStoresByPhase,
+  migrateToLatest,
+  openDatabase,
+} from "@storeplane/db";
+import { createLogger } from "@storeplane/k8s/logging";
 import { sql } from "kysely";
-import pino from "pino";
 import { createCluster } from "./cluster.ts";
 import { ChartCatalog } from "./desired.ts";
 import { readControllerConfig } from "./env.ts";
@@ -13,24 +18,11 @@ import { startRetention } from "./retention.ts";
 
 async function main(): Promise<void> {
   const config = readControllerConfig();
-  const logger = pino({
+  // The platform's one redaction list: no generated credential is ever logged,
+  // whatever a call site passes. The loop's child logger adds the replica id.
+  const logger = createLogger({
     level: config.logLevel,
-    // The loop's child logger adds the replica id.
     base: { service: "controller", clusterMode: config.cluster },
-    // Belt and braces: no generated credential is ever logged, whatever a call site passes.
-    redact: {
-      paths: [
-        "*.password",
-        "*.data",
-        "*.stringData",
-        "*['admin-password']",
-        "*['database-password']",
-        "*['database-root-password']",
-        "*['jwt-secret']",
-        "*['cookie-secret']",
-      ],
-      censor: "[redacted]",
-    },
   });
   const handle = await openDatabase({
     url: config.database.url,
@@ -40,6 +32,8 @@ async function main(): Promise<void> {
   });
   logger.info({ database: handle.description }, "database opened");
   await migrateToLatest(handle.db);
+  // Before any cluster is touched: a database of the other mode stops us here.
+  await claimDatabaseMode(handle.db, config.cluster, handle.description);
 
   const helmAbort = new AbortController();
   const cluster = createCluster(config, logger, helmAbort.signal);

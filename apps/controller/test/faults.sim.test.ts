@@ -1,7 +1,7 @@
 // Level: real database + simulated cluster with faults. Failure handling:
 // backoff, the provisioning deadline, stuck releases and namespaces, manual
 // retry, terminal errors, graceful shutdown.
-import { listStoreEvents, type Store } from "@storeplane/db";
+import type { Store } from "@storeplane/db";
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
 import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulated";
 import { beforeEach, expect, it } from "vitest";
@@ -9,7 +9,6 @@ import type { ReconcileReport } from "../src/reconcile/reconcile-store.ts";
 import {
   createStores,
   requestDeletion,
-  requestRetry,
   startController,
   storesById,
   waitFor,
@@ -19,99 +18,9 @@ import {
 describeEachDatabase("failure handling on the simulated cluster", ({ handle }) => {
   beforeEach(async () => resetDatabase(handle()));
 
-  it("an image that cannot be pulled ends Failed within the deadline, naming the image; a manual retry starts over", async () => {
-    const sim = createSimulatedCluster({ latencies: FAST_LATENCIES });
-    const deadlineMs = 1_500;
-    const loop = startController(handle(), sim, { config: { provisioningDeadlineMs: deadlineMs } });
-    await loop.start();
-    try {
-      const [store] = await createStores(handle(), 1, { prefix: "pull", engine: "woocommerce" });
-      sim.failImagePull(`store-${store!.name}`, "wordpress:does-not-exist");
-      const [failed] = await waitForPhase(handle(), [store!.id], "Failed", 10_000);
-      expect(failed!.last_error).toContain("ImagePullBackOff");
-      expect(failed!.last_error).toContain('image "wordpress:does-not-exist"');
-      const took = failed!.updated_at.getTime() - failed!.provisioning_started_at!.getTime();
-      expect(took).toBeGreaterThanOrEqual(deadlineMs);
-      expect(took).toBeLessThan(deadlineMs + 2_000); // one progress interval, with room for a loaded CI machine
-      const workloads = failed!.conditions.find((c) => c.type === "WorkloadsReady");
-      expect(workloads).toMatchObject({ status: "False", reason: "ImagePullFailed" });
-      const events = await listStoreEvents(handle().db, store!.id);
-      expect(events.some((e) => e.reason === "ProvisioningFailed" && e.type === "Warning")).toBe(
-        true,
-      );
-
-      // Failed stays Failed (no retries) until someone asks.
-      const helm = sim.stats().helmCommands;
-      await new Promise((r) => setTimeout(r, 200));
-      expect((await storesById(handle(), [store!.id]))[0]!.phase).toBe("Failed");
-
-      sim.clearImagePullFailure(`store-${store!.name}`);
-      await requestRetry(handle(), store!.id);
-      const [ready] = await waitForPhase(handle(), [store!.id], "Ready", 10_000);
-      expect(ready!.failure_count).toBe(0);
-      expect(ready!.last_error).toBeNull();
-      expect(ready!.provisioning_started_at!.getTime()).toBeGreaterThan(
-        failed!.provisioning_started_at!.getTime(),
-      );
-      // The release was already deployed with the same values: the retry needed no helm run.
-      expect(sim.stats().helmCommands).toBe(helm);
-    } finally {
-      await loop.stop();
-    }
-  });
-
-  it("recovers a release left pending-install by a dead helm process", async () => {
-    const sim = createSimulatedCluster({ latencies: FAST_LATENCIES });
-    const [store] = await createStores(handle(), 1, { prefix: "stuck" });
-    const ns = `store-${store!.name}`;
-    // A previous controller got as far as starting helm, then died.
-    await sim.connect("dead-replica").ensureNamespace({ name: ns, labels: {} });
-    sim.strandRelease(ns, "store", "pending-install");
-    const loop = startController(handle(), sim);
-    await loop.start();
-    try {
-      await waitForPhase(handle(), [store!.id], "Ready", 10_000);
-      const reasons = (await listStoreEvents(handle().db, store!.id)).map((e) => e.reason);
-      expect(reasons).toContain("ReleaseUnlocked");
-      expect(sim.stats().calls.unlockRelease).toBe(1);
-      expect(sim.stats().completedInstalls.get(`${ns}/store`)).toBe(1);
-    } finally {
-      await loop.stop();
-    }
-  });
-
-  it("a namespace stuck terminating is reported with what holds it, and the store is marked deleted once it goes", async () => {
-    const sim = createSimulatedCluster({ latencies: FAST_LATENCIES });
-    const loop = startController(handle(), sim, { config: { namespaceStuckMs: 300 } });
-    await loop.start();
-    try {
-      const [store] = await createStores(handle(), 1, { prefix: "hold", engine: "woocommerce" });
-      const ns = `store-${store!.name}`;
-      await waitForPhase(handle(), [store!.id], "Ready");
-      sim.holdNamespaceTermination(ns);
-      await requestDeletion(handle(), [store!.id]);
-      const [stuck] = await waitFor("stuck reported", async () => {
-        const rows = await storesById(handle(), [store!.id]);
-        const c = rows[0]?.conditions.find((x) => x.type === "NamespaceReady");
-        return c?.reason === "NamespaceStuckTerminating" ? rows : undefined;
-      });
-      const message = stuck!.conditions.find((x) => x.type === "NamespaceReady")!.message;
-      expect(message).toContain('PersistentVolumeClaim "data-store-mariadb-0"');
-      expect(message).toContain("kubernetes.io/pvc-protection");
-      expect(stuck!.phase).toBe("Deleting");
-      expect(stuck!.deleted_at).toBeNull();
-      sim.releaseNamespaceTermination(ns);
-      const [gone] = await waitFor("deleted", async () => {
-        const rows = await storesById(handle(), [store!.id]);
-        return rows[0]?.deleted_at ? rows : undefined;
-      });
-      expect(gone!.phase).toBe("Deleted");
-      expect(sim.namespaceNames()).toEqual([]);
-    } finally {
-      await loop.stop();
-    }
-  });
-
+  // An image that cannot be pulled, a release left pending-install and a
+  // namespace stuck terminating are scenarios of the shared table
+  // (scenarios.ts), run here by lifecycle.sim.test.ts and at the fakeapi level.
   it("a chart that cannot be found is terminal: Failed at once, no retries", async () => {
     const sim = createSimulatedCluster({ latencies: FAST_LATENCIES });
     const loop = startController(handle(), sim, { config: { chartsDir: "/nonexistent/charts" } });

@@ -2,7 +2,7 @@
 // a real database and the simulated cluster, with fast timings.
 import { resolve } from "node:path";
 import type { DatabaseHandle, Store } from "@storeplane/db";
-import type { SimulatedCluster } from "@storeplane/k8s/simulated";
+import type { Cluster } from "@storeplane/k8s";
 import { sql } from "kysely";
 import pino from "pino";
 import { ChartCatalog } from "../src/desired.ts";
@@ -36,9 +36,14 @@ export function testConfig(overrides: Partial<LoopConfig> = {}): LoopConfig {
 
 export const silentLogger = pino({ level: process.env.LOG_LEVEL ?? "silent" });
 
+/** A test cluster that hands out one Cluster per controller replica (simulated or fake API). */
+export interface ConnectableCluster {
+  connect(replicaId: string): Cluster;
+}
+
 export function startController(
   handle: DatabaseHandle,
-  sim: SimulatedCluster,
+  sim: ConnectableCluster,
   options: {
     replicaId?: string;
     config?: Partial<LoopConfig>;

@@ -1,8 +1,14 @@
 // Level: real database (PGlite and, with TEST_DATABASE_URL, real Postgres) +
-// simulated cluster. Whole store lifecycles through the real controller loop.
+// simulated cluster. Whole store lifecycles through the real controller loop:
+// the [table] scenarios are shared with lifecycle.fakeapi.test.ts
+// (scenarios.ts); the others check what only the simulator can count.
 import { listStoreEvents } from "@storeplane/db";
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
-import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulated";
+import {
+  createSimulatedCluster,
+  FAST_LATENCIES,
+  type SimulatedCluster,
+} from "@storeplane/k8s/simulated";
 import { beforeEach, expect, it } from "vitest";
 import {
   createStores,
@@ -12,6 +18,27 @@ import {
   waitFor,
   waitForPhase,
 } from "./harness.ts";
+import { SCENARIOS, type ScenarioCluster } from "./scenarios.ts";
+
+function scenarioCluster(sim: SimulatedCluster): ScenarioCluster {
+  return {
+    connect: (id) => sim.connect(id),
+    crash: (id) => sim.crash(id),
+    failImagePull: (ns, image) => sim.failImagePull(ns, image),
+    clearImagePullFailure: (ns) => sim.clearImagePullFailure(ns),
+    strandRelease: (ns, release, status) => sim.strandRelease(ns, release, status),
+    deleteObjectBehindTheBack: (ns, kind, name) => sim.deleteObjectBehindTheBack(ns, kind, name),
+    holdNamespaceTermination: (ns) => sim.holdNamespaceTermination(ns),
+    releaseNamespaceTermination: (ns) => sim.releaseNamespaceTermination(ns),
+    namespaceNames: () => sim.namespaceNames(),
+    releaseLabels: (ns) =>
+      sim
+        .list("Secret", { namespace: ns, labelSelector: "owner=helm" })
+        .map((s) => s.metadata.labels ?? {}),
+    helmCommands: () => sim.stats().helmCommands,
+    completedInstalls: (key) => sim.stats().completedInstalls.get(key) ?? 0,
+  };
+}
 
 describeEachDatabase("store lifecycle on the simulated cluster", ({ handle }) => {
   beforeEach(async () => resetDatabase(handle()));
@@ -106,24 +133,16 @@ describeEachDatabase("store lifecycle on the simulated cluster", ({ handle }) =>
     }
   });
 
-  it("puts back a guardrail removed behind its back, without running helm", async () => {
-    const sim = createSimulatedCluster({ latencies: FAST_LATENCIES });
-    const loop = startController(handle(), sim, { config: { driftIntervalMs: 100 } });
-    await loop.start();
-    try {
-      const [store] = await createStores(handle(), 1);
-      await waitForPhase(handle(), [store!.id], "Ready");
-      const helmBefore = sim.stats().helmCommands;
-      sim.deleteObjectBehindTheBack(`store-${store!.name}`, "NetworkPolicy", "default-deny");
-      await waitFor("guardrail repaired", async () => {
-        const events = await listStoreEvents(handle().db, store!.id);
-        return events.some((e) => e.reason === "GuardrailsRepaired");
+  // The lifecycle scenarios shared with lifecycle.fakeapi.test.ts (one table, two levels).
+  for (const scenario of SCENARIOS) {
+    it(`[table] ${scenario.name}`, async () => {
+      const sim = createSimulatedCluster({
+        latencies: {
+          ...FAST_LATENCIES,
+          helmInstallMs: scenario.helmInstallMs ?? FAST_LATENCIES.helmInstallMs,
+        },
       });
-      expect(sim.stats().helmCommands).toBe(helmBefore);
-      const [row] = await storesById(handle(), [store!.id]);
-      expect(row!.phase).toBe("Ready");
-    } finally {
-      await loop.stop();
-    }
-  });
+      await scenario.run({ handle: handle(), cluster: scenarioCluster(sim) });
+    }, 30_000);
+  }
 });

@@ -3,7 +3,7 @@
 // nothing else. The cluster line uses the same words as the dashboard banner
 // (the cluster reader's message), so the terminal never contradicts the page.
 
-/** The dashboard's ClusterStatus (mode "none" included), structurally. */
+/** The dashboard's ClusterStatus, structurally. */
 interface ClusterInfo {
   mode: string;
   reachable: boolean;

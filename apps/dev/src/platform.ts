@@ -12,8 +12,13 @@ import { createCluster } from "@storeplane/controller/cluster";
 import { ChartCatalog } from "@storeplane/controller/desired";
 import { type ControllerConfig, readControllerConfig } from "@storeplane/controller/env";
 import { ControllerLoop } from "@storeplane/controller/loop";
-import { type DatabaseHandle, migrateToLatest, openDatabase } from "@storeplane/db";
-import { type Cluster, createClusterReader } from "@storeplane/k8s";
+import {
+  claimDatabaseMode,
+  type DatabaseHandle,
+  migrateToLatest,
+  openDatabase,
+} from "@storeplane/db";
+import { type Cluster, type ClusterMode, createClusterReader } from "@storeplane/k8s";
 import {
   createSimulatedCluster,
   DEFAULT_LATENCIES,
@@ -25,7 +30,7 @@ import { createSimulatedClusterReader } from "@storeplane/web/simulated-cluster-
 import type { Logger } from "pino";
 
 export interface PlatformOptions {
-  cluster: "kube" | "simulated";
+  cluster: ClusterMode;
   /** Real Postgres; the embedded PGlite (in `dataDir`, or in memory) when absent. */
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
@@ -67,6 +72,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       logger.warn({ err: error }, "LISTEN connection failed; the sweep still runs"),
   });
   await migrateToLatest(database.db);
+  // Demo stores must never meet a real cluster (nor real stores the simulator):
+  // a database of the other mode stops start-up here, before any reconcile.
+  await claimDatabaseMode(database.db, options.cluster, database.description).catch(
+    async (error: unknown) => {
+      await database.close();
+      throw error;
+    },
+  );
   logger.debug({ database: database.description }, "database ready");
 
   const controllerConfig = readControllerConfig({

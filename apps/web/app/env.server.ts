@@ -1,14 +1,12 @@
 // The web app's slice of the environment, parsed once (STYLE.md): only
 // server.ts reads it; everything else receives plain values.
+import { type DatabaseEnv, readDatabaseEnv } from "@storeplane/db";
+import { clusterModeSchema } from "@storeplane/k8s";
 import { z } from "zod";
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  /** postgres:// URL; the embedded PGlite database is used when unset. */
-  DATABASE_URL: z.string().url().optional(),
-  /** Where PGlite keeps its files when DATABASE_URL is unset. */
-  PGLITE_DATA_DIR: z.string().default(".data/pglite"),
   /** Signs CSRF tokens. Random per process when unset (forms then expire on restart). */
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -22,15 +20,35 @@ const schema = z.object({
   HOST: z.string().optional(),
   /** The dashboard's public URL (https://dashboard.example.com): the only origin allowed to post. */
   DASHBOARD_URL: z.string().url().optional(),
-  /** "kube" reads the kubeconfig (or the in-cluster service account); "none" runs without a cluster. */
-  CLUSTER: z.enum(["kube", "none"]).default("kube"),
+  /**
+   * "kube" reads the kubeconfig (or the in-cluster service account);
+   * "simulated" pairs this dashboard with a controller on the simulated cluster
+   * (a test and demo tool): labelled as such, with no cluster reads.
+   */
+  CLUSTER: clusterModeSchema,
 });
 
-export type WebEnv = z.infer<typeof schema>;
+export type WebEnv = z.infer<typeof schema> & {
+  /** DATABASE_URL / PGLITE_DATA_DIR, parsed by packages/db (the one parser). */
+  database: DatabaseEnv;
+};
 
 export function readWebEnv(env: NodeJS.ProcessEnv = process.env): WebEnv {
   const blankAsUnset = Object.fromEntries(
     Object.keys(schema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]),
   );
-  return schema.parse(blankAsUnset);
+  const result = schema.safeParse(blankAsUnset);
+  if (!result.success) {
+    // One line per field, naming it and the rule (messages that name their field stand alone).
+    throw new Error(
+      result.error.issues
+        .map((i) => {
+          const field = i.path.join(".");
+          return i.message.startsWith(field) ? i.message : `${field}: ${i.message}`;
+        })
+        .join("; "),
+    );
+  }
+  const parsed = result.data;
+  return { ...parsed, database: readDatabaseEnv(env, { mode: parsed.CLUSTER }) };
 }

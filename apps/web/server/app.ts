@@ -108,6 +108,15 @@ export async function createWebApp(deps: WebDeps): Promise<WebApp> {
       if (req.path.startsWith("/assets/") || req.path.startsWith("/@")) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms }, "request");
+      // LOG_LEVEL=trace shows the headers too: cookies, Authorization and
+      // Set-Cookie are censored by the platform's one redaction list.
+      logger.trace(
+        {
+          req: { method: req.method, url: req.originalUrl, headers: req.headers },
+          res: { status: res.statusCode, headers: res.getHeaders() },
+        },
+        "request headers",
+      );
     });
     next();
   });

@@ -26,11 +26,13 @@ export function createSimulatedClusterReader(cluster: Cluster): ClusterReader {
     async resources(storeName) {
       const snapshot = await cluster.snapshot();
       const ns = snapshot.namespaces.get(storeNamespace(storeName));
-      if (!ns) return { pods: [], workloads: [], jobs: [], problems: [] };
+      if (!ns) return { pods: [], workloads: [], jobs: [], events: [], problems: [] };
       return {
         pods: ns.pods,
         workloads: ns.workloads,
         jobs: ns.jobs,
+        // Real Kubernetes Event objects the simulation recorded (kubelet, controllers).
+        events: ns.events,
         problems: describeNamespaceProblems(ns),
       };
     },

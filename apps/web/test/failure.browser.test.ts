@@ -1,8 +1,9 @@
 // Level: real browser against the real production server, real Postgres, the
 // real controller loop and the SIMULATED cluster (test tool), here with a
 // fault injected: a store whose image cannot be pulled fails with the concrete
-// reason, and a retry after the fault is gone brings it to Ready — all seen
-// live on one page.
+// reason (the pipeline, the pods and the Kubernetes Warning events the
+// simulation recorded), and a retry after the fault is gone brings it to
+// Ready — all seen live on one page.
 import { expect, it } from "vitest";
 import { describeBrowser, uniqueName } from "./support/browser.ts";
 
@@ -27,6 +28,13 @@ describeBrowser(
       expect(await failed.getAttribute("data-state")).toBe("failed");
       await expect(failed.textContent()).resolves.toContain("wordpress:does-not-exist");
       await expect(page.locator("table.pods").textContent()).resolves.toContain("ImagePullBackOff");
+      // The kubelet's own Warning events, as `kubectl get events` would list them.
+      const warning = page
+        .locator('table.cluster-events tr[data-type="Warning"]')
+        .filter({ hasText: "BackOff" })
+        .filter({ hasText: 'Back-off pulling image "wordpress:does-not-exist"' });
+      await warning.first().waitFor();
+      await expect(warning.first().textContent()).resolves.toMatch(/Pod\/store-wordpress-/);
       await page
         .getByTestId("live-status")
         .filter({ hasText: `${name} is Failed` })

@@ -36,6 +36,9 @@ error: credentials never come from values.
 {{- toYaml (index $plan .component) -}}
 {{- end }}
 
+{{/* Zero while the store is suspended (templates/paused.yaml serves its URL then). */}}
+{{- define "medusa.replicas" -}}{{ if .Values.suspended }}0{{ else }}1{{ end }}{{- end }}
+
 {{- define "medusa.image" -}}{{ printf "%s:%s" .repository .tag }}{{- end }}
 
 {{/*

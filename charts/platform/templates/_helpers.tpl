@@ -82,3 +82,47 @@ imagePullSecrets:
     requests: { cpu: 10m, memory: 32Mi }
     limits: { cpu: 100m, memory: 64Mi }
 {{- end }}
+
+{{/*
+The backup settings the controller passes to each store's backup Jobs
+(docs/backups.md). The access key is read from the credentials Secret by
+reference; its value never appears in values or the rendered manifest.
+*/}}
+{{- define "sp.backupEnv" -}}
+{{- if .Values.backups.enabled }}
+{{- $os := .Values.backups.objectStore }}
+- name: BACKUPS_ENABLED
+  value: "true"
+- name: BACKUP_IMAGE
+  value: {{ printf "%s:%s" .Values.backups.image.repository .Values.backups.image.tag | quote }}
+- name: BACKUP_S3_ENDPOINT
+  value: {{ required "backups.objectStore.endpoint is required when backups.enabled (an http(s) URL)" $os.endpoint | quote }}
+- name: BACKUP_S3_REGION
+  value: {{ $os.region | quote }}
+- name: BACKUP_S3_BUCKET
+  value: {{ required "backups.objectStore.bucket is required when backups.enabled" $os.bucket | quote }}
+- name: BACKUP_S3_PREFIX
+  value: {{ $os.prefix | quote }}
+- name: BACKUP_S3_FORCE_PATH_STYLE
+  value: {{ $os.forcePathStyle | quote }}
+- name: AWS_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "backups.objectStore.credentialsSecret.name is required when backups.enabled (a Secret in this namespace)" $os.credentialsSecret.name }}
+      key: {{ $os.credentialsSecret.accessKeyIdKey }}
+- name: AWS_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $os.credentialsSecret.name }}
+      key: {{ $os.credentialsSecret.secretAccessKeyKey }}
+{{- if .Values.backups.egress.namespace }}
+- name: BACKUP_EGRESS_NAMESPACE
+  value: {{ .Values.backups.egress.namespace | quote }}
+{{- else }}
+- name: BACKUP_EGRESS_CIDR
+  value: {{ .Values.backups.egress.cidr | quote }}
+{{- end }}
+- name: BACKUP_EGRESS_PORT
+  value: {{ .Values.backups.egress.port | quote }}
+{{- end }}
+{{- end }}

@@ -37,6 +37,9 @@ error: credentials never come from values.
 {{- toYaml (index $plan .component) -}}
 {{- end }}
 
+{{/* Zero while the store is suspended (templates/paused.yaml serves its URL then). */}}
+{{- define "wc.replicas" -}}{{ if .Values.suspended }}0{{ else }}1{{ end }}{{- end }}
+
 {{- define "wc.image" -}}
 {{- printf "%s:%s" .repository .tag -}}
 {{- end }}

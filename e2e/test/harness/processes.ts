@@ -15,27 +15,39 @@ export interface CommandResult {
   ms: number;
 }
 
+interface SpawnOptions {
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  runAs?: RunAs;
+}
+
+/** Spawns in a new process group (as `setsid` would), keeping the last 40 kB of stdout+stderr. */
+function spawnInGroup(command: string, args: string[], options: SpawnOptions) {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    ...options.runAs,
+  });
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-40_000);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  return { child, output: () => output, note: (line: string) => (output += line) };
+}
+
 /** Runs a command to its end (or kills its group at the deadline); never throws on a non-zero exit. */
 export function runCommand(
   command: string,
   args: string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number; runAs?: RunAs },
+  options: SpawnOptions & { timeoutMs: number },
 ): Promise<CommandResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      ...options.runAs,
-    });
-    let output = "";
-    const collect = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-40_000);
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
+    const { child, output } = spawnInGroup(command, args, options);
     const timer = setTimeout(() => killGroup(child, "SIGKILL"), options.timeoutMs);
     child.on("error", (error) => {
       clearTimeout(timer);
@@ -43,7 +55,7 @@ export function runCommand(
     });
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, output, ms: performance.now() - started });
+      resolve({ code, output: output(), ms: performance.now() - started });
     });
   });
 }
@@ -54,29 +66,11 @@ export interface Daemon {
   stop: () => Promise<void>;
 }
 
-/** Starts a long-running server in its own process group (as `setsid` would). */
-export function startDaemon(
-  command: string,
-  args: string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string; runAs?: RunAs },
-): Daemon {
-  const child = spawn(command, args, {
-    cwd: options.cwd,
-    env: options.env,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    ...options.runAs,
-  });
-  let log = "";
-  const collect = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-40_000);
-  };
-  child.stdout?.on("data", collect);
-  child.stderr?.on("data", collect);
-  child.on("error", (error) => {
-    log += `\nspawn ${command} failed: ${error.message}`;
-  });
-  return { child, log: () => log, stop: () => stopGroup(child) };
+/** Starts a long-running server in its own process group. */
+export function startDaemon(command: string, args: string[], options: SpawnOptions): Daemon {
+  const { child, output, note } = spawnInGroup(command, args, options);
+  child.on("error", (error) => note(`\nspawn ${command} failed: ${error.message}`));
+  return { child, log: output, stop: () => stopGroup(child) };
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals) {

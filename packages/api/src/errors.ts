@@ -7,6 +7,7 @@
 //   ConflictError          → CONFLICT             (a live store name is taken, idempotency key reused)
 //   QuotaExceededError     → PRECONDITION_FAILED  ("quota: you already have 5 of 5 stores")
 //   InvalidStateError      → PRECONDITION_FAILED  (retry of a store that is not Failed)
+//   DeletionProtectedError → PRECONDITION_FAILED  ("deletionProtection is on: turn it off before deleting")
 //   ClusterNotConnectedError → PRECONDITION_FAILED ("cluster not connected: …")
 //   UnauthorizedError      → UNAUTHORIZED         (no, unknown, revoked or expired credentials)
 //   ForbiddenError         → FORBIDDEN            (admin-only procedures, sign-ups disabled)
@@ -49,6 +50,13 @@ export class QuotaExceededError extends DomainError {
 }
 export class InvalidStateError extends DomainError {
   readonly code = "PRECONDITION_FAILED";
+}
+/** A delete of a store whose deletionProtection flag is on; the message names the flag and the way out. */
+export class DeletionProtectedError extends DomainError {
+  readonly code = "PRECONDITION_FAILED";
+  constructor(storeName: string) {
+    super(`deletionProtection is on: turn it off before deleting store "${storeName}"`);
+  }
 }
 export class ClusterNotConnectedError extends DomainError {
   readonly code = "PRECONDITION_FAILED";

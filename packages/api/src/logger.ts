@@ -1,40 +1,12 @@
-// One pino logger for the API; a child per request carries the request id.
-// Secrets are redacted by key wherever they appear in a logged object.
-import pino, { type DestinationStream, type Logger } from "pino";
+// The API's default logger (scripts and tests; the dashboard and `npm run dev`
+// pass their own). Redaction is the platform's one list, from packages/k8s.
+import { createLogger as createPlatformLogger, type Logger } from "@storeplane/k8s/logging";
+import type { DestinationStream } from "pino";
 
 export type { Logger };
-
-export const REDACT_PATHS = [
-  "authorization",
-  "cookie",
-  "password",
-  "token",
-  "sessionToken",
-  "secret",
-  "*.authorization",
-  "*.Authorization",
-  "*.cookie",
-  "*.password",
-  "*.token",
-  "*.sessionToken",
-  "*.secret",
-  "headers.authorization",
-  "headers.cookie",
-  "req.headers.authorization",
-  "req.headers.cookie",
-  "input.password",
-  "input.token",
-];
 
 export function createLogger(
   options: { level?: string; destination?: DestinationStream } = {},
 ): Logger {
-  return pino(
-    {
-      name: "api",
-      level: options.level ?? "info",
-      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-    },
-    options.destination,
-  );
+  return createPlatformLogger({ name: "api", level: options.level ?? "info" }, options.destination);
 }

@@ -1,5 +1,6 @@
 import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
+import { backupsRouter } from "./routers/backups.ts";
 import { healthRouter } from "./routers/health.ts";
 import { storesRouter } from "./routers/stores.ts";
 import { tokensRouter } from "./routers/tokens.ts";
@@ -9,6 +10,7 @@ export const appRouter = router({
   auth: authRouter,
   tokens: tokensRouter,
   stores: storesRouter,
+  backups: backupsRouter,
   health: healthRouter,
   admin: adminRouter,
 });

@@ -217,12 +217,18 @@ export const createCallerFactory = t.createCallerFactory;
  * one place that does), turns input validation failures into a readable
  * message naming each field, and logs the outcome on the request's logger.
  */
-const mapErrors = t.middleware(async ({ ctx, next, path, type }) => {
+const mapErrors = t.middleware(async ({ ctx, next, path, type, getRawInput }) => {
   const started = performance.now();
+  // LOG_LEVEL=trace shows what each call carried in and out; passwords, tokens
+  // and revealed credentials are censored by the platform's one redaction list.
+  if (ctx.log.isLevelEnabled("trace")) {
+    ctx.log.trace({ path, type, input: await getRawInput().catch(() => undefined) }, "call");
+  }
   const result = await next();
   const durationMs = Math.round(performance.now() - started);
   if (result.ok) {
     ctx.log.debug({ path, type, durationMs }, "ok");
+    ctx.log.trace({ path, type, output: result.data }, "result");
     return result;
   }
   const error = result.error;

@@ -1,6 +1,15 @@
 // What the API returns for rows: only fields a client may see (no hashes, no
 // claim bookkeeping), in camelCase.
-import type { ApiToken, Session, Store, StoreEvent, User } from "@storeplane/db";
+import type {
+  ApiToken,
+  Backup,
+  BackupSchedule,
+  Session,
+  Store,
+  StoreEvent,
+  StoreRestore,
+  User,
+} from "@storeplane/db";
 
 export interface PublicUser {
   id: string;
@@ -35,6 +44,11 @@ export function toStoreView(store: Store) {
     adminUrl: store.admin_url,
     failureCount: store.failure_count,
     lastError: store.last_error,
+    deletionProtection: store.deletion_protection,
+    suspended: store.suspended,
+    /** Engine chart version the store should run, and the one it runs (null until known). */
+    chartVersion: store.chart_version,
+    deployedChartVersion: store.deployed_chart_version,
     deletionRequestedAt: store.deletion_requested_at,
     deletedAt: store.deleted_at,
     provisioningStartedAt: store.provisioning_started_at,
@@ -84,3 +98,47 @@ export function toSessionView(session: Session, currentSessionId: string | null)
   };
 }
 export type SessionView = ReturnType<typeof toSessionView>;
+
+export function toBackupView(backup: Backup) {
+  return {
+    id: backup.id,
+    storeId: backup.store_id,
+    kind: backup.kind,
+    status: backup.status,
+    requestedBy: backup.requested_by,
+    // bigint arrives as a string from node-postgres; backups stay far below 2^53 bytes.
+    sizeBytes: backup.size_bytes === null ? null : Number(backup.size_bytes),
+    durationMs: backup.duration_ms,
+    sha256: backup.sha256,
+    objectKey: backup.object_key,
+    error: backup.error,
+    attempts: backup.attempts,
+    createdAt: backup.created_at,
+    startedAt: backup.started_at,
+    finishedAt: backup.finished_at,
+    prunedAt: backup.pruned_at,
+  };
+}
+export type BackupView = ReturnType<typeof toBackupView>;
+
+export function toRestoreView(restore: StoreRestore) {
+  return {
+    id: restore.id,
+    backupId: restore.backup_id,
+    targetStoreId: restore.target_store_id,
+    kind: restore.kind,
+    status: restore.status,
+    error: restore.error,
+    createdAt: restore.created_at,
+    finishedAt: restore.finished_at,
+  };
+}
+
+export function toBackupScheduleView(schedule: BackupSchedule) {
+  return {
+    storeId: schedule.store_id,
+    frequency: schedule.frequency,
+    keep: schedule.keep,
+    nextRunAt: schedule.next_run_at,
+  };
+}

@@ -49,6 +49,17 @@ export function fakeClusterReader(options: { fail?: string } = {}) {
         ],
         workloads: [],
         jobs: [],
+        events: [
+          {
+            namespace: `store-${storeName}`,
+            type: "Warning",
+            reason: "BackOff",
+            message: 'Back-off pulling image "wordpress:6"',
+            involvedKind: "Pod",
+            involvedName: `${storeName}-wordpress-0`,
+            lastSeen: "2026-01-01T00:00:00Z",
+          },
+        ],
         problems: ['ImagePullBackOff: image "wordpress:6" not found'],
       };
     },

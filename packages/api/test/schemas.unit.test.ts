@@ -1,4 +1,6 @@
 // The shared input schemas, as the dashboard's forms use them (no server).
+
+import { storeUrls } from "@storeplane/db";
 import { describe, expect, it } from "vitest";
 import {
   createStoreInput,
@@ -7,7 +9,6 @@ import {
   signupInput,
   storeNameSchema,
 } from "../src/schemas/index.ts";
-import { storeUrls } from "../src/stores/urls.ts";
 
 describe("store name", () => {
   it.each(["abc", "my-shop", "shop1", "a1-b2-c3", `a${"b".repeat(39)}`])("accepts %s", (name) => {
@@ -91,14 +92,22 @@ describe("forms", () => {
 describe("store URLs", () => {
   it("puts each store on its own host with the engine's admin path", () => {
     expect(
-      storeUrls({ storeUrlScheme: "http", storeBaseDomain: "localhost" }, "shop", "woocommerce"),
+      storeUrls(
+        { name: "shop", engine: "woocommerce" },
+        { scheme: "http", baseDomain: "localhost" },
+      ),
     ).toEqual({
+      host: "shop.localhost",
       storeUrl: "http://shop.localhost",
       adminUrl: "http://shop.localhost/wp-admin/",
     });
     expect(
-      storeUrls({ storeUrlScheme: "https", storeBaseDomain: "stores.example.com" }, "m1", "medusa"),
+      storeUrls(
+        { name: "m1", engine: "medusa" },
+        { scheme: "https", baseDomain: "stores.example.com" },
+      ),
     ).toEqual({
+      host: "m1.stores.example.com",
       storeUrl: "https://m1.stores.example.com",
       adminUrl: "https://m1.stores.example.com/app",
     });

@@ -88,7 +88,11 @@ describeEachDatabase("paginated store lists over HTTP", ({ handle }) => {
       ],
       [
         { phase: "Sleeping" },
-        { phase: ["must be one of Pending, Provisioning, Ready, Failed, Deleting, Deleted"] },
+        {
+          phase: [
+            "must be one of Pending, Provisioning, Ready, Suspended, Failed, Deleting, Deleted",
+          ],
+        },
       ],
       [{ engine: "magento" }, { engine: ["must be one of woocommerce, medusa"] }],
       [

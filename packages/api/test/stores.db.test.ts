@@ -312,7 +312,11 @@ describeEachDatabase("stores", ({ handle }) => {
     const procedures = {
       get: (c: Caller, id: string) => c.stores.get({ id }),
       delete: (c: Caller, id: string) => c.stores.delete({ id }),
+      setDeletionProtection: (c: Caller, id: string) =>
+        c.stores.setDeletionProtection({ id, enabled: true }),
       retry: (c: Caller, id: string) => c.stores.retry({ id }),
+      suspend: (c: Caller, id: string) => c.stores.suspend({ id }),
+      resume: (c: Caller, id: string) => c.stores.resume({ id }),
       events: (c: Caller, id: string) => c.stores.events({ id }),
       credentials: (c: Caller, id: string) => c.stores.credentials({ id }),
       resources: (c: Caller, id: string) => c.stores.resources({ id }),
@@ -386,6 +390,7 @@ describeEachDatabase("stores", ({ handle }) => {
       });
       const resources = await caller.stores.resources({ id: store.id });
       expect(resources.problems).toEqual(['ImagePullBackOff: image "wordpress:6" not found']);
+      expect(resources.events.map((e) => [e.type, e.reason])).toEqual([["Warning", "BackOff"]]);
       expect(resources.pods[0]?.containers[0]?.waitingReason).toBe("ImagePullBackOff");
       expect(calls).toEqual(["credentials:online", "resources:online"]);
       const audit = await handle()

@@ -11,6 +11,7 @@ export const PHASES = [
   "Pending",
   "Provisioning",
   "Ready",
+  "Suspended",
   "Failed",
   "Deleting",
   "Deleted",
@@ -32,13 +33,15 @@ export const STEP_CONDITION_TYPES = [
  * helm-controller and kstatus) `Ready` summarising them, `Reconciling` while
  * work is under way and `Stalled` when progress stopped until someone acts.
  * Reconciling and Stalled are present only while True (abnormal-true
- * polarity). See docs/decisions/006-conditions.md.
+ * polarity), and so is `Suspended`: the store is scaled to zero as asked
+ * (docs/fleet.md). See docs/decisions/006-conditions.md.
  */
 export const CONDITION_TYPES = [
   ...STEP_CONDITION_TYPES,
   "Ready",
   "Reconciling",
   "Stalled",
+  "Suspended",
 ] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 
@@ -67,17 +70,26 @@ export const ADMIN_PATHS: Record<Engine, string> = {
   medusa: "/app",
 };
 
+/** Where stores are served: the scheme and the store base domain (STORE_BASE_DOMAIN). */
+export interface StoreSite {
+  scheme: "http" | "https";
+  /** Stores answer at `<name>.<baseDomain>`; ideally a registrable domain of its own, not the dashboard's (docs/production.md). */
+  baseDomain: string;
+}
+
 /**
  * Where a store answers: `<scheme>://<name>.<base domain>` — the host the
- * controller gives the engine chart's ingress and the URL the API shows. One
- * rule for both, so the two can never disagree.
+ * controller gives the engine chart's ingress and the URL the API shows. The
+ * one rule for both, so the two can never disagree.
  */
-export function storeAddress(
-  name: string,
-  engine: Engine,
-  site: { scheme: "http" | "https"; baseDomain: string },
+export function storeUrls(
+  store: { name: string; engine: Engine },
+  site: StoreSite,
 ): { host: string; storeUrl: string; adminUrl: string } {
-  const host = `${name}.${site.baseDomain}`;
+  const host = `${store.name}.${site.baseDomain}`;
   const storeUrl = `${site.scheme}://${host}`;
-  return { host, storeUrl, adminUrl: `${storeUrl}${ADMIN_PATHS[engine]}` };
+  return { host, storeUrl, adminUrl: `${storeUrl}${ADMIN_PATHS[store.engine]}` };
 }
+
+// Backup vocabulary (kinds, statuses, schedules) lives beside, in its own file.
+export * from "./backup-domain.ts";

@@ -1,11 +1,18 @@
-// The database slice of the environment, parsed once.
+// The database slice of the environment, parsed once, for every process (the
+// dashboard, the controller, `npm run dev`, the migrate job): the one place
+// DATABASE_URL and PGLITE_DATA_DIR are read.
 import { resolve } from "node:path";
 import { z } from "zod";
+import { defaultPgliteDataDir } from "./database-mode.ts";
 
 const schema = z.object({
   DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
+    .regex(
+      /^postgres(ql)?:\/\/[^/]/,
+      "DATABASE_URL must be a postgres:// or postgresql:// URL (postgres://user:pass@host:5432/db)",
+    )
+    .refine((url) => URL.canParse(url), "DATABASE_URL must be a valid URL")
     .optional(),
   PGLITE_DATA_DIR: z.string().optional(),
 });
@@ -16,16 +23,29 @@ export interface DatabaseEnv {
   dataDir: string;
 }
 
+export interface ReadDatabaseEnvOptions {
+  /** Relative paths (PGLITE_DATA_DIR and its default) are resolved against this. */
+  cwd?: string;
+  /** The CLUSTER mode: each has its own default PGLITE_DATA_DIR. */
+  mode?: string;
+}
+
 export function readDatabaseEnv(
   env: NodeJS.ProcessEnv = process.env,
-  cwd = process.cwd(),
+  options: ReadDatabaseEnvOptions = {},
 ): DatabaseEnv {
-  const parsed = schema.parse({
+  const parsed = schema.safeParse({
     DATABASE_URL: env.DATABASE_URL || undefined,
     PGLITE_DATA_DIR: env.PGLITE_DATA_DIR || undefined,
   });
+  // The message names the field and the rule, never the value (it holds a password).
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("; "));
+  const cwd = options.cwd ?? process.cwd();
   return {
-    url: parsed.DATABASE_URL,
-    dataDir: resolve(cwd, parsed.PGLITE_DATA_DIR ?? ".data/pglite"),
+    url: parsed.data.DATABASE_URL,
+    dataDir: resolve(
+      cwd,
+      parsed.data.PGLITE_DATA_DIR ?? defaultPgliteDataDir(options.mode ?? "kube"),
+    ),
   };
 }

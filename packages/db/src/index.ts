@@ -1,10 +1,12 @@
 export * from "./connect.ts";
+export { claimDatabaseMode, DatabaseModeMismatch, defaultPgliteDataDir } from "./database-mode.ts";
 export * from "./domain.ts";
 export * from "./embedded-server.ts";
 export * from "./env.ts";
 export * from "./migrate.ts";
 export * from "./repositories/api-tokens.ts";
 export * from "./repositories/audit-log.ts";
+export * from "./repositories/backups.ts";
 export * from "./repositories/claims.ts";
 export * from "./repositories/reconcile.ts";
 export * from "./repositories/retention.ts";

@@ -8,6 +8,7 @@ import type {
   Selectable,
   Updateable,
 } from "kysely";
+import type { BackupFrequency, BackupKind, BackupStatus, RestoreKind } from "./backup-domain.ts";
 import type { Condition, Engine, EventType, Phase, Plan, UserRole } from "./domain.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -78,6 +79,14 @@ export interface StoresTable {
   /** The generation the controller last acted on. */
   observed_generation: Generated<number>;
   deletion_requested_at: NullableTimestamp;
+  /** While true, a deletion request is refused (the flag must be turned off first). */
+  deletion_protection: Generated<boolean>;
+  /** Desired: workloads scaled to zero (data, volumes and Secrets kept), a "paused" page on the URL. */
+  suspended: Generated<boolean>;
+  /** Engine chart version the store should run; null until the controller assigns the default. */
+  chart_version: string | null;
+  /** Engine chart version of the store's deployed release, as the controller last saw it. */
+  deployed_chart_version: string | null;
   /** Set by the controller once everything the store owned is gone; the row stays for history. */
   deleted_at: NullableTimestamp;
   phase: Generated<Phase>;
@@ -121,6 +130,60 @@ export interface AuditLogTable {
   details: JSONColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+export interface BackupsTable {
+  id: Generated<string>;
+  store_id: string;
+  owner_id: string;
+  kind: BackupKind;
+  status: Generated<BackupStatus>;
+  /** "user:<email>", "token:<prefix>", "schedule" */
+  requested_by: string;
+  /** bigint: node-postgres returns it as a string. */
+  size_bytes: ColumnType<string | null, number | null | undefined, number | null>;
+  duration_ms: number | null;
+  /** sha256 of the manifest, which lists every part's sha256. */
+  sha256: string | null;
+  object_key: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: GeneratedTimestamp;
+  created_at: GeneratedTimestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  pruned_at: NullableTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface StoreRestoresTable {
+  id: Generated<string>;
+  backup_id: string;
+  target_store_id: string;
+  kind: RestoreKind;
+  status: Generated<BackupStatus>;
+  requested_by: string;
+  error: string | null;
+  created_at: GeneratedTimestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface BackupSchedulesTable {
+  store_id: string;
+  frequency: BackupFrequency;
+  keep: number;
+  next_run_at: Timestamp;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+/** Facts about the database itself, written once (e.g. `cluster_mode`). */
+export interface PlatformSettingsTable {
+  key: string;
+  value: string;
+  created_at: GeneratedTimestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -128,6 +191,10 @@ export interface Database {
   stores: StoresTable;
   store_events: StoreEventsTable;
   audit_log: AuditLogTable;
+  backups: BackupsTable;
+  store_restores: StoreRestoresTable;
+  backup_schedules: BackupSchedulesTable;
+  platform_settings: PlatformSettingsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -141,3 +208,6 @@ export type StoreEvent = Selectable<StoreEventsTable>;
 export type NewStoreEvent = Insertable<StoreEventsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type NewAuditEntry = Insertable<AuditLogTable>;
+export type Backup = Selectable<BackupsTable>;
+export type StoreRestore = Selectable<StoreRestoresTable>;
+export type BackupSchedule = Selectable<BackupSchedulesTable>;

@@ -9,6 +9,7 @@ import {
   lockStoreQuotas,
   requestStoreDeletion,
   retryFailedStore,
+  setDeletionProtection,
 } from "../src/repositories/stores.ts";
 import { describeEachDatabase, describeRealPostgres, resetDatabase } from "../src/testing/index.ts";
 import { insertUser } from "./helpers.ts";
@@ -85,6 +86,39 @@ describeEachDatabase("stores repository", ({ handle }) => {
       .where("id", "=", store.id)
       .execute();
     expect(await requestStoreDeletion(db, store.id)).toBeUndefined();
+  });
+
+  it("requestStoreDeletion leaves a protected store untouched until protection is turned off", async () => {
+    const { db } = handle();
+    const owner = await insertUser(db);
+    const store = await insertStore(db, {
+      ...base,
+      name: "guarded",
+      ownerId: owner.id,
+      deletionProtection: true,
+    });
+    expect(store.deletion_protection).toBe(true);
+    expect(await requestStoreDeletion(db, store.id)).toBeUndefined();
+    expect(await findStoreById(db, store.id)).toMatchObject({
+      phase: "Pending",
+      generation: 1,
+      deletion_requested_at: null,
+    });
+
+    const off = await setDeletionProtection(db, store.id, false);
+    // A guard, not desired state: the controller has nothing new to do.
+    expect(off).toMatchObject({ deletion_protection: false, generation: 1 });
+    expect(await requestStoreDeletion(db, store.id)).toMatchObject({ phase: "Deleting" });
+    // Once on its way out, the store can no longer be protected.
+    expect(await setDeletionProtection(db, store.id, true)).toBeUndefined();
+    expect((await findStoreById(db, store.id))?.deletion_protection).toBe(false);
+  });
+
+  it("stores start unprotected", async () => {
+    const { db } = handle();
+    const owner = await insertUser(db);
+    const store = await insertStore(db, { ...base, name: "plain", ownerId: owner.id });
+    expect(store.deletion_protection).toBe(false);
   });
 
   it("retryFailedStore only touches Failed stores that are not being deleted", async () => {

@@ -6,8 +6,16 @@ import pino, { type Logger } from "pino";
 import { KubeError, toKubeError } from "./client/errors.ts";
 import { KubeClient } from "./client/kube-client.ts";
 import { loadDefaultKubeConfig } from "./client/kubeconfig.ts";
-import type { ClusterInfo, JobState, NamespaceState, PodState, WorkloadState } from "./cluster.ts";
+import type {
+  ClusterInfo,
+  EventState,
+  JobState,
+  NamespaceState,
+  PodState,
+  WorkloadState,
+} from "./cluster.ts";
 import { clusterInfo } from "./kube-cluster.ts";
+import { latestEvents } from "./observe/build-snapshot.ts";
 import {
   deploymentToState,
   eventToState,
@@ -30,6 +38,8 @@ export interface StoreResources {
   pods: PodState[];
   workloads: WorkloadState[];
   jobs: JobState[];
+  /** The namespace's Warning events (kubelet, controllers, scheduler), newest first. */
+  events: EventState[];
   problems: string[];
 }
 
@@ -126,12 +136,13 @@ export function createClusterReader(options: ClusterReaderOptions = {}): Cluster
           jobs: jobs.map(jobToState),
           pods: pods.map(podToState),
           pvcs: [],
-          events: events.map(eventToState),
+          events: latestEvents(events.map(eventToState)),
         };
         return {
           pods: ns.pods,
           workloads: ns.workloads,
           jobs: ns.jobs,
+          events: ns.events,
           problems: describeNamespaceProblems(ns),
         };
       } catch (err) {

@@ -6,7 +6,9 @@
 // number of API reads whether there are 5 stores or 500, and never runs helm
 // (Helm's own release Secrets are read through the API instead).
 
-export type ClusterMode = "kube" | "simulated";
+import type { ClusterMode } from "./cluster-mode.ts";
+
+export type { ClusterMode };
 
 export interface ClusterInfo {
   mode: ClusterMode;

@@ -5,6 +5,7 @@ export { KubeClient, type KubeClientOptions, type SecretMeta } from "./client/ku
 export { loadDefaultKubeConfig } from "./client/kubeconfig.ts";
 export { POD_SECURITY_LABELS, storeNamespaceLabels } from "./client/namespace-labels.ts";
 export * from "./cluster.ts";
+export { CLUSTER_MODES, clusterModeSchema, parseClusterMode } from "./cluster-mode.ts";
 export {
   type ClusterReader,
   type ClusterReaderOptions,

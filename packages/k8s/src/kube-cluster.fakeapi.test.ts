@@ -305,7 +305,12 @@ describe("a store's life as the controller drives it", () => {
     expect(ns?.guardrails).toEqual(expectedGuardrails(guardrails));
     expect(ns?.secrets).toEqual([STORE_SECRET_NAME]);
 
+    // Deletion is not instant: the namespace goes Terminating first, and the
+    // API server removes it once its contents are gone.
+    api.namespaces.deletionDelayMs = 50;
     await c.deleteNamespace("store-life");
+    expect((await c.snapshot()).namespaces.get("store-life")?.phase).toBe("Terminating");
+    await api.namespaceGone("store-life");
     expect((await c.snapshot()).namespaces.has("store-life")).toBe(false);
   });
 });
@@ -396,6 +401,18 @@ describe("cluster reader", () => {
     expect(res.problems[0]).toBe(
       'ImagePullBackOff: image "mariadb:11.4-nope" cannot be pulled (Back-off pulling image)',
     );
+    // The namespace's Warning events, for the dashboard's events list.
+    expect(res.events).toEqual([
+      {
+        namespace: "store-s7",
+        type: "Warning",
+        reason: "FailedMount",
+        message: "MountVolume.SetUp failed",
+        involvedKind: "Pod",
+        involvedName: "db-0",
+        lastSeen: "2026-11-23T01:00:00.000Z",
+      },
+    ]);
     expect(api.requests.every((r) => r.path.includes("/namespaces/store-s7/"))).toBe(true);
   });
 

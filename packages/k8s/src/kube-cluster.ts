@@ -118,7 +118,7 @@ export function createKubeCluster(options: KubeClusterOptions): Cluster {
     async ensureSecret(namespace, name, labels, generate) {
       const result = await client.createSecretOnce(namespace, name, labels, generate());
       // Name only: the generated data is never logged.
-      logger.info({ namespace, secret: name, created: result.created }, "secret ensured");
+      logger.info({ namespace, secretName: name, created: result.created }, "secret ensured");
       return result;
     },
 

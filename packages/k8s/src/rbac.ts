@@ -1,10 +1,25 @@
 // The Kubernetes permissions the controller needs, written down once. The
-// platform chart's ClusterRole is tested against this list, so a new verb used
-// in code without a matching RBAC rule (or a rule nobody uses) fails a test.
+// platform chart's ClusterRole is tested against this list
+// (charts/test/rbac.helm.test.ts), and against the requests the controller and
+// the API's reader really make (apps/controller/test/rbac.helm.test.ts, which
+// records them on the fake API server): a new call without a matching rule,
+// or a rule nobody uses, fails there.
 export interface PolicyRule {
   apiGroups: string[];
   resources: string[];
   verbs: string[];
+  /** When set, the rule covers only these object names (never a list or a create). */
+  resourceNames?: string[];
+}
+
+/** One request as the authorizer sees it (k8s.io/apiserver authorizer.Attributes). */
+export interface AuthorizationRequest {
+  verb: string;
+  apiGroup: string;
+  resource: string;
+  /** e.g. "status"; RBAC names it "<resource>/<subresource>". */
+  subresource: string;
+  name: string;
 }
 
 // What helm needs on every kind an engine chart creates: read the live object,
@@ -71,6 +86,23 @@ export function allows(
       (r.apiGroups.includes(apiGroup) || r.apiGroups.includes("*")) &&
       (r.resources.includes(resource) || r.resources.includes("*")) &&
       (r.verbs.includes(verb) || r.verbs.includes("*")),
+  );
+}
+
+/**
+ * Whether a ClusterRole's rules allow one request, as the RBAC authorizer
+ * decides (plugin/pkg/auth/authorizer/rbac/rbac.go, RuleAllows): group,
+ * resource (with its subresource), verb, and resourceNames, which never
+ * match a request without a name (list, create, deletecollection).
+ */
+export function authorizes(rules: PolicyRule[], req: AuthorizationRequest): boolean {
+  const resource = req.subresource ? `${req.resource}/${req.subresource}` : req.resource;
+  return rules.some(
+    (r) =>
+      (r.apiGroups.includes(req.apiGroup) || r.apiGroups.includes("*")) &&
+      (r.resources.includes(resource) || r.resources.includes("*")) &&
+      (r.verbs.includes(req.verb) || r.verbs.includes("*")) &&
+      (!r.resourceNames?.length || (req.name !== "" && r.resourceNames.includes(req.name))),
   );
 }
 

@@ -1,30 +1,10 @@
-// Level: unit. The chart-side comparison lives with the platform chart's tests.
+// Level: unit. Which calls the controller really makes is not listed here:
+// apps/controller/test/rbac.helm.test.ts records them against the fake API
+// server and checks them with the rendered ClusterRole.
 import { describe, expect, it } from "vitest";
-import { controllerPolicyRules, missingPermissions } from "./rbac.ts";
+import { authorizes, controllerPolicyRules, missingPermissions } from "./rbac.ts";
 
 describe("controllerPolicyRules", () => {
-  it("covers every call the client makes", () => {
-    const needed = [
-      ["", "namespaces", "create"],
-      ["", "namespaces", "patch"],
-      ["", "namespaces", "delete"],
-      ["", "resourcequotas", "patch"],
-      ["", "limitranges", "create"],
-      ["networking.k8s.io", "networkpolicies", "patch"],
-      ["", "secrets", "create"],
-      ["", "secrets", "delete"],
-      ["", "events", "list"],
-      ["apps", "statefulsets", "list"],
-      ["batch", "jobs", "list"],
-      ["", "persistentvolumeclaims", "list"],
-    ] as const;
-    for (const [g, r, v] of needed) {
-      expect(
-        missingPermissions(controllerPolicyRules, [{ apiGroups: [g], resources: [r], verbs: [v] }]),
-      ).toEqual([]);
-    }
-  });
-
   it("never grants wildcards or access to RBAC objects", () => {
     for (const rule of controllerPolicyRules) {
       expect([...rule.apiGroups, ...rule.resources, ...rule.verbs]).not.toContain("*");
@@ -37,5 +17,43 @@ describe("controllerPolicyRules", () => {
     const missing = missingPermissions(granted);
     expect(missing).toContain("core/namespaces:create");
     expect(missing).not.toContain("core/namespaces:get");
+  });
+});
+
+describe("authorizes", () => {
+  const req = {
+    verb: "get",
+    apiGroup: "",
+    resource: "secrets",
+    subresource: "",
+    name: "store-credentials",
+  };
+  const named = [
+    {
+      apiGroups: [""],
+      resources: ["secrets"],
+      verbs: ["get"],
+      resourceNames: ["store-credentials"],
+    },
+  ];
+
+  it("matches group, resource and verb", () => {
+    expect(authorizes(controllerPolicyRules, req)).toBe(true);
+    expect(authorizes(controllerPolicyRules, { ...req, verb: "deletecollection" })).toBe(false);
+    expect(authorizes(controllerPolicyRules, { ...req, apiGroup: "apps" })).toBe(false);
+  });
+
+  it("limits resourceNames rules to those names, and never to a list", () => {
+    expect(authorizes(named, req)).toBe(true);
+    expect(authorizes(named, { ...req, name: "registry-pull" })).toBe(false);
+    expect(authorizes(named, { ...req, verb: "list", name: "" })).toBe(false);
+  });
+
+  it("needs the subresource named in the rule", () => {
+    const rules = [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }];
+    expect(authorizes(rules, { ...req, resource: "pods", subresource: "log", name: "p" })).toBe(
+      false,
+    );
+    expect(authorizes(rules, { ...req, resource: "pods", name: "p" })).toBe(true);
   });
 });

@@ -38,6 +38,14 @@ export function storeNamespace(storeName: string): string {
 export const STORE_RELEASE_NAME = "store";
 
 /**
+ * While a store is suspended its chart scales every workload to zero and
+ * renders this one small Deployment (with a Service and a ConfigMap of the
+ * same name) serving the "this store is paused" page its Ingress then points
+ * at. The controller tells it from the store's own workloads by this name.
+ */
+export const STORE_PAUSED_PAGE = `${STORE_RELEASE_NAME}-paused`;
+
+/**
  * The Secret the controller creates once per store (never regenerated) and the
  * engine charts read through `existingSecret`. Credentials never pass through
  * Helm values, Postgres or logs.
@@ -72,4 +80,9 @@ export interface StoreChartValues {
   plan: string;
   /** Set when the controller copies a registry pull Secret into the store namespace. */
   imagePullSecrets?: { name: string }[];
+  /**
+   * Present (true) only while the store is suspended: absent rather than false
+   * otherwise, so that introducing it changed no running store's values digest.
+   */
+  suspended?: true;
 }

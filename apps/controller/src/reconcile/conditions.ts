@@ -32,7 +32,11 @@ export interface Transition {
 }
 
 /** Conditions with abnormal-true polarity: present only while True (kstatus). */
-const ABNORMAL_TRUE: ReadonlySet<string> = new Set<ConditionType>(["Reconciling", "Stalled"]);
+const ABNORMAL_TRUE: ReadonlySet<string> = new Set<ConditionType>([
+  "Reconciling",
+  "Stalled",
+  "Suspended",
+]);
 
 export function mergeConditions(
   previous: Condition[],

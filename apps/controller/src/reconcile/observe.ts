@@ -7,6 +7,7 @@ import {
   type HelmReleaseState,
   hasNamespaceLabels,
   type NamespaceState,
+  STORE_PAUSED_PAGE,
   STORE_RELEASE_NAME,
   summarizeStoreHealth,
   whatHoldsNamespace,
@@ -29,6 +30,8 @@ export type StoreState =
   | { kind: "ReleaseInProgress"; reason: string }
   | { kind: "WorkloadsProgressing"; reason: string; problems: string[] }
   | { kind: "Ready"; reason: string; alreadyMarked: boolean }
+  // every step done for a store asked to be suspended: scaled to zero, paused page up
+  | { kind: "Suspended"; reason: string }
   | { kind: "DeadlineExceeded"; reason: string }
   | { kind: "Failed"; reason: string }
   // deletion (Ready is False, Deleting, throughout: see status.ts)
@@ -282,6 +285,7 @@ const LIVE_STEPS: ((v: LiveView) => StepVerdict)[] = [
       release?.status === "deployed" && release.valuesDigest === input.desired.release.valuesDigest;
     if (!ns || !deployed)
       return notDone(t, "ReleaseNotReady", "waiting for the release", { status: "Unknown" });
+    if (input.store.suspended) return suspendedWorkloads(ns);
     const settled =
       ns.workloads.length > 0 &&
       ns.workloads.every((w) => w.readyReplicas >= w.desiredReplicas) &&
@@ -299,22 +303,58 @@ const LIVE_STEPS: ((v: LiveView) => StepVerdict)[] = [
   },
 ];
 
+/**
+ * A suspended store's workloads are settled when every one of its own is at
+ * zero replicas with none ready (its volumes stay) and the paused page is
+ * serving in their place.
+ */
+function suspendedWorkloads(ns: NamespaceState): StepVerdict {
+  const t = "WorkloadsReady";
+  const own = ns.workloads.filter((w) => w.name !== STORE_PAUSED_PAGE);
+  const paused = ns.workloads.find((w) => w.name === STORE_PAUSED_PAGE);
+  const running = own.filter((w) => w.desiredReplicas > 0 || w.readyReplicas > 0);
+  if (running.length > 0) {
+    const message = `scaling to zero: ${running.map((w) => `${w.name} ${w.readyReplicas}/${w.desiredReplicas}`).join(", ")}`;
+    return notDone(t, "ScalingDown", message, {
+      blocks: { kind: "WorkloadsProgressing", reason: message, problems: [] },
+    });
+  }
+  if (!paused || paused.readyReplicas < paused.desiredReplicas) {
+    const health = summarizeStoreHealth(ns);
+    const message = `waiting for the paused page (${STORE_PAUSED_PAGE})`;
+    return notDone(t, "PausedPageStarting", message, {
+      blocks: { kind: "WorkloadsProgressing", reason: message, problems: health.problems },
+      problem: health.problems.length > 0,
+    });
+  }
+  return done(
+    t,
+    "ScaledToZero",
+    `${own.length} workload${own.length === 1 ? "" : "s"} at zero replicas, volumes and Secrets kept; the paused page answers on the store's URL`,
+  );
+}
+
 function observeLive(input: ObserveInput): Observation {
   const view: LiveView = { input, ns: input.namespace, release: storeRelease(input.namespace) };
   const verdicts = LIVE_STEPS.map((step) => step(view));
   const conditions = verdicts.map((v) => v.condition);
   const blocked = verdicts.find((v) => v.blocks)?.blocks;
-  const found: StoreState = blocked ?? {
-    kind: "Ready",
-    reason: summarize(conditions).message,
-    alreadyMarked: input.markedReady,
-  };
+  const found: StoreState =
+    blocked ??
+    (input.store.suspended
+      ? { kind: "Suspended", reason: "scaled to zero as asked; resume to serve again" }
+      : {
+          kind: "Ready",
+          reason: summarize(conditions).message,
+          alreadyMarked: input.markedReady,
+        });
+  const settled = found.kind === "Ready" || found.kind === "Suspended";
 
   // A stalled store waits for a manual retry; it turns Ready only if it heals by itself.
-  if (input.stalled && found.kind !== "Ready") {
+  if (input.stalled && !settled) {
     return { state: { kind: "Failed", reason: input.store.last_error ?? "failed" }, conditions };
   }
-  if (found.kind !== "Ready" && input.provisioningStartedAt && !input.stalled) {
+  if (!settled && input.provisioningStartedAt && !input.stalled) {
     const elapsed = input.now.getTime() - input.provisioningStartedAt.getTime();
     if (elapsed > input.provisioningDeadlineMs) {
       const why =

@@ -162,6 +162,56 @@ describe("observe (live store)", () => {
     expect(obs.conditions.find((c) => c.type === "WorkloadsReady")?.status).toBe("True");
   });
 
+  describe("suspended", () => {
+    const suspended = storeRow({ phase: "Ready", suspended: true });
+    const workload = (name: string, desiredReplicas: number, readyReplicas: number) => ({
+      kind: "Deployment" as const,
+      name,
+      namespace: "store-shop",
+      desiredReplicas,
+      readyReplicas,
+    });
+
+    it.each([
+      ["still running", [workload("store-wordpress", 1, 1)], "WorkloadsProgressing", "ScalingDown"],
+      [
+        "scaled down, pod still ready",
+        [workload("store-wordpress", 0, 1), workload("store-paused", 1, 1)],
+        "WorkloadsProgressing",
+        "ScalingDown",
+      ],
+      [
+        "scaled down, paused page not up",
+        [workload("store-wordpress", 0, 0), workload("store-paused", 1, 0)],
+        "WorkloadsProgressing",
+        "PausedPageStarting",
+      ],
+      [
+        "scaled down, paused page up",
+        [workload("store-wordpress", 0, 0), workload("store-paused", 1, 1)],
+        "Suspended",
+        "ScaledToZero",
+      ],
+    ])("%s → %s (%s)", (_label, workloads, kind, reason) => {
+      const obs = run(suspended, (d) => healthyNamespace(d, { workloads, jobs: [] }));
+      expect(obs.state.kind).toBe(kind);
+      expect(obs.conditions.find((c) => c.type === "WorkloadsReady")?.reason).toBe(reason);
+    });
+
+    it("is never DeadlineExceeded once settled", () => {
+      const obs = run(
+        suspended,
+        (d) =>
+          healthyNamespace(d, {
+            workloads: [workload("store-wordpress", 0, 0), workload("store-paused", 1, 1)],
+            jobs: [],
+          }),
+        { provisioningStartedAt: new Date("2025-12-01T00:00:00Z") },
+      );
+      expect(obs.state.kind).toBe("Suspended");
+    });
+  });
+
   it("a job that has not completed keeps the store progressing", () => {
     const obs = run(store, (d) =>
       healthyNamespace(d, {

@@ -47,6 +47,7 @@ export function plan(state: StoreState): ActionName | null {
     case "WorkloadsProgressing":
     case "WaitingNamespaceGone":
     case "Failed":
+    case "Suspended":
       return null;
   }
 }

@@ -21,6 +21,7 @@ const cases: [StoreState, ActionName | null][] = [
   [{ kind: "Ready", reason: "", alreadyMarked: true }, null],
   [{ kind: "DeadlineExceeded", reason: "" }, "fail"],
   [{ kind: "Failed", reason: "" }, null],
+  [{ kind: "Suspended", reason: "" }, null],
   [{ kind: "DeletingRelease", reason: "" }, "uninstall-release"],
   [{ kind: "DeletingNamespace", reason: "" }, "delete-namespace"],
   [{ kind: "WaitingNamespaceGone", reason: "", overdue: false, holders: [] }, null],

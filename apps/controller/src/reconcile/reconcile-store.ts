@@ -12,6 +12,7 @@ import {
   STEP_CONDITION_TYPES,
   type Store,
   type StoreEventInput,
+  storeUrls,
 } from "@storeplane/db";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
@@ -20,7 +21,7 @@ import {
   type DesiredConfig,
   type DesiredStore,
   desiredStore,
-  storeUrls,
+  storeSite,
 } from "../desired.ts";
 import type { Cluster, ClusterSnapshot, NamespaceState } from "../k8s.ts";
 import { ACTIONS, ANNOUNCE } from "./actions/index.ts";
@@ -234,6 +235,10 @@ async function writeStatus(
     deleting: store.deletion_requested_at !== null,
     stalled: status.stalled,
     reconciling: end.reconciling,
+    // Without a look this pass (the snapshot failed), as last written.
+    suspended: pass.observation
+      ? pass.observation.state.kind === "Suspended"
+      : store.suspended && pass.conditions.some((c) => c.type === "Suspended"),
   });
   const merged = mergeConditions(pass.conditions, drafts, store.generation, now());
   pass.events.push(
@@ -248,7 +253,7 @@ async function writeStatus(
       reason: `Phase${phase}`,
       message: `phase ${store.phase} → ${phase}`,
     });
-  const urls = pass.desired ?? storeUrls(store, deps.config);
+  const urls = pass.desired ?? storeUrls(store, storeSite(deps.config));
   try {
     const written = await recordReconcileResult(deps.db, {
       storeId: store.id,
@@ -262,6 +267,7 @@ async function writeStatus(
       adminUrl: urls.adminUrl,
       provisioningStartedAt: status.provisioningStartedAt,
       readyAt: status.readyAt,
+      ...chartVersions(pass),
       release: { nextReconcileAt: end.nextReconcileAt },
     });
     if (!written)
@@ -273,6 +279,20 @@ async function writeStatus(
     );
   }
   return phase;
+}
+
+/**
+ * A live store keeps the chart version it was given (the default, the first
+ * time); the deployed one is known once the release's values digest — which
+ * covers the chart version — matches the desired one.
+ */
+function chartVersions(pass: Pass): { assignChartVersion?: string; deployedChartVersion?: string } {
+  if (!pass.desired || pass.store.deletion_requested_at) return {};
+  const release = pass.observation?.conditions.find((c) => c.type === "ReleaseReady");
+  return {
+    assignChartVersion: pass.desired.chartVersion,
+    ...(release?.status === "True" ? { deployedChartVersion: pass.desired.chartVersion } : {}),
+  };
 }
 
 /** Reconciling=True with the step, written and notified before a long action starts. */
@@ -346,7 +366,12 @@ function look(deps: ReconcileDeps, pass: Pass, namespace: NamespaceState | undef
 function waitFor(deps: ReconcileDeps, pass: Pass): number {
   const { config } = deps;
   const state = pass.observation?.state;
-  if (pass.status.stalled || state?.kind === "Ready" || state?.kind === "Failed")
+  if (
+    pass.status.stalled ||
+    state?.kind === "Ready" ||
+    state?.kind === "Suspended" ||
+    state?.kind === "Failed"
+  )
     return jittered(config.driftIntervalMs, deps.random);
   return state?.kind === "WaitingNamespaceGone" && state.overdue
     ? Math.max(config.progressIntervalMs, Math.min(config.namespaceStuckMs, 10_000))

@@ -18,7 +18,15 @@ export interface PassVerdict {
   stalled: Progress | null;
   /** Work still under way (or retrying); null once the store is Ready or Stalled. */
   reconciling: Progress | null;
+  /** Asked to be suspended and settled so (every step done, scaled to zero). */
+  suspended?: boolean;
 }
+
+const SUSPENDED: Progress = {
+  reason: "Suspended",
+  message:
+    "suspended: workloads at zero replicas, data, volumes and Secrets kept; resume to serve again",
+};
 
 /** The abnormal-true conditions and Ready, computed from the steps and the verdict. */
 export function statusConditions(
@@ -26,10 +34,14 @@ export function statusConditions(
   verdict: PassVerdict,
 ): ConditionDraft[] {
   const stepsOnly = steps.filter((d) => d.type !== "Ready");
+  const suspended = verdict.suspended === true && !verdict.deleting && !verdict.stalled;
   const ready: ConditionDraft = verdict.deleting
     ? { type: "Ready", status: "False", reason: "Deleting", message: "deletion requested" }
-    : summarize(stepsOnly, verdict.stalled);
-  const reconciling = ready.status === "True" ? null : verdict.reconciling;
+    : suspended
+      ? { type: "Ready", status: "False", ...SUSPENDED }
+      : summarize(stepsOnly, verdict.stalled);
+  // A suspended store is as settled as a Ready one: nothing is under way.
+  const reconciling = ready.status === "True" || suspended ? null : verdict.reconciling;
   return [
     ...stepsOnly,
     ready,
@@ -39,6 +51,9 @@ export function statusConditions(
     verdict.stalled
       ? { type: "Stalled", status: "True", ...verdict.stalled }
       : { type: "Stalled", status: "False", reason: "", message: "" },
+    suspended
+      ? { type: "Suspended", status: "True", ...SUSPENDED }
+      : { type: "Suspended", status: "False", reason: "", message: "" },
   ];
 }
 
@@ -49,6 +64,7 @@ export function derivePhase(
 ): Phase {
   if (store.deletion_requested_at) return "Deleting";
   if (isTrue(conditions, "Stalled")) return "Failed";
+  if (isTrue(conditions, "Suspended")) return "Suspended";
   if (isTrue(conditions, "Ready")) return "Ready";
   return "Provisioning";
 }

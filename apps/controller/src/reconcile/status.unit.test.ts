@@ -61,6 +61,33 @@ describe("statusConditions", () => {
     expect(derivePhase({ deletion_requested_at: null }, out)).toBe("Ready");
   });
 
+  it("suspended and settled: Suspended=True, Ready=False Suspended, no Reconciling, phase Suspended", () => {
+    const done = steps.map((s) => ({ ...s, status: "True" as const }));
+    const out = statusConditions(done, {
+      ...live,
+      suspended: true,
+      reconciling: { reason: "Progressing", message: "x" },
+    });
+    expect(pick(out, "Suspended")).toMatchObject({ status: "True", reason: "Suspended" });
+    expect(pick(out, "Ready")).toMatchObject({ status: "False", reason: "Suspended" });
+    expect(pick(out, "Reconciling")?.status).toBe("False");
+    expect(derivePhase({ deletion_requested_at: null }, out)).toBe("Suspended");
+  });
+
+  it("a stall or a deletion wins over suspended", () => {
+    const done = steps.map((s) => ({ ...s, status: "True" as const }));
+    const stalled = statusConditions(done, {
+      ...live,
+      suspended: true,
+      stalled: { reason: "ChartInvalid", message: "bad chart" },
+    });
+    expect(pick(stalled, "Suspended")?.status).toBe("False");
+    expect(derivePhase({ deletion_requested_at: null }, stalled)).toBe("Failed");
+    const deleting = statusConditions(done, { ...live, suspended: true, deleting: true });
+    expect(pick(deleting, "Suspended")?.status).toBe("False");
+    expect(derivePhase({ deletion_requested_at: new Date() }, deleting)).toBe("Deleting");
+  });
+
   it("deleting: Ready=False Deleting, phase Deleting", () => {
     const out = statusConditions(steps, { ...live, deleting: true });
     expect(pick(out, "Ready")).toMatchObject({ status: "False", reason: "Deleting" });

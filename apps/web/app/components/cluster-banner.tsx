@@ -33,9 +33,7 @@ export function ClusterBanner({ cluster }: { cluster: ClusterStatus }) {
       <div className="banner-inner">
         <span className="dot" aria-hidden="true" />
         <span>
-          <strong>
-            {cluster.mode === "none" ? "No cluster connected" : "Cluster unreachable"}
-          </strong>
+          <strong>Cluster unreachable</strong>
           {cluster.context ? ` (${cluster.context})` : ""}:{" "}
           {cluster.message.replace(/^unreachable:\s*/, "")}. Stores are saved and will be
           provisioned once the controller reaches a cluster.

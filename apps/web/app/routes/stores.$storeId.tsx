@@ -9,6 +9,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useState } from "react";
 import { CopyButton } from "../components/copy-button.tsx";
 import { CsrfInput } from "../components/csrf-input.tsx";
+import { StoreBackups } from "../components/store-backups.tsx";
 import { EngineLabel, PhaseBadge } from "../components/store-bits.tsx";
 import { requireUser } from "../utils/auth.server.ts";
 import { validateCsrf } from "../utils/csrf.server.ts";
@@ -36,7 +37,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     }
     throw error;
   }
-  const [events, resources, cluster] = await Promise.all([
+  const [events, resources, cluster, backups] = await Promise.all([
     api.stores.events({ id: store.id, limit: 100 }),
     // The cluster may be slow or absent: its failure never breaks the page.
     store.deletedAt
@@ -54,6 +55,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
             throw error;
           }),
     context.clusterStatus(),
+    api.backups
+      .list({ store: store.id, limit: 20 })
+      .then((items) => ({ items, note: null }))
+      .catch((error: unknown) => ({
+        items: [],
+        note: `Backups unavailable: ${(error as Error).message}`,
+      })),
   ]);
   return json({
     now: Date.now(),
@@ -71,6 +79,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       failureCount: store.failureCount,
       createdAt: store.createdAt,
       readyAt: store.readyAt,
+      deletionProtection: store.deletionProtection,
+      suspended: store.suspended,
+      chartVersion: store.chartVersion,
+      deployedChartVersion: store.deployedChartVersion,
       deletionRequestedAt: store.deletionRequestedAt,
       deletedAt: store.deletedAt,
     },
@@ -83,6 +95,20 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       actor: event.actor,
     })),
     resources,
+    backups: {
+      note: backups.note,
+      items: backups.items.map((b) => ({
+        id: b.id,
+        kind: b.kind,
+        status: b.status,
+        sizeBytes: b.sizeBytes,
+        durationMs: b.durationMs,
+        sha256: b.sha256,
+        error: b.error,
+        createdAt: new Date(b.createdAt).toISOString(),
+        prunedAt: b.prunedAt ? new Date(b.prunedAt).toISOString() : null,
+      })),
+    },
   });
 }
 
@@ -124,6 +150,37 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       await api.stores.retry({ id });
       return redirect(`/stores/${id}`);
     }
+    if (intent === "backup") {
+      await api.backups.create({ store: id });
+      return redirect(`/stores/${id}`);
+    }
+    if (intent === "restore") {
+      const store = await api.stores.get({ id });
+      const confirmation = String(formData.get("confirm") ?? "").trim();
+      if (confirmation !== store.name) {
+        return json<ActionResult>(
+          { intent, error: `Type the store's name, "${store.name}", to confirm the restore.` },
+          400,
+        );
+      }
+      await api.backups.restore({
+        backupId: String(formData.get("backupId") ?? ""),
+        confirm: confirmation,
+      });
+      return redirect(`/stores/${id}`);
+    }
+    if (intent === "suspend" || intent === "resume") {
+      await (intent === "suspend" ? api.stores.suspend({ id }) : api.stores.resume({ id }));
+      return redirect(`/stores/${id}`);
+    }
+    if (intent === "deletion-protection") {
+      const enabled = String(formData.get("enabled") ?? "");
+      if (enabled !== "on" && enabled !== "off") {
+        return json<ActionResult>({ intent, error: 'enabled: must be "on" or "off".' }, 400);
+      }
+      await api.stores.setDeletionProtection({ id, enabled: enabled === "on" });
+      return redirect(`/stores/${id}`);
+    }
     if (intent === "delete") {
       const store = await api.stores.get({ id });
       const confirmation = String(formData.get("confirm") ?? "").trim();
@@ -150,7 +207,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function StoreDetailPage() {
-  const { store, events, resources, now, links } = useLoaderData<typeof loader>();
+  const { store, events, resources, now, links, backups } = useLoaderData<typeof loader>();
   const actionData = useActionData<ActionResult>();
   const navigation = useNavigation();
   useStoreEvents((storeId) => storeId === store.id);
@@ -323,6 +380,15 @@ export default function StoreDetailPage() {
                 <dd>{timeToReady !== null ? formatDuration(timeToReady) : "—"}</dd>
               </div>
               <div>
+                <dt>Engine chart</dt>
+                <dd className="mono" data-testid="chart-version">
+                  {store.chartVersion ?? "default (assigned on the first pass)"}
+                  {store.deployedChartVersion && store.deployedChartVersion !== store.chartVersion
+                    ? ` (runs ${store.deployedChartVersion})`
+                    : ""}
+                </dd>
+              </div>
+              <div>
                 <dt>Namespace</dt>
                 <dd className="mono">store-{store.name}</dd>
               </div>
@@ -341,9 +407,38 @@ export default function StoreDetailPage() {
             <h2 id="resources-heading">Pods</h2>
             <Resources resources={resources} />
           </section>
+          {!gone ? (
+            <StoreBackups
+              storeName={store.name}
+              backups={backups.items}
+              note={backups.note}
+              error={
+                actionData &&
+                "error" in actionData &&
+                (actionData.intent === "backup" || actionData.intent === "restore")
+                  ? actionData.error
+                  : null
+              }
+              busyIntent={busyIntent}
+            />
+          ) : null}
+          {!gone && !deleting ? (
+            <Suspension
+              suspended={store.suspended}
+              phase={store.phase}
+              busy={busyIntent === "suspend" || busyIntent === "resume"}
+            />
+          ) : null}
+          {!gone && !deleting ? (
+            <DeletionProtection
+              enabled={store.deletionProtection}
+              busy={busyIntent === "deletion-protection"}
+            />
+          ) : null}
           {!gone && !deleting ? (
             <DeleteStore
               storeName={store.name}
+              protectedFromDeletion={store.deletionProtection}
               actionData={actionData}
               busy={busyIntent === "delete"}
             />
@@ -364,7 +459,7 @@ function Resources({ resources }: { resources: LoaderData["resources"] }) {
       </p>
     );
   }
-  const { pods, problems } = resources.value;
+  const { pods, problems, events } = resources.value;
   return (
     <>
       {problems.length > 0 ? (
@@ -411,6 +506,60 @@ function Resources({ resources }: { resources: LoaderData["resources"] }) {
             </tbody>
           </table>
         </div>
+      )}
+      <ClusterEvents events={events} />
+    </>
+  );
+}
+
+/**
+ * The namespace's Warning events as Kubernetes recorded them (kubelet,
+ * controllers, scheduler): the same reasons `kubectl get events` shows.
+ */
+function ClusterEvents({
+  events,
+}: {
+  events: Extract<LoaderData["resources"], { ok: true }>["value"]["events"];
+}) {
+  return (
+    <>
+      <h3 id="cluster-events-heading">Cluster events</h3>
+      {events.length === 0 ? (
+        <p className="muted">No warning events.</p>
+      ) : (
+        // Long messages make it scroll sideways, so a keyboard must be able to reach it (WCAG 2.1.1).
+        <section
+          className="table-wrap"
+          aria-labelledby="cluster-events-heading"
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region needs focus to scroll by keyboard
+          tabIndex={0}
+        >
+          <table className="cluster-events" aria-labelledby="cluster-events-heading">
+            <thead>
+              <tr>
+                <th scope="col">Reason</th>
+                <th scope="col">Object</th>
+                <th scope="col">Message</th>
+                <th scope="col">Last seen</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((event) => (
+                <tr
+                  key={`${event.involvedKind}/${event.involvedName}/${event.reason}/${event.lastSeen}`}
+                  data-type={event.type}
+                >
+                  <td>{event.reason}</td>
+                  <td>
+                    {event.involvedKind}/{event.involvedName}
+                  </td>
+                  <td>{event.message}</td>
+                  <td>{event.lastSeen ? formatClock(event.lastSeen) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
       )}
     </>
   );
@@ -468,12 +617,65 @@ function Credentials({
   );
 }
 
+function Suspension({
+  suspended,
+  phase,
+  busy,
+}: {
+  suspended: boolean;
+  phase: string;
+  busy: boolean;
+}) {
+  return (
+    <section className="card" aria-labelledby="suspend-heading">
+      <h2 id="suspend-heading">Suspend</h2>
+      <p className="small" data-testid="suspension">
+        {suspended
+          ? phase === "Suspended"
+            ? 'Suspended: its workloads run zero replicas and its URL shows a "this store is paused" page. Data, volumes and credentials are kept, and it still counts against the store quota.'
+            : "Suspending: scaling its workloads to zero."
+          : 'Scales the store\'s workloads to zero, keeping its data; its URL shows a "this store is paused" page until it is resumed.'}
+      </p>
+      <Form method="post">
+        <CsrfInput />
+        <input type="hidden" name="intent" value={suspended ? "resume" : "suspend"} />
+        <button type="submit" className="btn btn-sm" disabled={busy}>
+          {suspended ? "Resume store" : "Suspend store"}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+function DeletionProtection({ enabled, busy }: { enabled: boolean; busy: boolean }) {
+  return (
+    <section className="card" aria-labelledby="protection-heading">
+      <h2 id="protection-heading">Deletion protection</h2>
+      <p className="small" data-testid="deletion-protection">
+        {enabled
+          ? "On: deleting this store is refused until protection is turned off."
+          : "Off: the store can be deleted."}
+      </p>
+      <Form method="post">
+        <CsrfInput />
+        <input type="hidden" name="intent" value="deletion-protection" />
+        <input type="hidden" name="enabled" value={enabled ? "off" : "on"} />
+        <button type="submit" className="btn btn-sm" disabled={busy}>
+          {enabled ? "Turn off deletion protection" : "Turn on deletion protection"}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
 function DeleteStore({
   storeName,
+  protectedFromDeletion,
   actionData,
   busy,
 }: {
   storeName: string;
+  protectedFromDeletion: boolean;
   actionData: ActionResult | undefined;
   busy: boolean;
 }) {
@@ -487,6 +689,11 @@ function DeleteStore({
         Uninstalls the release and removes the namespace with everything in it: database, uploads
         and credentials. This cannot be undone.
       </p>
+      {protectedFromDeletion ? (
+        <p className="notice small">
+          Deletion protection is on: turn it off above before deleting.
+        </p>
+      ) : null}
       <Form method="post">
         <CsrfInput />
         <input type="hidden" name="intent" value="delete" />

@@ -19,7 +19,7 @@ import { type FieldErrors, formValues, parseWithSchema } from "../utils/forms.ts
 
 export const meta: MetaFunction = () => [{ title: "New store · storeplane" }];
 
-const FIELDS = ["name", "engine", "plan", "idempotencyKey"] as const;
+const FIELDS = ["name", "engine", "plan", "idempotencyKey", "deletionProtection"] as const;
 
 const ENGINES = [
   {
@@ -58,7 +58,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   await validateCsrf(request, context, formData);
   const values = formValues(formData, FIELDS);
-  const parsed = parseWithSchema(createStoreInput, values);
+  // A checkbox posts "on" when ticked and nothing otherwise; the schema takes a boolean.
+  const { deletionProtection, ...rest } = values;
+  const parsed = parseWithSchema(createStoreInput, {
+    ...rest,
+    ...(deletionProtection === undefined
+      ? {}
+      : { deletionProtection: deletionProtection === "on" }),
+  });
   if (!parsed.ok) {
     return json({ fieldErrors: parsed.fieldErrors as FieldErrors, formError: null, values }, 400);
   }
@@ -216,6 +223,20 @@ export default function NewStorePage() {
               </ul>
             ) : null}
           </fieldset>
+          <div className="field">
+            <label className="check">
+              <input
+                type="checkbox"
+                name="deletionProtection"
+                defaultChecked={values.deletionProtection === "on"}
+                aria-describedby="deletion-protection-hint"
+              />
+              Protect from deletion
+            </label>
+            <p className="hint" id="deletion-protection-hint">
+              While on, deleting the store is refused until someone turns it off on its page.
+            </p>
+          </div>
           <div className="row">
             <button type="submit" className="btn btn-primary" disabled={busy}>
               {busy ? "Creating…" : "Create store"}

@@ -3,11 +3,12 @@
 // the per-request facts (client IP).
 import type { ApiConfig, ApiDeps, ClusterReader } from "@storeplane/api";
 import type { DatabaseHandle } from "@storeplane/db";
+import type { ClusterMode } from "@storeplane/k8s";
 import type { Logger } from "pino";
 import type { StoreChangeHub } from "./store-change-hub.server.ts";
 
 export interface ClusterStatus {
-  mode: "kube" | "simulated" | "none";
+  mode: ClusterMode;
   reachable: boolean;
   context: string | null;
   server: string | null;

@@ -54,6 +54,10 @@ export function buildPipeline(conditions: readonly ConditionLike[], phase: strin
     // they stood for was removed on purpose.
     if (phase === "Deleted") {
       state = "removed";
+    } else if (phase === "Suspended" && type === "Ready") {
+      // Not serving on purpose: nothing failed and nothing is under way.
+      state = "waiting";
+      open = true;
     } else if (condition?.status === "True") {
       state = "done";
     } else if (reachedOpenStep) {

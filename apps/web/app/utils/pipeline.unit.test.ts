@@ -80,6 +80,25 @@ describe("buildPipeline", () => {
     expect(steps.every((s) => s.state === "done")).toBe(true);
   });
 
+  it("shows a Suspended store's steps done and Ready waiting with the reason, never failed", () => {
+    const steps = buildPipeline(
+      [
+        ...[
+          "NamespaceReady",
+          "GuardrailsReady",
+          "SecretsReady",
+          "ReleaseReady",
+          "WorkloadsReady",
+        ].map((type) => condition(type, "True")),
+        condition("Ready", "False", "Suspended"),
+        condition("Suspended", "True", "Suspended"),
+      ],
+      "Suspended",
+    );
+    expect(steps.map((s) => s.state)).toEqual(["done", "done", "done", "done", "done", "waiting"]);
+    expect(steps.at(-1)?.reason).toBe("Suspended");
+  });
+
   it("shows a deleted store's steps as removed, never as done or failed", () => {
     const steps = buildPipeline(
       [condition("SecretsReady", "True"), condition("WorkloadsReady", "False", "StoreDeleted")],

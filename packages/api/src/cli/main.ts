@@ -14,6 +14,7 @@ import {
   WaitTimeoutError,
   waitForStore,
 } from "../client/index.ts";
+import { addBackupCommands } from "./backup-commands.ts";
 import { loadConfig, saveConfig } from "./config.ts";
 import { type CliEnv, readCliEnv } from "./env.ts";
 import {
@@ -117,11 +118,20 @@ export function buildProgram(env: CliEnv): Command {
           .makeOptionMandatory(),
       )
       .option("--plan <plan>", "resource plan (small, medium, large)", "small")
-      .option("--idempotency-key <key>", "repeat-safe key: the same key returns the same store"),
+      .option("--idempotency-key <key>", "repeat-safe key: the same key returns the same store")
+      .option(
+        "--deletion-protection",
+        "refuse deletion until turned off (`stores deletion-protection <store> off`)",
+      ),
   ).action(
     async (
       name: string,
-      options: WaitOptions & { engine: string; plan: string; idempotencyKey?: string },
+      options: WaitOptions & {
+        engine: string;
+        plan: string;
+        idempotencyKey?: string;
+        deletionProtection?: boolean;
+      },
       command: Command,
     ) => {
       const { client, out } = await connect(command);
@@ -130,6 +140,7 @@ export function buildProgram(env: CliEnv): Command {
         engine: options.engine as "woocommerce" | "medusa",
         plan: options.plan as "small",
         ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+        ...(options.deletionProtection ? { deletionProtection: true } : {}),
       });
       if (options.wait) return follow(client, out, store.id, options, "settled");
       if (out.json) printJson(out, store);
@@ -203,6 +214,44 @@ export function buildProgram(env: CliEnv): Command {
       else out.write(`Deletion of "${store.name}" requested.\n`);
     },
   );
+
+  stores
+    .command("deletion-protection <store> <state>")
+    .description("turn deletion protection on or off (while on, delete is refused)")
+    .action(async (ref: string, state: string, _options, command: Command) => {
+      if (state !== "on" && state !== "off") {
+        throw new UsageError(`state: must be "on" or "off", not "${state}"`);
+      }
+      const { client, out } = await connect(command);
+      const store = await client.stores.setDeletionProtection.mutate({
+        id: ref,
+        enabled: state === "on",
+      });
+      if (out.json) printJson(out, store);
+      else out.write(`Deletion protection of "${store.name}" is ${state}.\n`);
+    });
+
+  withWait(
+    stores
+      .command("suspend <store>")
+      .description("scale a store to zero, keeping its data; its URL shows a paused page"),
+  ).action(async (ref: string, options: WaitOptions, command: Command) => {
+    const { client, out } = await connect(command);
+    const store = await client.stores.suspend.mutate({ id: ref });
+    if (options.wait) return follow(client, out, store.id, options, "suspended");
+    if (out.json) printJson(out, store);
+    else out.write(`Suspend of "${store.name}" requested.\n`);
+  });
+
+  withWait(
+    stores.command("resume <store>").description("bring a suspended store back to Ready"),
+  ).action(async (ref: string, options: WaitOptions, command: Command) => {
+    const { client, out } = await connect(command);
+    const store = await client.stores.resume.mutate({ id: ref });
+    if (options.wait) return follow(client, out, store.id, options, "settled");
+    if (out.json) printJson(out, store);
+    else out.write(`Resume of "${store.name}" requested.\n`);
+  });
 
   withWait(stores.command("retry <store>").description("retry a Failed store")).action(
     async (ref: string, options: WaitOptions, command: Command) => {
@@ -278,6 +327,8 @@ export function buildProgram(env: CliEnv): Command {
       for (const problem of resources.problems) out.write(`problem: ${problem}\n`);
     });
 
+  addBackupCommands(program, connect, UsageError);
+
   return program;
 }
 
@@ -286,7 +337,7 @@ async function follow(
   out: Output,
   id: string,
   options: WaitOptions,
-  until: "settled" | "deleted",
+  until: "settled" | "deleted" | "suspended",
 ): Promise<void> {
   const timeoutSeconds = Number(options.timeout);
   const intervalMs = Number(options.pollInterval);

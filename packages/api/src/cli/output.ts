@@ -74,8 +74,14 @@ export function storeDetails(store: ClientStore): string {
     `URL:         ${store.storeUrl ?? "-"}`,
     `Admin URL:   ${store.adminUrl ?? "-"}`,
     `Generation:  ${store.generation} (observed ${store.observedGeneration})`,
+    `Protection:  ${store.deletionProtection ? "on (delete is refused until it is turned off)" : "off"}`,
     `Created:     ${new Date(store.createdAt).toISOString()}`,
   ];
+  lines.push(
+    `Chart:       ${store.chartVersion ?? "(default, not yet assigned)"}${store.deployedChartVersion && store.deployedChartVersion !== store.chartVersion ? ` (runs ${store.deployedChartVersion})` : ""}`,
+  );
+  if (store.suspended)
+    lines.push("Suspended:   yes (workloads at zero, data kept; `stores resume`)");
   if (store.readyAt) lines.push(`Ready since: ${new Date(store.readyAt).toISOString()}`);
   if (store.deletionRequestedAt) {
     lines.push(`Deletion:    requested ${new Date(store.deletionRequestedAt).toISOString()}`);

@@ -2,11 +2,14 @@
 // waiting for a deletion, until it is gone or Failed).
 import type { ClientStore } from "./progress.ts";
 
-export type WaitOutcome = "ready" | "failed" | "deleted";
+export type WaitOutcome = "ready" | "failed" | "deleted" | "suspended";
 
 export interface WaitForStoreOptions {
-  /** "settled" (default): Ready, Failed or deleted. "deleted": only deleted or Failed count. */
-  until?: "settled" | "deleted";
+  /**
+   * "settled" (default): Ready, Failed or deleted. "deleted": only deleted or
+   * Failed count. "suspended": Suspended (as of the latest generation), Failed or deleted.
+   */
+  until?: "settled" | "deleted" | "suspended";
   /** Called after every poll with the store's current state. */
   onProgress?: (store: ClientStore) => void;
   timeoutMs?: number;
@@ -61,9 +64,16 @@ export async function waitForStore(
   }
 }
 
-function settled(store: ClientStore, until: "settled" | "deleted"): WaitOutcome | null {
+function settled(
+  store: ClientStore,
+  until: NonNullable<WaitForStoreOptions["until"]>,
+): WaitOutcome | null {
   if (store.deletedAt || store.phase === "Deleted") return "deleted";
   if (store.phase === "Failed") return "failed";
+  if (until === "suspended")
+    return store.phase === "Suspended" && store.observedGeneration >= store.generation
+      ? "suspended"
+      : null;
   if (until === "settled" && store.phase === "Ready" && !store.deletionRequestedAt) return "ready";
   return null;
 }

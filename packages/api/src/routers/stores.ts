@@ -2,14 +2,24 @@ import {
   appendStoreEvent,
   listStoreEvents,
   notifyStoreChanged,
+  notifyStoreStatusChanged,
   requestStoreDeletion,
   retryFailedStore,
+  type Store,
+  setDeletionProtection,
+  setStoreSuspended,
 } from "@storeplane/db";
 import { audit } from "../audit.ts";
-import { ForbiddenError, InvalidStateError, storeNotFound } from "../errors.ts";
+import {
+  DeletionProtectedError,
+  ForbiddenError,
+  InvalidStateError,
+  storeNotFound,
+} from "../errors.ts";
 import {
   createStoreInput,
   listStoresInput,
+  setDeletionProtectionInput,
   storeEventsInput,
   storeRefInput,
 } from "../schemas/index.ts";
@@ -17,7 +27,7 @@ import { findVisibleStore } from "../stores/access.ts";
 import { readCluster, requireClusterReader } from "../stores/cluster.ts";
 import { createStore } from "../stores/create.ts";
 import { pageOfStores } from "../stores/list.ts";
-import { protectedProcedure, router } from "../trpc.ts";
+import { type Auth, type Context, protectedProcedure, router } from "../trpc.ts";
 import { toEventView, toStoreView } from "../views.ts";
 
 export const storesRouter = router({
@@ -61,13 +71,23 @@ export const storesRouter = router({
     return toStoreView(await findVisibleStore(ctx.db, ctx.auth, input.id));
   }),
 
-  /** Requests deletion; repeating it is harmless. The controller removes everything and marks the row deleted. */
+  /**
+   * Requests deletion; repeating it is harmless. The controller removes
+   * everything and marks the row deleted. Refused (PRECONDITION_FAILED) while
+   * the store's deletionProtection is on.
+   */
   delete: protectedProcedure.input(storeRefInput).mutation(async ({ ctx, input }) => {
     const store = await ctx.db.transaction().execute(async (trx) => {
       const found = await findVisibleStore(trx, ctx.auth, input.id);
       if (found.deleted_at || found.deletion_requested_at) return found;
       const updated = await requestStoreDeletion(trx, found.id);
-      if (!updated) throw storeNotFound(input.id);
+      if (!updated) {
+        // The repository's guard is the final word (a toggle may have landed
+        // since `found` was read): ask the row why it refused.
+        const now = await findVisibleStore(trx, ctx.auth, found.id);
+        if (now.deletion_protection) throw new DeletionProtectedError(now.name);
+        throw storeNotFound(input.id);
+      }
       await appendStoreEvent(trx, {
         storeId: updated.id,
         type: "Normal",
@@ -86,6 +106,63 @@ export const storesRouter = router({
     });
     return toStoreView(store);
   }),
+
+  /**
+   * Turns deletion protection on or off (owners and admins). Refused for a
+   * store that is deleted or being deleted. Setting the value it already has
+   * changes nothing and writes no audit entry.
+   */
+  setDeletionProtection: protectedProcedure
+    .input(setDeletionProtectionInput)
+    .mutation(async ({ ctx, input }) => {
+      const store = await ctx.db.transaction().execute(async (trx) => {
+        const found = await findVisibleStore(trx, ctx.auth, input.id);
+        if (found.deleted_at || found.deletion_requested_at) {
+          throw new InvalidStateError(
+            `deletionProtection: store "${found.name}" is ${found.deleted_at ? "deleted" : "being deleted"}; it can no longer be protected`,
+          );
+        }
+        if (found.deletion_protection === input.enabled) return found;
+        const updated = await setDeletionProtection(trx, found.id, input.enabled);
+        if (!updated) throw storeNotFound(input.id);
+        await appendStoreEvent(trx, {
+          storeId: updated.id,
+          type: "Normal",
+          reason: input.enabled ? "DeletionProtectionOn" : "DeletionProtectionOff",
+          message: input.enabled
+            ? "deletion protection turned on: delete requests are refused"
+            : "deletion protection turned off: the store can be deleted",
+          actor: ctx.auth.actor,
+        });
+        await audit(trx, ctx, {
+          action: input.enabled ? "store.deletion-protection.on" : "store.deletion-protection.off",
+          targetType: "store",
+          targetId: updated.id,
+          details: { name: updated.name },
+        });
+        // Dashboards showing the store refresh; nothing for the controller to
+        // do, so the status channel (which it does not listen to), not the
+        // desired-state one that would wake it.
+        await notifyStoreStatusChanged(trx, updated.id);
+        return updated;
+      });
+      return toStoreView(store);
+    }),
+
+  /**
+   * Scales the store to zero (owners and admins): the controller upgrades its
+   * release with every workload at zero replicas and a "paused" page on its
+   * URL, keeping volumes, data and Secrets. A suspended store still counts
+   * against the quotas. Repeating it is harmless.
+   */
+  suspend: protectedProcedure
+    .input(storeRefInput)
+    .mutation(async ({ ctx, input }) => toStoreView(await changeSuspension(ctx, input.id, true))),
+
+  /** Brings a suspended store back: workloads scaled up again, then Ready. Repeating it is harmless. */
+  resume: protectedProcedure
+    .input(storeRefInput)
+    .mutation(async ({ ctx, input }) => toStoreView(await changeSuspension(ctx, input.id, false))),
 
   /** Only for Failed stores: clears the backoff and makes the controller try again now. */
   retry: protectedProcedure.input(storeRefInput).mutation(async ({ ctx, input }) => {
@@ -184,3 +261,40 @@ export const storesRouter = router({
     return { storeId: store.id, name: store.name, ...resources };
   }),
 });
+
+/** suspend / resume: desired state, an event, an audit entry and the controller's wake-up, in one transaction. */
+async function changeSuspension(
+  ctx: Context & { auth: Auth },
+  ref: string,
+  suspended: boolean,
+): Promise<Store> {
+  const verb = suspended ? "suspend" : "resume";
+  return ctx.db.transaction().execute(async (trx) => {
+    const found = await findVisibleStore(trx, ctx.auth, ref);
+    if (found.deleted_at || found.deletion_requested_at) {
+      throw new InvalidStateError(
+        `${verb}: store "${found.name}" is ${found.deleted_at ? "deleted" : "being deleted"}`,
+      );
+    }
+    if (found.suspended === suspended) return found;
+    const updated = await setStoreSuspended(trx, found.id, suspended);
+    if (!updated) throw storeNotFound(ref);
+    await appendStoreEvent(trx, {
+      storeId: updated.id,
+      type: "Normal",
+      reason: suspended ? "SuspendRequested" : "ResumeRequested",
+      message: suspended
+        ? `suspend of store "${updated.name}" requested: workloads scale to zero, data is kept`
+        : `resume of store "${updated.name}" requested`,
+      actor: ctx.auth.actor,
+    });
+    await audit(trx, ctx, {
+      action: `store.${verb}`,
+      targetType: "store",
+      targetId: updated.id,
+      details: { name: updated.name },
+    });
+    await notifyStoreChanged(trx, updated.id);
+    return updated;
+  });
+}

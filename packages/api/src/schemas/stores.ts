@@ -91,6 +91,8 @@ export const createStoreInput = inputObject({
   engine: engineSchema,
   plan: planSchema.default("small"),
   idempotencyKey: idempotencyKeySchema.optional(),
+  /** Refuse deletion until it is turned off again (default off). */
+  deletionProtection: optionalBoolean(),
 });
 export type CreateStoreInput = z.input<typeof createStoreInput>;
 
@@ -102,6 +104,14 @@ export const storeRefSchema = requiredString()
 
 export const storeRefInput = inputObject({ id: storeRefSchema });
 export type StoreRefInput = z.infer<typeof storeRefInput>;
+
+export const setDeletionProtectionInput = inputObject({
+  id: storeRefSchema,
+  enabled: z.boolean({
+    error: (issue) => (issue.input === undefined ? "is required" : "must be true or false"),
+  }),
+});
+export type SetDeletionProtectionInput = z.input<typeof setDeletionProtectionInput>;
 
 export const phaseSchema = z.enum(PHASES, {
   error: () => `must be one of ${PHASES.join(", ")}`,

@@ -13,23 +13,33 @@ import {
   notifyStoreChanged,
   type Plan,
   type Store,
+  storeUrls,
 } from "@storeplane/db";
 import type { Kysely } from "kysely";
 import { audit } from "../audit.ts";
 import { ConflictError, QuotaExceededError } from "../errors.ts";
 import type { Auth, Context } from "../trpc.ts";
-import { storeUrls } from "./urls.ts";
 
 export interface CreateStoreCommand {
   name: string;
   engine: Engine;
   plan: Plan;
   idempotencyKey?: string | undefined;
+  deletionProtection?: boolean | undefined;
+}
+
+export interface CreateStoreOptions {
+  /**
+   * More desired state written in the store's own transaction (a clone's
+   * restore request): if it throws, the store is not created either.
+   */
+  alsoWrite?: (trx: Kysely<Database>, store: Store) => Promise<void>;
 }
 
 export async function createStore(
   ctx: Context & { auth: Auth },
   command: CreateStoreCommand,
+  options: CreateStoreOptions = {},
 ): Promise<Store> {
   const owner = ctx.auth.user;
   // Fast path for a plain repeat: no lock, no write.
@@ -59,7 +69,8 @@ export async function createStore(
         plan: command.plan,
         ownerId: owner.id,
         idempotencyKey: command.idempotencyKey ?? null,
-        ...storeUrls(ctx.config, command.name, command.engine),
+        deletionProtection: command.deletionProtection ?? false,
+        ...storeUrlColumns(command, ctx.config),
       });
       await appendStoreEvent(trx, {
         storeId: store.id,
@@ -72,8 +83,14 @@ export async function createStore(
         action: "store.create",
         targetType: "store",
         targetId: store.id,
-        details: { name: store.name, engine: store.engine, plan: store.plan },
+        details: {
+          name: store.name,
+          engine: store.engine,
+          plan: store.plan,
+          deletionProtection: store.deletion_protection,
+        },
       });
+      await options.alsoWrite?.(trx, store);
       await notifyStoreChanged(trx, store.id);
       return store;
     });
@@ -138,4 +155,16 @@ function uniqueViolation(error: unknown): string | undefined {
   if (typeof e.constraint === "string") return e.constraint;
   const match = typeof e.message === "string" ? /constraint "([^"]+)"/.exec(e.message) : null;
   return match?.[1] ?? "unknown";
+}
+
+/** The row keeps where the store answers, so lists need no configuration to show it. */
+function storeUrlColumns(
+  store: { name: string; engine: Engine },
+  config: Pick<Context["config"], "storeUrlScheme" | "storeBaseDomain">,
+): { storeUrl: string; adminUrl: string } {
+  const { storeUrl, adminUrl } = storeUrls(store, {
+    scheme: config.storeUrlScheme,
+    baseDomain: config.storeBaseDomain,
+  });
+  return { storeUrl, adminUrl };
 }

@@ -24,6 +24,10 @@ export interface RecordReconcileResultInput {
   adminUrl: string | null;
   provisioningStartedAt: Date | null;
   readyAt: Date | null;
+  /** The chart version the pass worked with: becomes the store's assignment if it had none. */
+  assignChartVersion?: string;
+  /** The chart version of the release seen deployed (left as it was when absent). */
+  deployedChartVersion?: string;
   /**
    * Also give the claim back, with the time of the next look. If desired state
    * changed while the claim was held, the store is due at once instead.
@@ -55,6 +59,10 @@ export async function recordReconcileResult(
       admin_url: input.adminUrl,
       provisioning_started_at: input.provisioningStartedAt,
       ready_at: input.readyAt,
+      ...(input.assignChartVersion
+        ? { chart_version: sql<string>`coalesce(chart_version, ${input.assignChartVersion})` }
+        : {}),
+      ...(input.deployedChartVersion ? { deployed_chart_version: input.deployedChartVersion } : {}),
       updated_at: sql`now()`,
       ...claim,
     })

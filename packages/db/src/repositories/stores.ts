@@ -45,6 +45,8 @@ export interface InsertStoreInput {
   storeUrl: string | null;
   adminUrl: string | null;
   idempotencyKey?: string | null;
+  /** Refuse deletion requests until turned off (default off). */
+  deletionProtection?: boolean;
 }
 
 export async function insertStore(db: Kysely<Database>, input: InsertStoreInput): Promise<Store> {
@@ -59,6 +61,7 @@ export async function insertStore(db: Kysely<Database>, input: InsertStoreInput)
       store_url: input.storeUrl,
       admin_url: input.adminUrl,
       idempotency_key: input.idempotencyKey ?? null,
+      deletion_protection: input.deletionProtection ?? false,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -119,7 +122,11 @@ export async function listStores(
 /**
  * Records a deletion request: the controller sees the bumped generation (and
  * the NOTIFY the caller sends) and tears the store down. A repeat request
- * keeps the first request's time.
+ * keeps the first request's time. A store with deletion protection on is left
+ * alone (undefined, as for a deleted one): the guard sits in this one
+ * statement so that every path to a deletion (the API, any admin or bulk
+ * action) honours it, and a concurrent toggle cannot slip between a check and
+ * the write.
  */
 export async function requestStoreDeletion(
   db: Kysely<Database>,
@@ -136,6 +143,54 @@ export async function requestStoreDeletion(
     })
     .where("id", "=", id)
     .where("deleted_at", "is", null)
+    .where("deletion_protection", "=", false)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Turns deletion protection on or off for a live store that is not being
+ * deleted (protecting a store already on its way out would promise something
+ * the controller is no longer able to keep). Undefined when the store does not
+ * qualify. Not desired state: `generation` stays, the controller has nothing to do.
+ */
+export async function setDeletionProtection(
+  db: Kysely<Database>,
+  id: string,
+  enabled: boolean,
+): Promise<Store | undefined> {
+  return db
+    .updateTable("stores")
+    .set({ deletion_protection: enabled, updated_at: sql`now()` })
+    .where("id", "=", id)
+    .where("deleted_at", "is", null)
+    .where("deletion_requested_at", "is", null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Suspends or resumes a live store that is not being deleted: desired state,
+ * so `generation` is bumped and the store is due now. Undefined when the store
+ * does not qualify or already is as asked (nothing written).
+ */
+export async function setStoreSuspended(
+  db: Kysely<Database>,
+  id: string,
+  suspended: boolean,
+): Promise<Store | undefined> {
+  return db
+    .updateTable("stores")
+    .set({
+      suspended,
+      generation: sql`generation + 1`,
+      next_reconcile_at: sql`now()`,
+      updated_at: sql`now()`,
+    })
+    .where("id", "=", id)
+    .where("suspended", "=", !suspended)
+    .where("deleted_at", "is", null)
+    .where("deletion_requested_at", "is", null)
     .returningAll()
     .executeTakeFirst();
 }

@@ -121,7 +121,7 @@ export async function openTestDatabase(
 
 /** Empties every table between tests that need a clean slate. */
 export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
-  await sql`truncate audit_log, store_events, stores, api_tokens, sessions, users restart identity cascade`.execute(
+  await sql`truncate audit_log, store_events, store_restores, backup_schedules, backups, stores, api_tokens, sessions, users restart identity cascade`.execute(
     handle.db,
   );
 }

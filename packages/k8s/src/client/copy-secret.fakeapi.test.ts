@@ -15,6 +15,10 @@ beforeAll(async () => {
 afterAll(() => api.close());
 beforeEach(() => {
   api.reset();
+  // The API server refuses content in a namespace that does not exist.
+  api.put({ apiVersion: "v1", kind: "Namespace", metadata: { name: "storeplane" } });
+  api.put({ apiVersion: "v1", kind: "Namespace", metadata: { name: "store-shop" } });
+  api.clearRequests();
   client = new KubeClient(api.kubeConfig(), { timeoutMs: 2_000 });
 });
 

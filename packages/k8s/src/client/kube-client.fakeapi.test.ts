@@ -19,11 +19,15 @@ beforeAll(async () => {
 afterAll(() => api.close());
 beforeEach(() => {
   api.reset();
+  // The API server refuses content in a namespace that does not exist.
+  api.put({ apiVersion: "v1", kind: "Namespace", metadata: { name: "store-shop" } });
+  api.clearRequests();
   client = new KubeClient(api.kubeConfig(), { timeoutMs: 2_000 });
 });
 
 describe("namespaces", () => {
   it("creates a namespace with platform, store and Pod Security labels, authenticated", async () => {
+    api.reset();
     const outcome = await client.ensureNamespace("store-shop", { "storeplane.io/store-id": "s1" });
     expect(outcome).toBe("created");
     const [req] = api.requests;

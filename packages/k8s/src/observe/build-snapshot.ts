@@ -14,7 +14,7 @@ import type {
   V1StatefulSet,
 } from "@kubernetes/client-node";
 import type { KubeClient, SecretMeta } from "../client/kube-client.ts";
-import type { ClusterSnapshot, HelmReleaseState, NamespaceState } from "../cluster.ts";
+import type { ClusterSnapshot, EventState, HelmReleaseState, NamespaceState } from "../cluster.ts";
 import { toReleaseStatus } from "../helm/parse.ts";
 import {
   HELM_RELEASE_SELECTOR,
@@ -120,7 +120,14 @@ export async function readSnapshotLists(
   };
 }
 
-const EVENTS_PER_NAMESPACE = 20;
+export const EVENTS_PER_NAMESPACE = 20;
+
+/** Newest first, at most EVENTS_PER_NAMESPACE: what a person reads first. */
+export function latestEvents(events: EventState[]): EventState[] {
+  return [...events]
+    .sort((a, b) => (b.lastSeen ?? "").localeCompare(a.lastSeen ?? ""))
+    .slice(0, EVENTS_PER_NAMESPACE);
+}
 
 function emptyState(ns: V1Namespace): NamespaceState {
   const labels = ns.metadata?.labels ?? {};
@@ -208,9 +215,6 @@ export function buildSnapshot(lists: SnapshotLists, takenAt: Date = new Date()):
     const state = eventToState(e);
     if (state.type === "Warning") within(state.namespace)?.events.push(state);
   }
-  for (const ns of namespaces.values()) {
-    ns.events.sort((a, b) => (b.lastSeen ?? "").localeCompare(a.lastSeen ?? ""));
-    ns.events.splice(EVENTS_PER_NAMESPACE);
-  }
+  for (const ns of namespaces.values()) ns.events = latestEvents(ns.events);
   return { takenAt, namespaces };
 }

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { LABELS, PLATFORM_NAME } from "../store-contract.ts";
+import { LABELS, PLATFORM_NAME, STORE_PAUSED_PAGE, STORE_RELEASE_NAME } from "../store-contract.ts";
 import type { SimObject } from "./object-store.ts";
 
 export interface ContainerPlan {
@@ -140,7 +140,19 @@ export interface RenderContext {
   revision: number;
   /** `values.store` from the controller (StoreChartValues). */
   store: { id?: string; name?: string; host?: string };
+  /** `values.suspended`: every workload at zero replicas, no setup Job, the paused page served. */
+  suspended?: boolean;
 }
+
+// charts/<engine>/templates/paused.yaml: one small static web server.
+const PAUSED_SUFFIX = STORE_PAUSED_PAGE.slice(STORE_RELEASE_NAME.length + 1);
+const PAUSED_WORKLOAD: WorkloadPlan = {
+  kind: "Deployment",
+  name: PAUSED_SUFFIX,
+  component: "paused-page",
+  containers: [{ name: "paused", image: "docker.io/library/busybox:1.37.0" }],
+  claims: [],
+};
 
 /** Labels the charts' helpers put on every object (`wc.labels` / `medusa.labels`). */
 export function chartLabels(plan: ChartPlan, ctx: RenderContext): Record<string, string> {
@@ -174,9 +186,10 @@ export function renderChart(plan: ChartPlan, ctx: RenderContext): SimObject[] {
     spec: { containers: containers.map((c) => ({ name: c.name, image: c.image })) },
   });
   const out: SimObject[] = [];
-  for (const w of plan.workloads) {
+  const suspended = ctx.suspended === true;
+  for (const w of suspended ? [...plan.workloads, PAUSED_WORKLOAD] : plan.workloads) {
     const spec: Record<string, unknown> = {
-      replicas: 1,
+      replicas: suspended && w !== PAUSED_WORKLOAD ? 0 : 1,
       selector: {
         matchLabels: {
           "app.kubernetes.io/instance": ctx.release,
@@ -199,13 +212,15 @@ export function renderChart(plan: ChartPlan, ctx: RenderContext): SimObject[] {
       status: {},
     });
   }
-  out.push({
-    apiVersion: "batch/v1",
-    kind: "Job",
-    metadata: metadata(`setup-r${ctx.revision}`, { "app.kubernetes.io/component": "setup" }),
-    spec: { backoffLimit: 3, template: template("setup", plan.job) },
-    status: {},
-  });
+  // A suspended store's databases are down: the charts render no setup Job then.
+  if (!suspended)
+    out.push({
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: metadata(`setup-r${ctx.revision}`, { "app.kubernetes.io/component": "setup" }),
+      spec: { backoffLimit: 3, template: template("setup", plan.job) },
+      status: {},
+    });
   for (const name of plan.pvcs)
     out.push({
       apiVersion: "v1",
@@ -215,9 +230,10 @@ export function renderChart(plan: ChartPlan, ctx: RenderContext): SimObject[] {
       spec: {},
       status: { phase: "Bound" },
     });
-  for (const name of plan.services)
+  const extra = suspended ? [PAUSED_SUFFIX] : [];
+  for (const name of [...plan.services, ...extra])
     out.push({ apiVersion: "v1", kind: "Service", metadata: metadata(name), spec: {} });
-  for (const name of plan.configMaps)
+  for (const name of [...plan.configMaps, ...extra])
     out.push({ apiVersion: "v1", kind: "ConfigMap", metadata: metadata(name), data: {} });
   out.push({
     apiVersion: "networking.k8s.io/v1",

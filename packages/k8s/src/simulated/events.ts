@@ -4,7 +4,7 @@
 // aggregated into one Event whose count grows, as client-go's EventCorrelator
 // does, so a long crash loop costs one object, not thousands.
 import { createHash } from "node:crypto";
-import type { ObjectStore, SimObject } from "./object-store.ts";
+import type { ObjectAccess, SimObject } from "./object-store.ts";
 
 export interface EventInput {
   involved: SimObject;
@@ -23,7 +23,7 @@ function eventName(involved: SimObject, reason: string, message: string): string
   return `${involved.metadata.name}.${digest.slice(0, 16)}`;
 }
 
-export function recordEvent(store: ObjectStore, now: number, e: EventInput): void {
+export function recordEvent(store: ObjectAccess, now: number, e: EventInput): void {
   const namespace = e.involved.metadata.namespace as string;
   const name = eventName(e.involved, e.reason, e.message);
   const at = new Date(now).toISOString();
@@ -54,7 +54,7 @@ export function recordEvent(store: ObjectStore, now: number, e: EventInput): voi
 }
 
 /** Drops a namespace's events older than the TTL. */
-export function expireEvents(store: ObjectStore, namespace: string, now: number): void {
+export function expireEvents(store: ObjectAccess, namespace: string, now: number): void {
   for (const e of store.list("Event", { namespace })) {
     if (now - Date.parse(e.lastTimestamp) > EVENT_TTL_MS)
       store.delete("Event", namespace, e.metadata.name);

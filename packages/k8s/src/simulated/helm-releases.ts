@@ -15,7 +15,7 @@ import { helmErrorFrom } from "../helm/errors.ts";
 import { toReleaseStatus } from "../helm/parse.ts";
 import { HELM_RELEASE_SELECTOR, LABELS } from "../store-contract.ts";
 import { ChartNotLoadable, type ChartPlan, loadChart, renderChart } from "./charts.ts";
-import type { ObjectStore, SimObject } from "./object-store.ts";
+import type { ObjectAccess, SimObject } from "./object-store.ts";
 
 export interface Revision {
   secret: SimObject;
@@ -56,7 +56,7 @@ export function helmFailure(command: string, stderr: string): HelmError {
 
 export class SimulatedHelm {
   constructor(
-    private readonly store: ObjectStore,
+    private readonly store: ObjectAccess,
     /** Deletes with garbage collection and finalizers (lifecycle.ts). */
     private readonly remove: (o: SimObject) => void,
   ) {}
@@ -175,6 +175,7 @@ export class SimulatedHelm {
       namespace: spec.namespace,
       revision: version,
       store: store ?? {},
+      suspended: spec.values.suspended === true,
     });
     this.applyManifest(spec.namespace, spec.release, objects);
     this.finish(
@@ -223,6 +224,7 @@ export class SimulatedHelm {
       namespace,
       revision: to,
       store: (stored.config.store ?? {}) as Record<string, string>,
+      suspended: stored.config.suspended === true,
     });
     this.applyManifest(namespace, release, objects);
     this.finish(namespace, release, version, "deployed", objects, `Rollback to ${to}`);

@@ -4,7 +4,7 @@
 // namespace controller has emptied it, reporting what is left in its status
 // conditions (pkg/controller/namespace/deletion/namespaced_resources_deleter.go).
 import type { Faults } from "./faults.ts";
-import type { ObjectStore, SimObject } from "./object-store.ts";
+import type { ObjectAccess, ObjectStore, SimObject } from "./object-store.ts";
 
 const KIND_RESOURCE: Record<string, string> = {
   PersistentVolumeClaim: "persistentvolumeclaims",
@@ -16,7 +16,7 @@ const KIND_RESOURCE: Record<string, string> = {
  * namespace's termination is held (a fault standing in for a volume still in
  * use or a stuck storage driver), so it stays, Terminating.
  */
-export function removeObject(store: ObjectStore, faults: Faults, o: SimObject, now: number): void {
+export function removeObject(store: ObjectAccess, faults: Faults, o: SimObject, now: number): void {
   const namespace = o.metadata.namespace as string;
   if (
     o.kind === "PersistentVolumeClaim" &&
@@ -111,7 +111,7 @@ export function settleNamespace(
 }
 
 /** A held PVC whose hold was lifted loses its finalizer and goes. */
-export function releaseHeld(store: ObjectStore, namespace: string): void {
+export function releaseHeld(store: ObjectAccess, namespace: string): void {
   for (const pvc of store.list("PersistentVolumeClaim", { namespace }))
     if (pvc.metadata.deletionTimestamp)
       store.delete("PersistentVolumeClaim", namespace, pvc.metadata.name);

@@ -48,6 +48,18 @@ export interface StoreDump {
   objects: SimObject[];
 }
 
+/**
+ * What helm, workload progression and deletion need from a store: the four
+ * calls an API client makes. The fake API server's storage offers the same
+ * (testing/fake-api-objects.ts), so these modules drive both test doubles.
+ */
+export interface ObjectAccess {
+  get(kind: string, namespace: string | undefined, name: string): SimObject | undefined;
+  put(obj: SimObject): SimObject;
+  delete(kind: string, namespace: string | undefined, name: string): boolean;
+  list(kind: string, options?: ListOptions): SimObject[];
+}
+
 type ByKind = Map<string, Map<string, SimObject>>;
 
 /**
@@ -60,7 +72,7 @@ function newUid(): string {
   return Buffer.from(randomUUID(), "latin1").toString("latin1");
 }
 
-export class ObjectStore {
+export class ObjectStore implements ObjectAccess {
   private readonly namespaces = new Map<string, SimObject>();
   private readonly contents = new Map<string, ByKind>();
   private revision = 0;

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { PVC_PROTECTION } from "./charts.ts";
 import { recordEvent } from "./events.ts";
 import type { Faults } from "./faults.ts";
-import type { ObjectStore, SimObject } from "./object-store.ts";
+import type { ObjectAccess, SimObject } from "./object-store.ts";
 import { type Container, type PodOutcome, podStatus, type WorkloadTimings } from "./pod-status.ts";
 
 export type { WorkloadTimings } from "./pod-status.ts";
@@ -56,14 +56,14 @@ function podFor(
 }
 
 /** Writes the pod's new status when it changed, recording the events of the change. */
-function settlePod(store: ObjectStore, pod: SimObject, outcome: PodOutcome, now: number): void {
+function settlePod(store: ObjectAccess, pod: SimObject, outcome: PodOutcome, now: number): void {
   if (same(pod.status, outcome.status)) return;
   const updated = store.put({ ...pod, status: outcome.status });
   for (const e of outcome.events)
     recordEvent(store, now, { involved: updated, component: "kubelet", ...e });
 }
 
-function createPod(store: ObjectStore, pod: SimObject, now: number): SimObject {
+function createPod(store: ObjectAccess, pod: SimObject, now: number): SimObject {
   const created = store.put(pod);
   recordEvent(store, now, {
     involved: created,
@@ -75,9 +75,12 @@ function createPod(store: ObjectStore, pod: SimObject, now: number): SimObject {
   return created;
 }
 
-/** One replica per workload, as the charts ask. True when its pod is ready and stays so. */
+/**
+ * One replica per workload, as the charts ask, or none when scaled to zero (a
+ * suspended store): its pods go, its volumes stay. True when settled.
+ */
 function progressWorkload(
-  store: ObjectStore,
+  store: ObjectAccess,
   w: SimObject,
   faults: Faults,
   now: number,
@@ -94,6 +97,12 @@ function progressWorkload(
       : ref?.kind === "ReplicaSet" &&
           ref.name === `${w.metadata.name}-${p.metadata.labels?.["pod-template-hash"]}`;
   });
+  if (w.spec?.replicas === 0) {
+    for (const p of owned) store.delete("Pod", namespace, p.metadata.name);
+    const scaledDown = { replicas: 0, readyReplicas: 0, availableReplicas: 0 };
+    if (!same(w.status, scaledDown)) store.put({ ...w, status: scaledDown });
+    return true;
+  }
   // A changed template replaces the pod (a rollout with one replica).
   for (const p of owned)
     if (p.metadata.labels?.["pod-template-hash"] !== hash)
@@ -136,7 +145,7 @@ function progressWorkload(
 }
 
 /** volumeClaimTemplates → PVCs owned by the StatefulSet (retention policy Delete). */
-function ensureClaims(store: ObjectStore, w: SimObject): void {
+function ensureClaims(store: ObjectAccess, w: SimObject): void {
   const namespace = w.metadata.namespace as string;
   for (const tpl of w.spec?.volumeClaimTemplates ?? []) {
     const name = `${tpl.metadata.name}-${w.metadata.name}-0`;
@@ -164,7 +173,12 @@ function ensureClaims(store: ObjectStore, w: SimObject): void {
   }
 }
 
-function progressJob(store: ObjectStore, job: SimObject, now: number, t: WorkloadTimings): boolean {
+function progressJob(
+  store: ObjectAccess,
+  job: SimObject,
+  now: number,
+  t: WorkloadTimings,
+): boolean {
   const namespace = job.metadata.namespace as string;
   const name = `${job.metadata.name}-${short(`${namespace}/${job.metadata.uid}`, 5)}`;
   let pod = store.get("Pod", namespace, name);
@@ -238,7 +252,7 @@ function progressJob(store: ObjectStore, job: SimObject, now: number, t: Workloa
 
 /** Moves one namespace's workloads to `now`. True when nothing in it will change with time. */
 export function progressNamespace(
-  store: ObjectStore,
+  store: ObjectAccess,
   faults: Faults,
   namespace: string,
   now: number,

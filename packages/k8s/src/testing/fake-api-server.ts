@@ -1,13 +1,29 @@
 // TEST TOOL — an HTTP-level fake of the Kubernetes API server, for driving the
-// REAL @kubernetes/client-node in tests. It keeps objects in memory, records
-// every request (method, path, query, headers, body) and lets a test inject
-// failures or hang a request. It is not a Kubernetes: no admission, no
-// controllers, no resourceVersion semantics, just enough REST to prove what
-// the client sends and how answers are handled.
+// REAL @kubernetes/client-node in tests. It is not a Kubernetes (no
+// scheduler, no controllers except the namespace controller's deletion, no
+// admission except NamespaceLifecycle), but what it answers follows the API
+// server's documented behaviour, each piece in its own module:
+//   fake-api-store.ts       objects + one resourceVersion counter; commit() is the only write path
+//   fake-api-managers.ts    server-side apply field managers, conflicts, force
+//   fake-api-writes.ts      create / update / patch / apply / delete, optimistic concurrency
+//   fake-api-namespaces.ts  Terminating namespaces, admission of creates
+//   fake-api-list.ts        selectors, metadata-only lists, limit/continue
+//   fake-api-status.ts      Status error bodies (apimachinery errors.go)
+//   fake-api-routes.ts      paths → resource, and the verb RBAC sees
+// It records every request (with what RBAC would check) and lets a test
+// inject failures or hang a request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
-import { fieldMatcher, labelMatcher, SelectorError } from "./label-selector.ts";
+import { Lister } from "./fake-api-list.ts";
+import { NamespaceLifecycle } from "./fake-api-namespaces.ts";
+import { parseRoute, type RbacRequest, rbacRequest, typeOfObject } from "./fake-api-routes.ts";
+import { methodNotAllowed, notFound, StatusError, statusBody } from "./fake-api-status.ts";
+import { type KubeObj, ObjectStore } from "./fake-api-store.ts";
+import { create, patch, remove, update, type WriteRequest } from "./fake-api-writes.ts";
+
+export { statusBody } from "./fake-api-status.ts";
+export type { ChangeListener, KubeObj, StoreChange } from "./fake-api-store.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -16,6 +32,12 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Parsed JSON when it parses, else the raw text ("" when empty). */
   body: unknown;
+  /**
+   * What the authorizer checks for this request: usually one entry; an apply
+   * that creates its object is also checked for `create`. Empty for
+   * non-resource paths (/version).
+   */
+  rbac: RbacRequest[];
 }
 
 export interface FakeResponse {
@@ -27,110 +49,28 @@ export interface FakeResponse {
 /** Return a response to answer with it, "hang" to never answer, or undefined to fall through. */
 export type Interceptor = (req: RecordedRequest) => FakeResponse | "hang" | undefined;
 
-type Obj = {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    [k: string]: unknown;
-  };
-  [k: string]: unknown;
-};
-
-interface Route {
-  group: string;
-  version: string;
-  resource: string;
-  namespace?: string;
-  name?: string;
-}
-
-const KIND_TO_RESOURCE: Record<string, string> = {
-  Namespace: "namespaces",
-  Secret: "secrets",
-  Pod: "pods",
-  ResourceQuota: "resourcequotas",
-  LimitRange: "limitranges",
-  NetworkPolicy: "networkpolicies",
-  Deployment: "deployments",
-  StatefulSet: "statefulsets",
-  Job: "jobs",
-  PersistentVolumeClaim: "persistentvolumeclaims",
-  Event: "events",
-  ConfigMap: "configmaps",
-  Service: "services",
-};
-
-const RESOURCE_TO_KIND = Object.fromEntries(
-  Object.entries(KIND_TO_RESOURCE).map(([k, v]) => [v, k]),
-);
-
-export function statusBody(code: number, reason: string, message: string) {
-  return {
-    kind: "Status",
-    apiVersion: "v1",
-    metadata: {},
-    status: "Failure",
-    message,
-    reason,
-    code,
-  };
-}
-
-function parseRoute(path: string): Route | null {
-  const parts = path.split("/").filter(Boolean);
-  let group: string;
-  let version: string;
-  let rest: string[];
-  if (parts[0] === "api" && parts[1]) {
-    group = "";
-    version = parts[1];
-    rest = parts.slice(2);
-  } else if (parts[0] === "apis" && parts[1] && parts[2]) {
-    group = parts[1];
-    version = parts[2];
-    rest = parts.slice(3);
-  } else {
-    return null;
-  }
-  if (rest[0] === "namespaces" && rest.length >= 3 && rest[2]) {
-    return { group, version, resource: rest[2], namespace: rest[1], name: rest[3] };
-  }
-  if (rest[0]) return { group, version, resource: rest[0], name: rest[1] };
-  return null;
-}
-
-function keyOf(
-  group: string,
-  resource: string,
-  namespace: string | undefined,
-  name: string,
-): string {
-  return `${group}|${resource}|${namespace ?? ""}|${name}`;
-}
-
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!patch || typeof patch !== "object" || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> =
-    target && typeof target === "object" && !Array.isArray(target)
-      ? { ...(target as Record<string, unknown>) }
-      : {};
-  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
+export interface FakeApiServerOptions {
+  /** Delay before the namespace controller deletes a Terminating namespace's contents. */
+  namespaceDeletionDelayMs?: number;
 }
 
 export class FakeApiServer {
   readonly requests: RecordedRequest[] = [];
-  private readonly objects = new Map<string, Obj>();
+  /** Every object, and the one hook on every committed write (`store.onChange`). */
+  readonly store = new ObjectStore();
+  readonly namespaces: NamespaceLifecycle;
+  private readonly lister = new Lister(this.store);
   private interceptors: Interceptor[] = [];
   private readonly hanging = new Set<ServerResponse>();
   private server: Server | null = null;
   private port = 0;
+
+  private readonly deletionDelayMs: number;
+
+  constructor(options: FakeApiServerOptions = {}) {
+    this.deletionDelayMs = options.namespaceDeletionDelayMs ?? 0;
+    this.namespaces = new NamespaceLifecycle(this.store, this.deletionDelayMs);
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -144,6 +84,7 @@ export class FakeApiServer {
   }
 
   async close(): Promise<void> {
+    this.namespaces.cancel();
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
     await new Promise<void>((resolve) =>
@@ -154,13 +95,14 @@ export class FakeApiServer {
 
   /**
    * A KubeConfig pointing at this server. client-node refuses plain http://
-   * unless the cluster is marked insecure-skip-tls-verify, so it is.
+   * unless the cluster is marked insecure-skip-tls-verify, so it is. The
+   * token tells callers apart in `requests` (headers.authorization).
    */
-  kubeConfig(): KubeConfig {
+  kubeConfig(token = "fake-token"): KubeConfig {
     const kc = new KubeConfig();
     kc.loadFromOptions({
       clusters: [{ name: "fake", server: this.url, skipTLSVerify: true }],
-      users: [{ name: "fake-user", token: "fake-token" }],
+      users: [{ name: "fake-user", token }],
       contexts: [{ name: "fake-context", cluster: "fake", user: "fake-user" }],
       currentContext: "fake-context",
     });
@@ -193,17 +135,29 @@ export class FakeApiServer {
 
   reset(): void {
     this.clearRequests();
-    this.objects.clear();
+    this.namespaces.cancel();
+    this.namespaces.deletionDelayMs = this.deletionDelayMs;
+    this.store.clear();
+    this.lister.reset();
     this.interceptors = [];
   }
 
-  /** Seed an object (its kind decides where it lives). */
-  put(obj: Obj): void {
-    const resource = KIND_TO_RESOURCE[obj.kind ?? ""];
-    if (!resource) throw new Error(`fake api: unknown kind ${obj.kind}`);
-    const group = obj.apiVersion?.includes("/") ? (obj.apiVersion.split("/")[0] ?? "") : "";
-    const ns = resource === "namespaces" ? undefined : obj.metadata.namespace;
-    this.objects.set(keyOf(group, resource, ns, obj.metadata.name), structuredClone(obj));
+  /** Like etcd compaction: continue tokens issued so far answer 410 Expired. */
+  compact(): void {
+    this.lister.compact();
+  }
+
+  /**
+   * Seed an object as if it had always been there (no admission, no field
+   * managers unless `manager` is given); its kind decides where it lives.
+   */
+  put(obj: KubeObj): KubeObj {
+    const type = typeOfObject(obj.apiVersion, obj.kind);
+    if (!type) throw new Error(`fake api: unknown kind ${obj.apiVersion}/${obj.kind}`);
+    const copy = structuredClone(obj);
+    if (!type.namespaced) delete copy.metadata.namespace;
+    const existing = this.store.get(type, copy.metadata.namespace, copy.metadata.name);
+    return this.store.commit(existing ? "MODIFIED" : "ADDED", type, copy);
   }
 
   get(
@@ -211,11 +165,19 @@ export class FakeApiServer {
     resource: string,
     namespace: string | undefined,
     name: string,
-  ): Obj | undefined {
-    return this.objects.get(keyOf(group, resource, namespace, name));
+  ): KubeObj | undefined {
+    const parsed = parseRoute(
+      group ? `/apis/${group}/v1/${resource}/${name}` : `/api/v1/${resource}/${name}`,
+    );
+    if (!parsed || !("route" in parsed)) return undefined;
+    return this.store.get(parsed.route.type, namespace, name);
   }
 
-  /** Requests other than the given method+path-substring filter, for counting. */
+  /** Resolves once the namespace has finished terminating (or is already gone). */
+  namespaceGone(name: string): Promise<void> {
+    return this.namespaces.whenGone(name);
+  }
+
   count(filter: (r: RecordedRequest) => boolean = () => true): number {
     return this.requests.filter(filter).length;
   }
@@ -240,7 +202,11 @@ export class FakeApiServer {
       query: Object.fromEntries(url.searchParams),
       headers,
       body,
+      rbac: [],
     };
+    const parsed = parseRoute(recorded.path);
+    if (parsed && "route" in parsed)
+      recorded.rbac.push(rbacRequest(recorded.method, parsed.route, recorded.query));
     this.requests.push(recorded);
 
     for (const fn of this.interceptors) {
@@ -252,7 +218,14 @@ export class FakeApiServer {
       }
       if (r) return this.send(res, r);
     }
-    this.send(res, this.serve(recorded));
+    let answer: FakeResponse;
+    try {
+      answer = this.serve(recorded);
+    } catch (error) {
+      if (!(error instanceof StatusError)) throw error;
+      answer = { status: error.code, body: error.body };
+    }
+    this.send(res, answer);
   }
 
   private send(res: ServerResponse, r: FakeResponse): void {
@@ -268,134 +241,57 @@ export class FakeApiServer {
         body: { major: "1", minor: "33", gitVersion: "v1.33.0-fake", platform: "linux/amd64" },
       };
     }
-    const route = parseRoute(req.path);
-    if (!route) return { status: 404, body: statusBody(404, "NotFound", `no route ${req.path}`) };
-    const { group, resource, namespace, name } = route;
-    const kind = RESOURCE_TO_KIND[resource] ?? resource;
-    const apiVersion = group ? `${group}/${route.version}` : route.version;
-
-    if (!name) {
-      if (req.method === "GET") return this.list(req, route, kind, apiVersion);
-      if (req.method === "POST") return this.create(req, route, kind, apiVersion);
-      return { status: 405, body: statusBody(405, "MethodNotAllowed", req.method) };
-    }
-    const key = keyOf(group, resource, namespace, name);
-    const existing = this.objects.get(key);
-    switch (req.method) {
-      case "GET":
-        return existing
-          ? { status: 200, body: existing }
-          : { status: 404, body: statusBody(404, "NotFound", `${resource} "${name}" not found`) };
-      case "DELETE":
-        if (!existing)
-          return {
-            status: 404,
-            body: statusBody(404, "NotFound", `${resource} "${name}" not found`),
-          };
-        this.objects.delete(key);
-        return { status: 200, body: existing };
-      case "PATCH": {
-        const contentType = req.headers["content-type"] ?? "";
-        if (contentType.startsWith("application/apply-patch+yaml")) {
-          const applied = structuredClone(req.body) as Obj;
-          applied.metadata = { ...applied.metadata, name, ...(namespace ? { namespace } : {}) };
-          this.objects.set(key, applied);
-          return { status: existing ? 200 : 201, body: applied };
-        }
-        if (!existing)
-          return {
-            status: 404,
-            body: statusBody(404, "NotFound", `${resource} "${name}" not found`),
-          };
-        const merged = mergePatch(existing, req.body) as Obj;
-        this.objects.set(key, merged);
-        return { status: 200, body: merged };
-      }
-      default:
-        return { status: 405, body: statusBody(405, "MethodNotAllowed", req.method) };
-    }
-  }
-
-  private create(
-    req: RecordedRequest,
-    route: Route,
-    kind: string,
-    apiVersion: string,
-  ): FakeResponse {
-    const obj = structuredClone(req.body) as Obj;
-    if (!obj?.metadata?.name)
-      return { status: 422, body: statusBody(422, "Invalid", "metadata.name: Required value") };
-    const key = keyOf(route.group, route.resource, route.namespace, obj.metadata.name);
-    if (this.objects.has(key)) {
-      return {
-        status: 409,
-        body: statusBody(
-          409,
-          "AlreadyExists",
-          `${route.resource} "${obj.metadata.name}" already exists`,
-        ),
-      };
-    }
-    obj.apiVersion ??= apiVersion;
-    obj.kind ??= kind;
-    if (route.namespace) obj.metadata.namespace = route.namespace;
-    // Like the API server: stringData is write-only and lands base64 in data.
-    if (kind === "Secret" && obj.stringData && typeof obj.stringData === "object") {
-      const data = (obj.data ?? {}) as Record<string, string>;
-      for (const [k, v] of Object.entries(obj.stringData as Record<string, string>)) {
-        data[k] = Buffer.from(v, "utf8").toString("base64");
-      }
-      obj.data = data;
-      delete obj.stringData;
-    }
-    this.objects.set(key, obj);
-    return { status: 201, body: obj };
-  }
-
-  private list(req: RecordedRequest, route: Route, kind: string, apiVersion: string): FakeResponse {
-    const prefix = `${route.group}|${route.resource}|`;
-    let labels: ReturnType<typeof labelMatcher>;
-    let fields: ReturnType<typeof fieldMatcher>;
-    try {
-      labels = labelMatcher(req.query.labelSelector);
-      fields = fieldMatcher(req.query.fieldSelector);
-    } catch (error) {
-      // An unparsable selector is a 400 BadRequest from the API server.
-      if (error instanceof SelectorError)
-        return { status: 400, body: statusBody(400, "BadRequest", error.message) };
-      throw error;
-    }
-    const items = [...this.objects.entries()]
-      .filter(([k]) => k.startsWith(prefix))
-      .map(([, o]) => o)
-      .filter((o) => !route.namespace || o.metadata.namespace === route.namespace)
-      .filter((o) => labels(o.metadata.labels) && fields(o));
-    const accept = req.headers.accept ?? "";
-    if (accept.includes("as=PartialObjectMetadataList")) {
-      return {
-        status: 200,
-        headers: {
-          "content-type": "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1",
-        },
-        body: {
-          kind: "PartialObjectMetadataList",
-          apiVersion: "meta.k8s.io/v1",
-          metadata: { resourceVersion: "1" },
-          items: items.map((o) => ({
-            kind: "PartialObjectMetadata",
-            apiVersion: "meta.k8s.io/v1",
-            metadata: o.metadata,
-          })),
-        },
-      };
-    }
-    return {
-      status: 200,
-      body: { kind: `${kind}List`, apiVersion, metadata: { resourceVersion: "1" }, items },
+    const parsed = parseRoute(req.path);
+    if (!parsed)
+      throw new StatusError(
+        statusBody(404, "NotFound", "the server could not find the requested resource"),
+      );
+    if ("unknown" in parsed)
+      throw new StatusError(
+        statusBody(404, "NotFound", "the server could not find the requested resource", {}),
+      );
+    const { route } = parsed;
+    if (req.query.watch === "true" || req.query.watch === "1")
+      throw methodNotAllowed("watch (not served by this fake)");
+    const write: WriteRequest = {
+      route,
+      query: req.query,
+      contentType: req.headers["content-type"] ?? "",
+      userAgent: req.headers["user-agent"] ?? "",
+      body: req.body,
     };
+    if (route.name === undefined) {
+      if (req.method === "GET") return this.lister.list(route, req.query, req.headers.accept ?? "");
+      if (req.method === "POST")
+        return create({ store: this.store, namespaces: this.namespaces }, write);
+      throw methodNotAllowed(req.method);
+    }
+    const ctx = { store: this.store, namespaces: this.namespaces };
+    switch (req.method) {
+      case "GET": {
+        const obj = this.store.get(route.type, route.namespace, route.name);
+        if (!obj) throw notFound(route.type, route.name);
+        return { status: 200, body: obj };
+      }
+      case "PUT":
+        return update(ctx, write);
+      case "PATCH": {
+        const existed = this.store.get(route.type, route.namespace, route.name) !== undefined;
+        const answer = patch(ctx, write);
+        // An apply that creates its object is authorized for create as well
+        // (https://kubernetes.io/docs/reference/using-api/server-side-apply/#permissions).
+        if (!existed && answer.status === 201)
+          req.rbac.push(rbacRequest(req.method, route, req.query, "create"));
+        return answer;
+      }
+      case "DELETE":
+        return remove(ctx, route);
+      default:
+        throw methodNotAllowed(req.method);
+    }
   }
 }
 
-export async function startFakeApiServer(): Promise<FakeApiServer> {
-  return new FakeApiServer().start();
+export async function startFakeApiServer(options?: FakeApiServerOptions): Promise<FakeApiServer> {
+  return new FakeApiServer(options).start();
 }

@@ -48,6 +48,7 @@ export function deletedConditions(
     Ready: "the store is deleted",
     Reconciling: "nothing left to reconcile",
     Stalled: "the store is deleted",
+    Suspended: "the store is deleted",
   };
   return mergeConditions(
     previous,

@@ -1,0 +1,24 @@
+// A charts directory for tests of chart versions: the repository's engine
+// charts as the current defaults, plus an archived earlier WooCommerce version
+// (a copy of the real chart with only its version changed), as a controller
+// image would carry them.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CHARTS_DIR } from "./harness.ts";
+
+export const ARCHIVED_VERSION = "0.0.9";
+
+export function chartsWithArchive(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "storeplane-charts-"));
+  for (const engine of ["woocommerce", "medusa"])
+    cpSync(join(CHARTS_DIR, engine), join(dir, engine), { recursive: true });
+  const archived = join(dir, "archive", "woocommerce", ARCHIVED_VERSION);
+  cpSync(join(CHARTS_DIR, "woocommerce"), archived, { recursive: true });
+  const chartYaml = join(archived, "Chart.yaml");
+  writeFileSync(
+    chartYaml,
+    readFileSync(chartYaml, "utf8").replace(/^version:.*$/m, `version: ${ARCHIVED_VERSION}`),
+  );
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}

@@ -1,0 +1,130 @@
+// The store detail page's Backups card: the store's backups with status,
+// size, duration and sha256, a "Back up now" form, and per complete backup a
+// restore form that needs the store's name typed (the API checks it too).
+// Plain forms: they work without JavaScript.
+import { Form } from "@remix-run/react";
+import { formatDateTime, formatDuration } from "../utils/format.ts";
+import { CsrfInput } from "./csrf-input.tsx";
+
+export interface BackupRow {
+  id: string;
+  kind: string;
+  status: string;
+  sizeBytes: number | null;
+  durationMs: number | null;
+  sha256: string | null;
+  error: string | null;
+  createdAt: string;
+  prunedAt: string | null;
+}
+
+function formatSize(bytes: number | null): string {
+  if (bytes === null) return "–";
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export function StoreBackups({
+  storeName,
+  backups,
+  note,
+  error,
+  busyIntent,
+}: {
+  storeName: string;
+  backups: BackupRow[];
+  /** Why the list could not be read, if it could not. */
+  note: string | null;
+  /** The last backup or restore action's refusal, shown to the person who asked. */
+  error: string | null;
+  busyIntent: string | null;
+}) {
+  const restorable = backups.filter((b) => b.status === "succeeded" && !b.prunedAt);
+  return (
+    <section className="card" aria-labelledby="backups-heading">
+      <h2 id="backups-heading">Backups</h2>
+      <p className="muted small" style={{ margin: 0 }}>
+        Database, media and spec, to the platform's object store. The store stays Ready while a
+        backup runs.
+      </p>
+      {error ? (
+        <p className="form-error" role="alert" data-testid="backup-error">
+          {error}
+        </p>
+      ) : null}
+      {note ? <p className="notice">{note}</p> : null}
+      <Form method="post">
+        <CsrfInput />
+        <input type="hidden" name="intent" value="backup" />
+        <button type="submit" className="btn" disabled={busyIntent === "backup"}>
+          {busyIntent === "backup" ? "Requesting…" : "Back up now"}
+        </button>
+      </Form>
+      {backups.length === 0 ? (
+        <p className="muted">No backups yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="backups" data-testid="backups">
+            <thead>
+              <tr>
+                <th scope="col">Started</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Status</th>
+                <th scope="col">Size</th>
+                <th scope="col">Duration</th>
+                <th scope="col">sha256 / error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {backups.map((backup) => (
+                <tr key={backup.id} data-backup-id={backup.id}>
+                  <td>{formatDateTime(backup.createdAt)}</td>
+                  <td>{backup.kind}</td>
+                  <td>{backup.prunedAt ? `${backup.status} (pruned)` : backup.status}</td>
+                  <td>{formatSize(backup.sizeBytes)}</td>
+                  <td>{backup.durationMs === null ? "–" : formatDuration(backup.durationMs)}</td>
+                  <td className="small">
+                    {backup.error ??
+                      (backup.sha256 ? <code>{backup.sha256.slice(0, 16)}…</code> : "–")}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {restorable.length > 0 ? (
+        <Form method="post" className="stack">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="restore" />
+          <div className="field">
+            <label htmlFor="restore-backup">Restore from</label>
+            <select id="restore-backup" name="backupId" defaultValue={restorable[0]?.id}>
+              {restorable.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {formatDateTime(b.createdAt)} · {formatSize(b.sizeBytes)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="restore-confirm">
+              Type <code>{storeName}</code> to replace the store's data with this backup
+            </label>
+            <input
+              id="restore-confirm"
+              name="confirm"
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+            />
+          </div>
+          <button type="submit" className="btn btn-danger" disabled={busyIntent === "restore"}>
+            {busyIntent === "restore" ? "Requesting…" : "Restore"}
+          </button>
+        </Form>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,82 @@
+// Level: real browser against the real production server, real Postgres, the
+// real controller loop and the SIMULATED cluster (test tool). The store detail
+// page's Backups card: "Back up now" requests a backup that the table shows;
+// a completed backup (its completion written as the controller's record step
+// writes it) shows size, duration and sha256; a restore needs the store's
+// name typed, refuses anything else in the page, and records the request.
+import { completeBackup, markBackupRunning } from "@storeplane/db";
+import { expect, it } from "vitest";
+import { describeBrowser, uniqueName } from "./support/browser.ts";
+
+describeBrowser(
+  "store backups in a real browser",
+  { latencies: { apiCallMs: 5, helmInstallMs: 50, workloadsReadyMs: 50, jobCompleteMs: 50 } },
+  (suite) => {
+    it("backs up, shows the result, and restores only with the store's name typed", async () => {
+      const user = await suite.newUser();
+      await user.signUp();
+      const { page } = user;
+      const name = uniqueName("bk");
+      const storeId = await user.createStore({ name, engine: "medusa" });
+      await page.locator('h1 [data-phase="Ready"]').waitFor({ timeout: 30_000 });
+
+      const card = page.locator("section", { has: page.getByRole("heading", { name: "Backups" }) });
+      await card.getByText("No backups yet.").waitFor();
+      await card.getByRole("button", { name: "Back up now" }).click();
+      const row = card.locator("tbody tr");
+      await row.first().waitFor();
+      await expect(row.first().textContent()).resolves.toContain("requested");
+      const backupId = (await row.first().getAttribute("data-backup-id")) as string;
+
+      const { db } = suite.platform().database;
+      await markBackupRunning(db, backupId, new Date(Date.now() - 3_700));
+      await completeBackup(
+        db,
+        backupId,
+        {
+          sizeBytes: 446_853,
+          durationMs: 3_668,
+          sha256: "a1b2c3d4e5f60718".padEnd(64, "0"),
+          objectKey: "k",
+        },
+        new Date(),
+      );
+      await page.reload();
+      await expect(row.first().textContent()).resolves.toMatch(
+        /succeeded.*436\.4 KiB.*a1b2c3d4e5f60718…/,
+      );
+
+      // The refused restore answers 400, which the browser logs.
+      user.expectConsoleError(/status of 400/);
+      await card.getByLabel(/to replace the store's data/).fill("not-the-name");
+      await card.getByRole("button", { name: "Restore" }).click();
+      await expect(card.getByTestId("backup-error").textContent()).resolves.toContain(
+        `Type the store's name, "${name}", to confirm the restore.`,
+      );
+      expect(await db.selectFrom("store_restores").selectAll().execute()).toEqual([]);
+
+      await card.getByLabel(/to replace the store's data/).fill(name);
+      await card.getByRole("button", { name: "Restore" }).click();
+      // Accepted: the action redirects back to the page, which shows no error any more.
+      await card.getByTestId("backup-error").waitFor({ state: "detached" });
+      expect(page.url()).toMatch(new RegExp(`/stores/${storeId}$`));
+      const restores = await db.selectFrom("store_restores").selectAll().execute();
+      expect(restores).toEqual([
+        expect.objectContaining({
+          backup_id: backupId,
+          target_store_id: storeId,
+          kind: "restore",
+          status: "requested",
+        }),
+      ]);
+
+      // A second restore while the first is requested: the API's reason, shown in the card.
+      await card.getByLabel(/to replace the store's data/).fill(name);
+      await card.getByRole("button", { name: "Restore" }).click();
+      await expect(card.getByTestId("backup-error").textContent()).resolves.toContain(
+        `a restore into store ${name} is already requested`,
+      );
+      expect(user.unexpectedConsoleErrors()).toEqual([]);
+    });
+  },
+);

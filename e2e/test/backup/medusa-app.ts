@@ -1,0 +1,106 @@
+// The Medusa app of images/medusa run as medusa.engine.test.ts runs it (the
+// same CLI, environment and in-memory modules), wrapped for suites that need
+// several servers over several databases: migrate/seed/user through the CLI,
+// `medusa start` as a daemon on a spare port, stop by process group.
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type Daemon, freePort, runCommand, startDaemon, waitFor } from "../harness/processes.ts";
+
+export const MEDUSA_DIR = resolve(import.meta.dirname, "../../../images/medusa");
+const CLI = join(MEDUSA_DIR, "node_modules/@medusajs/cli/cli.js");
+const INSTALLED_MARKER = join(MEDUSA_DIR, "node_modules/.package-lock.json");
+
+// Nested npm under `npm test` would take the workspace's lifecycle variables.
+function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.toLowerCase().startsWith("npm_")) env[key] = value;
+  }
+  delete env.REDIS_URL;
+  return { ...env, ...extra };
+}
+
+/** Installs images/medusa's dependencies unless an earlier install finished. */
+export async function ensureMedusaInstalled(): Promise<"present" | "installed"> {
+  if (existsSync(CLI) && existsSync(INSTALLED_MARKER)) return "present";
+  const result = await runCommand(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund"],
+    {
+      cwd: MEDUSA_DIR,
+      env: cleanEnv(),
+      timeoutMs: 480_000,
+    },
+  );
+  if (result.code !== 0)
+    throw new Error(
+      `npm install in images/medusa exited ${result.code}\n${result.output.slice(-3000)}`,
+    );
+  return "installed";
+}
+
+export interface MedusaInstance {
+  baseUrl: string;
+  databaseUrl: string;
+  env: NodeJS.ProcessEnv;
+  cli: (...args: string[]) => Promise<string>;
+  start: () => Promise<void>;
+  stop: () => Promise<void>;
+  log: () => string;
+}
+
+/** A Medusa configuration for one store: its own database, URL, port and secrets. */
+export async function medusaInstance(databaseUrl: string, title: string): Promise<MedusaInstance> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = cleanEnv({
+    NODE_ENV: "development",
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: randomBytes(24).toString("hex"),
+    COOKIE_SECRET: randomBytes(24).toString("hex"),
+    STORE_URL: baseUrl,
+    PORT: String(port),
+    MEDUSA_ADMIN_DISABLED: "true",
+    MEDUSA_DISABLE_TELEMETRY: "true",
+    DO_NOT_TRACK: "1",
+    STORE_TITLE: title,
+  });
+  let daemon: Daemon | undefined;
+  const cli = async (...args: string[]) => {
+    const result = await runCommand("node", [CLI, ...args], {
+      cwd: MEDUSA_DIR,
+      env,
+      timeoutMs: 240_000,
+    });
+    if (result.code !== 0)
+      throw new Error(
+        `medusa ${args.join(" ")} exited ${result.code}\n${result.output.slice(-3000)}`,
+      );
+    return result.output;
+  };
+  return {
+    baseUrl,
+    databaseUrl,
+    env,
+    cli,
+    log: () => daemon?.log() ?? "",
+    start: async () => {
+      daemon = startDaemon("node", [CLI, "start"], { cwd: MEDUSA_DIR, env });
+      const server = daemon;
+      await waitFor(
+        `medusa start at ${baseUrl}`,
+        async () => (await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2000) })).ok,
+        120_000,
+        () =>
+          server.child.exitCode !== null
+            ? `exited ${server.child.exitCode}\n${server.log().slice(-3000)}`
+            : null,
+      );
+    },
+    stop: async () => {
+      await daemon?.stop();
+      daemon = undefined;
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { S3RVER_CREDENTIALS, startTestS3Server, type TestS3Server } from "./s3-server.ts";
