@@ -82,7 +82,11 @@ describeBrowser(
     const range = (page: Page, prefix = "") =>
       page.getByTestId(`${prefix}pager-range`).textContent();
 
-    /** Follows a link or submits a form and waits for the page it leads to (a reload without JavaScript). */
+    /**
+     * Follows a link or submits a form and waits for the URL it leads to (a
+     * reload without JavaScript). With JavaScript the URL changes a moment
+     * before React commits the new page, so what is on it is polled for.
+     */
     async function go(page: Page, action: () => Promise<void>, url: RegExp) {
       await Promise.all([page.waitForURL(url), action()]);
       await page.waitForLoadState("load");
@@ -94,15 +98,21 @@ describeBrowser(
       it(`stores page ${mode}: pages forward and back, then searches by name and engine`, async () => {
         const { page } = await signedIn(memberEmail, js);
         await page.goto("/stores");
-        expect(await rowNames(page)).toEqual(Array.from({ length: 50 }, (_, k) => name(k + 1)));
-        expect(await range(page)).toContain(`1–50 of ${STORES}`);
+        await expect
+          .poll(() => rowNames(page))
+          .toEqual(Array.from({ length: 50 }, (_, k) => name(k + 1)));
+        await expect.poll(() => range(page)).toContain(`1–50 of ${STORES}`);
 
         const pager = page.getByRole("navigation", { name: "Pages of stores" });
         await go(page, () => pager.getByRole("link", { name: "Next page" }).click(), /cursor=/);
-        expect(await rowNames(page)).toEqual(Array.from({ length: 50 }, (_, k) => name(k + 51)));
-        expect(await range(page)).toContain(`51–100 of ${STORES}`);
+        await expect
+          .poll(() => rowNames(page))
+          .toEqual(Array.from({ length: 50 }, (_, k) => name(k + 51)));
+        await expect.poll(() => range(page)).toContain(`51–100 of ${STORES}`);
         await go(page, () => pager.getByRole("link", { name: "Next page" }).click(), /page=3/);
-        expect(await rowNames(page)).toEqual(Array.from({ length: 20 }, (_, k) => name(k + 101)));
+        await expect
+          .poll(() => rowNames(page))
+          .toEqual(Array.from({ length: 20 }, (_, k) => name(k + 101)));
         // The last page has no next link.
         expect(await pager.getByRole("link", { name: "Next page" }).count()).toBe(0);
         await go(
@@ -110,7 +120,7 @@ describeBrowser(
           () => pager.getByRole("link", { name: "First page" }).click(),
           /\/stores(\?)?$/,
         );
-        expect((await rowNames(page))[0]).toBe(name(1));
+        await expect.poll(async () => (await rowNames(page))[0]).toBe(name(1));
 
         // shop-11x: ten stores; of those, medusa are the multiples of 3 (111, 114, 117).
         const search = page.getByRole("search", { name: "Search your stores" });
@@ -118,7 +128,7 @@ describeBrowser(
         await search.getByLabel("Engine").selectOption("medusa");
         await go(page, () => search.getByRole("button", { name: "Search" }).click(), /q=shop-11/);
         expect(new URL(page.url()).searchParams.get("engine")).toBe("medusa");
-        expect(await rowNames(page)).toEqual([name(111), name(114), name(117)]);
+        await expect.poll(() => rowNames(page)).toEqual([name(111), name(114), name(117)]);
         expect(await page.getByTestId("pager").textContent()).toContain("3 stores");
         // The form shows the search it ran.
         expect(await search.getByLabel("Name starts with").inputValue()).toBe("shop-11");
@@ -133,7 +143,7 @@ describeBrowser(
       it(`admin page ${mode}: searches every store by owner and status, pages through users`, async () => {
         const { page } = await signedIn(adminEmail, js);
         await page.goto("/admin");
-        expect(await range(page)).toContain(`1–50 of ${STORES}`);
+        await expect.poll(() => range(page)).toContain(`1–50 of ${STORES}`);
 
         const search = page.getByRole("search", { name: "Search all stores" });
         await search.getByLabel("Owner email").fill(memberEmail);
@@ -143,23 +153,24 @@ describeBrowser(
           () => search.getByRole("button", { name: "Search" }).click(),
           /phase=Failed/,
         );
-        const failed = await page
+        const firstColumn = page
           .getByRole("region", { name: "All stores" })
-          .locator("tbody tr td:first-child")
-          .allTextContents();
-        expect(failed).toEqual([20, 40, 60, 80, 100, 120].map(name));
+          .locator("tbody tr td:first-child");
+        await expect
+          .poll(() => firstColumn.allTextContents())
+          .toEqual([20, 40, 60, 80, 100, 120].map(name));
 
         // Users: 62 in join order, 50 a page; the users pager keeps the store search.
-        expect(await range(page, "users-")).toContain(`1–50 of ${OTHER_USERS + 2}`);
+        await expect.poll(() => range(page, "users-")).toContain(`1–50 of ${OTHER_USERS + 2}`);
         const usersPager = page.getByRole("navigation", { name: "Pages of users" });
         await go(
           page,
           () => usersPager.getByRole("link", { name: "Next page" }).click(),
           /users-cursor=/,
         );
-        expect(await range(page, "users-")).toContain(
-          `51–${OTHER_USERS + 2} of ${OTHER_USERS + 2}`,
-        );
+        await expect
+          .poll(() => range(page, "users-"))
+          .toContain(`51–${OTHER_USERS + 2} of ${OTHER_USERS + 2}`);
         expect(new URL(page.url()).searchParams.get("phase")).toBe("Failed");
         await page.getByRole("cell", { name: `other-${OTHER_USERS - 1}@example.com` }).waitFor();
       });
@@ -187,7 +198,7 @@ describeBrowser(
         ),
       ).toBe(true);
       // Still page 2: a live update re-fetches the page on screen, it does not jump.
-      expect(await range(page)).toContain(`51–100 of ${STORES}`);
+      await expect.poll(() => range(page)).toContain(`51–100 of ${STORES}`);
     });
   },
 );
