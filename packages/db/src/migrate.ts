@@ -8,7 +8,8 @@ import * as backups from "./migrations/2026-12-02-0100-backups.ts";
 import * as deletionProtection from "./migrations/2026-12-02-0200-deletion-protection.ts";
 import * as suspend from "./migrations/2026-12-02-0201-suspend.ts";
 import * as chartVersions from "./migrations/2026-12-02-0202-chart-versions.ts";
-import * as rollouts from "./migrations/2026-12-02-0300-rollouts.ts";
+import * as filteredListIndexes from "./migrations/2026-12-02-0300-filtered-list-indexes.ts";
+import * as rollouts from "./migrations/2026-12-02-0301-rollouts.ts";
 import type { Database } from "./schema.ts";
 
 const migrations: Record<string, Migration> = {
@@ -19,7 +20,8 @@ const migrations: Record<string, Migration> = {
   "2026-12-02-0200-deletion-protection": deletionProtection,
   "2026-12-02-0201-suspend": suspend,
   "2026-12-02-0202-chart-versions": chartVersions,
-  "2026-12-02-0300-rollouts": rollouts,
+  "2026-12-02-0300-filtered-list-indexes": filteredListIndexes,
+  "2026-12-02-0301-rollouts": rollouts,
 };
 
 const provider: MigrationProvider = {

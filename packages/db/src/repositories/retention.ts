@@ -63,18 +63,18 @@ export async function pruneAuditLog(db: Kysely<Database>, policy: AuditRetention
   const batch = policy.batchSize ?? 5_000;
   let deleted = 0;
   for (;;) {
-    const result = await db
-      .deleteFrom("audit_log")
-      .where("id", "in", (eb) =>
-        eb
-          .selectFrom("audit_log")
-          .select("id")
-          .where("created_at", "<", policy.before)
-          .orderBy("created_at")
-          .limit(batch),
-      )
-      .executeTakeFirst();
-    const count = Number(result.numDeletedRows);
+    // `id = any(array(…))`, not `id in (select …)`: with IN, Postgres joins the
+    // batch against the whole table (a hash semi join over a sequential scan,
+    // 0.35 s per batch at 1,000,000 rows, bench:retention); an array of ids
+    // is looked up through the primary key.
+    const result = await sql`
+      delete from audit_log
+      where id = any(array(
+        select id from audit_log
+        where created_at < ${policy.before}
+        order by created_at
+        limit ${batch}))`.execute(db);
+    const count = Number(result.numAffectedRows ?? 0);
     deleted += count;
     if (count < batch) break;
   }

@@ -2,9 +2,8 @@
 // replica (or the dashboard) holds. Every call is attributed to the caller,
 // takes its latency, may be failed by the fault dice, and runs the same steps
 // the real cluster runs — the snapshot through readSnapshotLists and
-// buildSnapshot, helm through the simulated helm's release Secrets.
+// buildSnapshot (per changed namespace, snapshot-cache.ts), helm through the simulated helm's release Secrets.
 import type { Cluster, ClusterSnapshot, ReleaseSpec } from "../cluster.ts";
-import { buildSnapshot, readSnapshotLists } from "../observe/build-snapshot.ts";
 import {
   applyObjects,
   copySecretInto,
@@ -25,7 +24,6 @@ import { runHelmProcess } from "./helm-process.ts";
 import { PENDING, type SimulatedHelm } from "./helm-releases.ts";
 import type { SimulatedLatencies } from "./latencies.ts";
 import { markTerminating } from "./lifecycle.ts";
-import { storeListSource } from "./list-source.ts";
 import type { ObjectStore } from "./object-store.ts";
 
 export const SIMULATED_CLUSTER_MESSAGE =
@@ -45,6 +43,8 @@ export interface SimCore {
   /** Apply the passage of time before reading. */
   settle(): void;
   terminating(namespace: string): void;
+  /** The snapshot from the objects as they are now (snapshot-cache.ts); `onRead` per list call. */
+  snapshot(takenAt: Date, onRead: (what: string) => void): Promise<ClusterSnapshot>;
 }
 
 export function callerCluster(core: SimCore, caller: Caller): Cluster {
@@ -111,11 +111,9 @@ class CallerCluster {
     await this.wait(this.core.latencies.apiCallMs);
     this.core.stats().snapshots += 1;
     this.core.settle();
-    const source = storeListSource(this.core.store, () => {
+    return this.core.snapshot(new Date(this.core.clock.now()), () => {
       this.core.stats().reads += 1;
     });
-    const lists = await readSnapshotLists(source);
-    return buildSnapshot(lists, new Date(this.core.clock.now()));
   }
 
   async readSecretAs(namespace: string, name: string): Promise<Record<string, string> | null> {

@@ -1,7 +1,9 @@
 // The snapshot's list calls answered from the object store: the same
 // selectors the real client sends (label selectors, `type=Warning` for
 // events, metadata only for Secrets), so `readSnapshotLists` and
-// `buildSnapshot` run unchanged on the simulated cluster.
+// `buildSnapshot` run unchanged on the simulated cluster. With a `scope`, every
+// call answers as if the cluster held that one namespace: the snapshot cache
+// rebuilds a changed namespace through the same calls and readers.
 import type {
   CoreV1Event,
   V1Deployment,
@@ -16,6 +18,7 @@ import type {
 } from "@kubernetes/client-node";
 import type { SecretMeta } from "../client/kube-client.ts";
 import type { SnapshotSource } from "../observe/build-snapshot.ts";
+import { labelMatcher } from "../label-selector.ts";
 import type { ObjectStore, SimObject } from "./object-store.ts";
 
 // Stored objects carry ISO strings where client-node's deserializer would
@@ -25,20 +28,28 @@ const as = <T>(items: SimObject[]) => items as unknown as T[];
 export function storeListSource(
   store: ObjectStore,
   onCall: (what: string) => void,
+  scope?: string,
 ): SnapshotSource {
-  const list = <T>(kind: string, labelSelector: string | undefined, namespace?: string) => {
+  const list = <T>(kind: string, labelSelector: string | undefined, namespace = scope) => {
     onCall(kind);
     return Promise.resolve(as<T>(store.list(kind, { labelSelector, namespace })));
   };
+  const namespaces = (labelSelector: string | undefined) => {
+    if (scope === undefined) return list<V1Namespace>("Namespace", labelSelector);
+    onCall("Namespace");
+    const ns = store.get("Namespace", undefined, scope);
+    const keep = ns && labelMatcher(labelSelector)(ns.metadata.labels);
+    return Promise.resolve(as<V1Namespace>(keep ? [ns] : []));
+  };
   return {
-    listNamespaces: (selector) => list<V1Namespace>("Namespace", selector),
+    listNamespaces: namespaces,
     listResourceQuotas: (selector) => list<V1ResourceQuota>("ResourceQuota", selector),
     listLimitRanges: (selector) => list<V1LimitRange>("LimitRange", selector),
     listNetworkPolicies: (selector) => list<V1NetworkPolicy>("NetworkPolicy", selector),
     async listSecretMetadata(labelSelector, namespace): Promise<SecretMeta[]> {
       onCall("Secret");
       // PartialObjectMetadata: the payload never leaves the store.
-      return store.list("Secret", { labelSelector, namespace }).map((s) => ({
+      return store.list("Secret", { labelSelector, namespace: namespace ?? scope }).map((s) => ({
         name: s.metadata.name,
         namespace: s.metadata.namespace ?? "",
         labels: s.metadata.labels ?? {},
@@ -52,7 +63,9 @@ export function storeListSource(
       list<V1PersistentVolumeClaim>("PersistentVolumeClaim", selector, ns),
     async listWarningEvents(namespace): Promise<CoreV1Event[]> {
       onCall("Event");
-      return as<CoreV1Event>(store.list("Event", { namespace, fieldSelector: "type=Warning" }));
+      return as<CoreV1Event>(
+        store.list("Event", { namespace: namespace ?? scope, fieldSelector: "type=Warning" }),
+      );
     },
   };
 }

@@ -29,28 +29,14 @@ import {
   STATE_FILE_VERSION,
   writeSimulatedClusterState,
 } from "./persistence.ts";
+import { SnapshotCache } from "./snapshot-cache.ts";
 import { progressNamespace } from "./workloads.ts";
 
 export { SIMULATED_CLUSTER_MESSAGE } from "./caller-cluster.ts";
 export type { Overlap, SimulatedClusterStats } from "./calls.ts";
 export type { ClusterMethod, TransientFaults } from "./faults.ts";
 export { DEFAULT_LATENCIES, FAST_LATENCIES, type SimulatedLatencies } from "./latencies.ts";
-
-/** The list calls a snapshot makes (readSnapshotLists), each counted as one API read. */
-export const SNAPSHOT_LIST_CALLS = [
-  "namespaces",
-  "resourcequotas",
-  "limitranges",
-  "networkpolicies",
-  "secrets (platform)",
-  "secrets (helm releases)",
-  "deployments",
-  "statefulsets",
-  "jobs",
-  "pods",
-  "persistentvolumeclaims",
-  "events",
-] as const;
+export { SNAPSHOT_LIST_CALLS } from "./snapshot-cache.ts";
 
 export interface SimulatedClusterOptions {
   clock?: Clock;
@@ -88,6 +74,7 @@ export class SimulatedCluster {
     this.latencies = { ...DEFAULT_LATENCIES, ...options.latencies };
     const now = () => this.clock.now();
     this.store = new ObjectStore(now);
+    const snapshots = new SnapshotCache(this.store);
     this.faults = new Faults(options.seed ?? 42, options.faults ?? null);
     this.helm = new SimulatedHelm(this.store, (o) =>
       removeObject(this.store, this.faults, o, this.clock.now()),
@@ -105,6 +92,7 @@ export class SimulatedCluster {
       touched: (ns) => this.touched(ns),
       settle: () => this.settle(),
       terminating: (ns) => this.terminating.add(ns),
+      snapshot: (takenAt, onRead) => snapshots.snapshot(takenAt, onRead),
     };
     if (this.stateFile) {
       const state = readSimulatedClusterState(this.stateFile);
