@@ -1,7 +1,7 @@
 // Level: unit. Two rules of the package layout (issue 13, DESIGN "Packages"),
 // read from the files git tracks, so a new file cannot slip past them:
-// - index files list their exports by name: no `export *` (or `export * as`),
-//   which would publish whatever a module happens to export;
+// - index files and shipped modules list their exports by name: no `export *`
+//   (or `export * as`), which would publish whatever a module happens to export;
 // - production code never reaches test-only code: no `testing` entry or
 //   folder, no vitest. Test files, `testing/` folders and `test/` folders are
 //   where test helpers live.
@@ -104,10 +104,13 @@ describe("the checks themselves", () => {
 describe("package rules, over every tracked file", () => {
   const files = trackedFiles();
 
-  it("no index file uses export *", () => {
+  // Every shipped module, not only index files: a module an index names
+  // (domain.ts, say) would otherwise publish whatever its `export *` reaches.
+  it("no index file and no production module uses export *", () => {
     const indexFiles = files.filter((file) => /(^|\/)index\.tsx?$/.test(file));
     expect(indexFiles.length).toBeGreaterThan(3);
-    const found = indexFiles.flatMap((file) =>
+    const checked = [...new Set([...indexFiles, ...files.filter(isProductionFile)])];
+    const found = checked.flatMap((file) =>
       starExports(file, readFileSync(join(repoRoot, file), "utf8")).map((s) => `${file}:${s}`),
     );
     expect(found, "list the exports by name instead").toEqual([]);
