@@ -272,7 +272,7 @@ async function runOnce(adminUrl: string, n: number, bundle: string) {
       const { at } = await ask<{ at: number }>(cluster, {
         cmd: "delete-deployment",
         namespace: `store-${store.name}`,
-        name: "web",
+        name: "store-wordpress",
       });
       const started = await Promise.race([
         clog.nextStart(store.id, at),

@@ -18,6 +18,7 @@ import {
   storeNamespace,
   storeNamespaceLabels,
 } from "@storeplane/k8s";
+import { parse as parseYaml } from "yaml";
 import type { ControllerConfig } from "./env.ts";
 import { planLimits } from "./plans.ts";
 import { TerminalError } from "./reconcile/errors.ts";
@@ -46,6 +47,8 @@ export interface DesiredStore {
   release: ReleaseSpec;
   /** The engine chart version this store is assigned (its own, or the default when it has none yet). */
   chartVersion: string;
+  /** The Deployments and StatefulSets that chart version renders (release-prefixed names). */
+  workloads: string[];
   storeUrl: string;
   adminUrl: string;
 }
@@ -55,6 +58,8 @@ interface ChartFiles {
   valuesFile: string;
   chartVersion: string;
   valuesFileContent: string;
+  /** The chart's `storeplane.io/workloads` annotation: what it renders, by name suffix. */
+  workloads: string[];
 }
 
 const NO_CHART: ChartFiles = {
@@ -62,6 +67,7 @@ const NO_CHART: ChartFiles = {
   valuesFile: "",
   chartVersion: "unknown",
   valuesFileContent: "",
+  workloads: [],
 };
 
 /** Chart versions are file names here: nothing that could leave the charts directory. */
@@ -129,8 +135,20 @@ export class ChartCatalog {
         { cause: error },
       );
     }
-    const chartVersion = /^version:\s*["']?([^"'\s]+)/m.exec(chartYaml)?.[1] ?? "unknown";
-    const files = { chartDir, valuesFile, chartVersion, valuesFileContent };
+    const chart = parseYaml(chartYaml) as {
+      version?: unknown;
+      annotations?: Record<string, unknown>;
+    } | null;
+    const chartVersion = typeof chart?.version === "string" ? chart.version : "unknown";
+    const listed = chart?.annotations?.["storeplane.io/workloads"];
+    const workloads =
+      typeof listed === "string"
+        ? listed
+            .split(",")
+            .map((w) => w.trim())
+            .filter(Boolean)
+        : [];
+    const files = { chartDir, valuesFile, chartVersion, valuesFileContent, workloads };
     this.cache.set(chartDir, files);
     return files;
   }
@@ -199,6 +217,7 @@ export function desiredStore(
       timeoutSeconds: config.helmTimeoutSeconds,
     },
     chartVersion: chart.chartVersion,
+    workloads: chart.workloads.map((w) => `${STORE_RELEASE_NAME}-${w}`),
     storeUrl,
     adminUrl,
   };

@@ -8,7 +8,7 @@ import type { Store } from "@storeplane/db";
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
 import { createKubeCluster, type KubeCluster } from "@storeplane/k8s";
 import { createRecordingHelm, FakeApiServer, type RecordedRequest } from "@storeplane/k8s/testing";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from "vitest";
 import { ChartCatalog, desiredStore } from "../src/desired.ts";
 import { ControllerLoop } from "../src/loop.ts";
 import { createStores, silentLogger, testConfig, waitForPhase } from "./harness.ts";
@@ -83,25 +83,30 @@ describeEachDatabase("the watch cache wakes the store whose objects changed", ({
     });
   }
 
-  it("a deleted Deployment: that store's reconcile starts at once, without a list, and no other store's", async () => {
+  it("a deleted Deployment: that store's reconcile starts at once, without a cluster-wide list, and reinstalls its release; no other store's", async () => {
     const [a, b] = await readyFleet(2);
     api.clearRequests();
     started.length = 0;
     const next = reconcileOf(a!.id);
     const deletedAt = Date.now();
-    api.objects.delete(`apps|deployments|store-${a!.name}|web`);
+    api.objects.delete(`apps|deployments|store-${a!.name}|store-wordpress`);
     const at = await next;
     // Event-driven: far below the hour-long sweep and drift intervals.
     expect(at - deletedAt).toBeLessThan(10_000);
     expect(started.map((s) => s.storeId)).not.toContain(b!.id);
-    expect(api.count(isList)).toBe(0);
+    // The reinstall that brings the Deployment back (recorded, not run, here).
+    await vi.waitFor(() => expect(helm.calls.map((c) => c.method)).toContain("upgradeInstall"));
+    // Reads after that write go to the API server for that namespace only
+    // (read-your-own-writes); nothing is listed cluster-wide.
+    const lists = api.requests.filter(isList);
+    expect(lists.every((r) => r.path.includes(`/namespaces/store-${a!.name}/`))).toBe(true);
   });
 
   it("a pod going CrashLoopBackOff and a Job failing each wake only their own store", async () => {
     const [a, b, c] = await readyFleet(3);
     started.length = 0;
     const podChange = reconcileOf(a!.id);
-    const pod = api.objects.get(`|pods|store-${a!.name}|db-0`) as unknown as Seeded & {
+    const pod = api.objects.get(`|pods|store-${a!.name}|store-mariadb-0`) as unknown as Seeded & {
       status: { containerStatuses: Record<string, unknown>[] };
     };
     api.put({

@@ -75,15 +75,14 @@ export function healthyNamespace(
         valuesDigest: desired.release.valuesDigest,
       },
     ],
-    workloads: [
-      {
-        kind: "Deployment",
-        name: "wordpress",
-        namespace: desired.namespace,
-        desiredReplicas: 1,
-        readyReplicas: 1,
-      },
-    ],
+    // What the store's chart says it renders (its storeplane.io/workloads), all ready.
+    workloads: desired.workloads.map((name) => ({
+      kind: /-(mariadb|postgres)$/.test(name) ? ("StatefulSet" as const) : ("Deployment" as const),
+      name,
+      namespace: desired.namespace,
+      desiredReplicas: 1,
+      readyReplicas: 1,
+    })),
     jobs: [
       {
         name: "setup",

@@ -99,13 +99,14 @@ export function readyStoreObjects(desired: DesiredStore, storeId: string): Obj[]
       // Helm's gzipped release record; the controller never reads it.
       data: { release: Buffer.from(`release-record-${storeId}`).toString("base64") },
     },
-    ready("web", "Deployment"),
-    ready("db", "StatefulSet"),
-    pod("db-0", "db", "mariadb:11.4"),
+    // The WooCommerce chart's workloads (its storeplane.io/workloads): a store missing one is reinstalled.
+    ready("store-wordpress", "Deployment"),
+    ready("store-mariadb", "StatefulSet"),
+    pod("store-mariadb-0", "store-mariadb", "mariadb:11.4"),
     {
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",
-      metadata: { name: "data-db-0", namespace: ns, labels: owned },
+      metadata: { name: "data-store-mariadb-0", namespace: ns, labels: owned },
       spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
       status: { phase: "Bound" },
     },

@@ -132,6 +132,30 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: "drift repair: a Deployment deleted behind helm's back is brought back by one helm upgrade",
+    async run(ctx) {
+      await withLoop(ctx, { driftIntervalMs: 100 }, async () => {
+        const [store] = (await createStores(ctx.handle, 1, { engine: "woocommerce" })) as [Store];
+        await waitForPhase(ctx.handle, [store.id], "Ready");
+        const release = `store-${store.name}/store`;
+        expect(ctx.cluster.completedInstalls(release)).toBe(1);
+        ctx.cluster.deleteObjectBehindTheBack(
+          `store-${store.name}`,
+          "Deployment",
+          "store-wordpress",
+        );
+        await waitFor("release reinstalled", async () =>
+          ctx.cluster.completedInstalls(release) === 2 ? true : undefined,
+        );
+        const [ready] = (await waitForPhase(ctx.handle, [store.id], "Ready")) as [Store];
+        expect(ready.conditions.map((c) => [c.type, c.status])).toEqual(ALL_TRUE);
+        // One upgrade, not one per look: the recreated Deployment ends the drift.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(ctx.cluster.completedInstalls(release)).toBe(2);
+      });
+    },
+  },
+  {
     name: "a failing image ends Failed naming the image; a manual retry after the fix is Ready",
     async run(ctx) {
       const deadlineMs = 1_500;

@@ -28,6 +28,7 @@ export type StoreState =
   | { kind: "ReleaseOutOfDate"; reason: string }
   | { kind: "ReleaseLocked"; reason: string }
   | { kind: "ReleaseInProgress"; reason: string }
+  | { kind: "WorkloadsMissing"; reason: string }
   | { kind: "WorkloadsProgressing"; reason: string; problems: string[] }
   | { kind: "Ready"; reason: string; alreadyMarked: boolean }
   // every step done for a store asked to be suspended: scaled to zero, paused page up
@@ -56,6 +57,8 @@ export interface ObserveInput {
   markedReady: boolean;
   /** Start of the current provisioning attempt. */
   provisioningStartedAt: Date | null;
+  /** A helm install ran in this pass after the namespace's workloads were read. */
+  workloadsUnread?: boolean;
 }
 
 export interface Observation {
@@ -285,6 +288,19 @@ const LIVE_STEPS: ((v: LiveView) => StepVerdict)[] = [
       release?.status === "deployed" && release.valuesDigest === input.desired.release.valuesDigest;
     if (!ns || !deployed)
       return notDone(t, "ReleaseNotReady", "waiting for the release", { status: "Unknown" });
+    // Deleted behind helm's back (kubectl delete): reinstalling brings it back.
+    // Not right after this pass's own install: helm created them, but this
+    // view of the namespace was read before it ran.
+    const missing = input.workloadsUnread
+      ? []
+      : input.desired.workloads.filter((name) => !ns.workloads.some((w) => w.name === name));
+    if (missing.length > 0)
+      return blockedOn(
+        t,
+        "WorkloadsMissing",
+        `${missing.join(", ")} deleted outside the platform: reinstalling the release brings ${missing.length === 1 ? "it" : "them"} back`,
+        { problem: true },
+      );
     if (input.store.suspended) return suspendedWorkloads(ns);
     const settled =
       ns.workloads.length > 0 &&

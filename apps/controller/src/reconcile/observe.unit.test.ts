@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { desiredFor, healthyNamespace, storeRow } from "../../test/fixtures.ts";
 import { summarize } from "./conditions.ts";
 import { type ObserveInput, observe } from "./observe.ts";
+import { plan } from "./plan.ts";
 
 const NOW = new Date("2026-01-01T00:10:00Z");
 
@@ -127,10 +128,17 @@ describe("observe (live store)", () => {
           workloads: [
             {
               kind: "Deployment",
-              name: "wordpress",
+              name: "store-wordpress",
               namespace: d.namespace,
               desiredReplicas: 1,
               readyReplicas: 0,
+            },
+            {
+              kind: "StatefulSet",
+              name: "store-mariadb",
+              namespace: d.namespace,
+              desiredReplicas: 1,
+              readyReplicas: 1,
             },
           ],
         }),
@@ -173,22 +181,39 @@ describe("observe (live store)", () => {
     });
 
     it.each([
-      ["still running", [workload("store-wordpress", 1, 1)], "WorkloadsProgressing", "ScalingDown"],
+      [
+        "still running",
+        [workload("store-wordpress", 1, 1), workload("store-mariadb", 1, 1)],
+        "WorkloadsProgressing",
+        "ScalingDown",
+      ],
       [
         "scaled down, pod still ready",
-        [workload("store-wordpress", 0, 1), workload("store-paused", 1, 1)],
+        [
+          workload("store-wordpress", 0, 1),
+          workload("store-mariadb", 0, 1),
+          workload("store-paused", 1, 1),
+        ],
         "WorkloadsProgressing",
         "ScalingDown",
       ],
       [
         "scaled down, paused page not up",
-        [workload("store-wordpress", 0, 0), workload("store-paused", 1, 0)],
+        [
+          workload("store-wordpress", 0, 0),
+          workload("store-mariadb", 0, 0),
+          workload("store-paused", 1, 0),
+        ],
         "WorkloadsProgressing",
         "PausedPageStarting",
       ],
       [
         "scaled down, paused page up",
-        [workload("store-wordpress", 0, 0), workload("store-paused", 1, 1)],
+        [
+          workload("store-wordpress", 0, 0),
+          workload("store-mariadb", 0, 0),
+          workload("store-paused", 1, 1),
+        ],
         "Suspended",
         "ScaledToZero",
       ],
@@ -203,13 +228,29 @@ describe("observe (live store)", () => {
         suspended,
         (d) =>
           healthyNamespace(d, {
-            workloads: [workload("store-wordpress", 0, 0), workload("store-paused", 1, 1)],
+            workloads: [
+              workload("store-wordpress", 0, 0),
+              workload("store-mariadb", 0, 0),
+              workload("store-paused", 1, 1),
+            ],
             jobs: [],
           }),
         { provisioningStartedAt: new Date("2025-12-01T00:00:00Z") },
       );
       expect(obs.state.kind).toBe("Suspended");
     });
+  });
+
+  it("a workload the chart renders but the namespace lacks (kubectl delete) is WorkloadsMissing, and plan reinstalls", () => {
+    const obs = run(store, (d) =>
+      healthyNamespace(d, {
+        workloads: healthyNamespace(d).workloads.filter((w) => w.name !== "store-wordpress"),
+      }),
+    );
+    expect(obs.state.kind).toBe("WorkloadsMissing");
+    expect(obs.state.reason).toContain("store-wordpress deleted outside the platform");
+    expect(obs.conditions.find((c) => c.type === "WorkloadsReady")?.status).toBe("False");
+    expect(plan(obs.state)).toBe("install-release");
   });
 
   it("a job that has not completed keeps the store progressing", () => {
@@ -271,10 +312,17 @@ describe("observe (live store)", () => {
           workloads: [
             {
               kind: "Deployment",
-              name: "wordpress",
+              name: "store-wordpress",
               namespace: d.namespace,
               desiredReplicas: 1,
               readyReplicas: 0,
+            },
+            {
+              kind: "StatefulSet",
+              name: "store-mariadb",
+              namespace: d.namespace,
+              desiredReplicas: 1,
+              readyReplicas: 1,
             },
           ],
           pods: [

@@ -28,6 +28,7 @@ export function plan(state: StoreState): ActionName | null {
     case "ReleaseAbsent":
     case "ReleaseFailed":
     case "ReleaseOutOfDate":
+    case "WorkloadsMissing":
       return "install-release";
     case "ReleaseLocked":
       return "unlock-release";

@@ -359,6 +359,7 @@ function look(deps: ReconcileDeps, pass: Pass, namespace: NamespaceState | undef
     stalled: pass.status.stalled !== null,
     markedReady: pass.status.markedReady,
     provisioningStartedAt: pass.status.provisioningStartedAt,
+    workloadsUnread: pass.actions.includes("install-release"),
   });
 }
 

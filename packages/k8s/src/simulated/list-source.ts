@@ -17,8 +17,8 @@ import type {
   V1StatefulSet,
 } from "@kubernetes/client-node";
 import type { SecretMeta } from "../client/kube-client.ts";
-import type { SnapshotSource } from "../observe/build-snapshot.ts";
 import { labelMatcher } from "../label-selector.ts";
+import type { SnapshotSource } from "../observe/build-snapshot.ts";
 import type { ObjectStore, SimObject } from "./object-store.ts";
 
 // Stored objects carry ISO strings where client-node's deserializer would
