@@ -53,7 +53,7 @@ const brokenFiles = [];
 for (const file of existsSync(reports) ? readdirSync(reports) : []) {
   const report = JSON.parse(readFileSync(join(reports, file), "utf8"));
   for (const suite of report.testResults ?? []) {
-    const level = basename(suite.name).match(/\.([a-z]+)\.test\.tsx?$/)?.[1] ?? "unlabelled";
+    const level = basename(suite.name).match(/\.([a-z0-9]+)\.test\.tsx?$/)?.[1] ?? "unlabelled";
     byLevel[level] ??= { passed: 0, failed: 0, skipped: 0 };
     const tests = suite.assertionResults ?? [];
     if (suite.status === "failed" && !tests.some((test) => test.status === "failed")) {
