@@ -90,31 +90,3 @@ export function storeUrls(
   const storeUrl = `${site.scheme}://${host}`;
   return { host, storeUrl, adminUrl: `${storeUrl}${ADMIN_PATHS[store.engine]}` };
 }
-
-// Backup and rollout vocabulary live beside, each in its own file; by name, as everywhere.
-export {
-  ACTIVE_BACKUP_STATUSES,
-  BACKUP_FREQUENCIES,
-  BACKUP_FREQUENCY_MS,
-  BACKUP_KINDS,
-  BACKUP_STATUSES,
-  type BackupFrequency,
-  type BackupKind,
-  type BackupStatus,
-  MAX_BACKUPS_KEPT,
-  RESTORE_KINDS,
-  type RestoreKind,
-} from "./backup-domain.ts";
-export {
-  ACTIVE_ROLLOUT_STATES,
-  DEFAULT_WAVES,
-  FINISHED_ROLLOUT_STORE_STATES,
-  ROLLOUT_STATES,
-  ROLLOUT_STORE_STATES,
-  type RolloutState,
-  type RolloutStoreState,
-  type WaveStep,
-  waveOfEachStore,
-  waveSizes,
-  waveStepsProblem,
-} from "./rollout-domain.ts";

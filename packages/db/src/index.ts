@@ -10,7 +10,6 @@ export {
 export {
   claimDatabaseMode,
   DatabaseModeMismatch,
-  defaultPgliteDataDir,
 } from "./database-mode.ts";
 export {
   CONDITION_TYPES,

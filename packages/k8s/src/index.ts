@@ -19,10 +19,8 @@ export type {
   WorkloadState,
 } from "./cluster.ts";
 export {
-  CLUSTER_MODES,
   type ClusterMode,
   clusterModeSchema,
-  parseClusterMode,
 } from "./cluster-mode.ts";
 export {
   type ClusterReader,

@@ -11,10 +11,7 @@ export {
   firstIssueMessage,
 } from "./common.ts";
 export { cursorSchema } from "./pages.ts";
-export {
-  PLAN_CHOICES,
-  type PlanChoice,
-} from "./plans.ts";
+export { PLAN_CHOICES } from "./plans.ts";
 export {
   createStoreInput,
   engineSchema,
