@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { type DatabaseEnv, readDatabaseEnv } from "@storeplane/db";
+import { type DatabaseEnv, describeEnvIssues, readDatabaseEnv } from "@storeplane/db";
 import { type ClusterMode, clusterModeSchema } from "@storeplane/k8s";
 import { z } from "zod";
 
@@ -129,14 +129,7 @@ export function readControllerConfig(env: NodeJS.ProcessEnv = process.env): Cont
   const result = schema.safeParse(cleaned);
   if (!result.success) {
     // One line per field, naming it and the rule; main prints it without a stack.
-    throw new Error(
-      result.error.issues
-        .map((i) => {
-          const field = i.path.join(".");
-          return i.message.startsWith(field) ? i.message : `${field}: ${i.message}`;
-        })
-        .join("; "),
-    );
+    throw new Error(describeEnvIssues(result.error.issues));
   }
   const e = result.data;
   return {

@@ -1,7 +1,7 @@
 // `npm run dev`: the dashboard, the API and the controller in one process on
 // the embedded database (see platform.ts for why one process).
 import { resolve } from "node:path";
-import { DatabaseModeMismatch, readDatabaseEnv } from "@storeplane/db";
+import { DatabaseModeMismatch, describeEnvIssues, readDatabaseEnv } from "@storeplane/db";
 import { clusterModeSchema } from "@storeplane/k8s";
 import { createLogger } from "@storeplane/k8s/logging";
 import { z } from "zod";
@@ -29,7 +29,7 @@ const parsedEnv = z
   })
   .safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== "")));
 if (!parsedEnv.success) {
-  refuse(parsedEnv.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  refuse(describeEnvIssues(parsedEnv.error.issues));
 }
 const env = parsedEnv.data;
 // One database per mode by default (.data/pglite, .data/pglite-simulated), at the repository root.

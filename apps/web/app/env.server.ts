@@ -1,6 +1,6 @@
 // The web app's slice of the environment, parsed once (STYLE.md): only
 // server.ts reads it; everything else receives plain values.
-import { type DatabaseEnv, readDatabaseEnv } from "@storeplane/db";
+import { type DatabaseEnv, describeEnvIssues, readDatabaseEnv } from "@storeplane/db";
 import { clusterModeSchema } from "@storeplane/k8s";
 import { z } from "zod";
 
@@ -40,14 +40,7 @@ export function readWebEnv(env: NodeJS.ProcessEnv = process.env): WebEnv {
   const result = schema.safeParse(blankAsUnset);
   if (!result.success) {
     // One line per field, naming it and the rule (messages that name their field stand alone).
-    throw new Error(
-      result.error.issues
-        .map((i) => {
-          const field = i.path.join(".");
-          return i.message.startsWith(field) ? i.message : `${field}: ${i.message}`;
-        })
-        .join("; "),
-    );
+    throw new Error(describeEnvIssues(result.error.issues));
   }
   const parsed = result.data;
   return { ...parsed, database: readDatabaseEnv(env, { mode: parsed.CLUSTER }) };

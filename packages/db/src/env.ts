@@ -30,6 +30,22 @@ export interface ReadDatabaseEnvOptions {
   mode?: string;
 }
 
+/**
+ * A process's configuration errors as one line: each field with its rule (a
+ * message that already names its field stands alone). Every process (web,
+ * controller, dev) reports its environment this way.
+ */
+export function describeEnvIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): string {
+  return issues
+    .map((i) => {
+      const field = i.path.map(String).join(".");
+      return !field || i.message.startsWith(field) ? i.message : `${field}: ${i.message}`;
+    })
+    .join("; ");
+}
+
 export function readDatabaseEnv(
   env: NodeJS.ProcessEnv = process.env,
   options: ReadDatabaseEnvOptions = {},
@@ -39,7 +55,7 @@ export function readDatabaseEnv(
     PGLITE_DATA_DIR: env.PGLITE_DATA_DIR || undefined,
   });
   // The message names the field and the rule, never the value (it holds a password).
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("; "));
+  if (!parsed.success) throw new Error(describeEnvIssues(parsed.error.issues));
   const cwd = options.cwd ?? process.cwd();
   return {
     url: parsed.data.DATABASE_URL,

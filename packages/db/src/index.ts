@@ -28,6 +28,7 @@ export {
 } from "./domain.ts";
 export {
   type DatabaseEnv,
+  describeEnvIssues,
   readDatabaseEnv,
 } from "./env.ts";
 export { migrateToLatest } from "./migrate.ts";

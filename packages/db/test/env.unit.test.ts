@@ -1,6 +1,6 @@
 // Level: unit. The one DATABASE_URL / PGLITE_DATA_DIR parser.
 import { describe, expect, it } from "vitest";
-import { readDatabaseEnv } from "../src/env.ts";
+import { describeEnvIssues, readDatabaseEnv } from "../src/env.ts";
 
 describe("readDatabaseEnv", () => {
   it("gives each CLUSTER mode its own default embedded database", () => {
@@ -39,5 +39,17 @@ describe("readDatabaseEnv", () => {
       expect(message).toMatch(/^DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/);
       expect(message).not.toContain("hunter2");
     }
+  });
+});
+
+describe("describeEnvIssues", () => {
+  it("names each field with its rule on one line, and leaves a message that already names its field alone", () => {
+    expect(
+      describeEnvIssues([
+        { path: ["PORT"], message: "expected a number" },
+        { path: ["CLUSTER"], message: 'CLUSTER must be one of "kube", "simulated"' },
+        { path: [], message: "nothing set" },
+      ]),
+    ).toBe('PORT: expected a number; CLUSTER must be one of "kube", "simulated"; nothing set');
   });
 });
