@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { createObjectStore, partKey } from "@storeplane/backup";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { listMedusaOrders, placeMedusaOrder } from "../src/orders/medusa.ts";
 import {
   type BackupHarness,
@@ -26,10 +26,10 @@ import {
   startBackupHarness,
 } from "./backup/backup-job.ts";
 import { ensureMedusaInstalled, type MedusaInstance, medusaInstance } from "./backup/medusa-app.ts";
+import { describeEngine } from "./harness/engine-suite.ts";
 import { runCommand } from "./harness/processes.ts";
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
-const requireMedusa = process.env.REQUIRE_MEDUSA === "1";
 const PG_BIN = (() => {
   const root = "/usr/lib/postgresql";
   if (!existsSync(root)) return undefined;
@@ -72,20 +72,11 @@ function libpqEnv(url: string, password: string): Record<string, string> {
   };
 }
 
-if (problem) {
-  if (requireMedusa) {
-    describe("Medusa backup engine (REQUIRE_MEDUSA=1)", () => {
-      it("has what the backup suite needs", () => {
-        throw new Error(`REQUIRE_MEDUSA=1 but the Medusa backup suite cannot run: ${problem}`);
-      });
-    });
-  } else {
-    describe.skip(`Medusa backup, restore and clone — skipped: ${problem}`, () => {
-      it("backs up, restores and clones a Medusa store", () => {});
-    });
-  }
-} else {
-  describe("Medusa backup, restore and clone — real Medusa 2.21 on Postgres, real pg_dump, real S3 (s3rver)", () => {
+describeEngine(
+  "Medusa backup engine",
+  "Medusa backup, restore and clone — real Medusa 2.21 on Postgres, real pg_dump, real S3 (s3rver)",
+  { requireVar: "REQUIRE_MEDUSA", problem },
+  () => {
     const suffix = randomBytes(4).toString("hex");
     const dbA = `medusa_backup_${suffix}_a`;
     const dbB = `medusa_backup_${suffix}_b`;
@@ -289,5 +280,5 @@ if (problem) {
       await shop.start();
       expect(await orders(shop)).toEqual(before);
     }, 300_000);
-  });
-}
+  },
+);

@@ -15,7 +15,7 @@ import { join, relative, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { gunzipSync } from "node:zlib";
 import { createObjectStore, partKey } from "@storeplane/backup";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { confirmWooOrder, placeWooOrder, type WooAdminAuth } from "../src/orders/woocommerce.ts";
 import {
   type BackupHarness,
@@ -23,6 +23,7 @@ import {
   backupSpecEnv,
   startBackupHarness,
 } from "./backup/backup-job.ts";
+import { describeEngine } from "./harness/engine-suite.ts";
 import { mariadbProblem, startMariadb, type ThrowawayMariadb } from "./harness/mariadb.ts";
 import { runCommand } from "./harness/processes.ts";
 import { jobEnvironment, renderSetupJob, resolveHelm } from "./harness/setup-job-env.ts";
@@ -37,7 +38,6 @@ import {
 
 const repoRoot = resolve(import.meta.dirname, "../..");
 const SETUP_SCRIPT = join(repoRoot, "images/woocommerce/setup.sh");
-const requireWoo = process.env.REQUIRE_WOOCOMMERCE === "1";
 
 const helm = resolveHelm();
 const stack = await (async () => {
@@ -66,22 +66,11 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-if ("problem" in stack) {
-  if (requireWoo) {
-    describe("WooCommerce backup engine (REQUIRE_WOOCOMMERCE=1)", () => {
-      it("has PHP, MariaDB, helm and the WooCommerce stack", () => {
-        throw new Error(
-          `REQUIRE_WOOCOMMERCE=1 but the WooCommerce backup suite cannot run: ${stack.problem}`,
-        );
-      });
-    });
-  } else {
-    describe.skip(`WooCommerce backup, restore and clone — skipped: ${stack.problem}`, () => {
-      it("backs up, restores and clones a WooCommerce store", () => {});
-    });
-  }
-} else {
-  describe("WooCommerce backup, restore and clone — real WordPress + WooCommerce on PHP and MariaDB, real mariadb-dump, real S3 (s3rver)", () => {
+describeEngine(
+  "WooCommerce backup engine",
+  "WooCommerce backup, restore and clone — real WordPress + WooCommerce on PHP and MariaDB, real mariadb-dump, real S3 (s3rver)",
+  { requireVar: "REQUIRE_WOOCOMMERCE", problem: "problem" in stack ? stack.problem : null },
+  () => {
     const secret = {
       "admin-username": "shopadmin",
       "admin-password": randomBytes(12).toString("base64url"),
@@ -149,7 +138,7 @@ if ("problem" in stack) {
         user: "wordpress",
         password: secret["database-password"],
       });
-      site = createSite(stack.dir, SETUP_SCRIPT);
+      site = createSite((stack as { dir: string }).dir, SETUP_SCRIPT);
       server = await startPhpServer(site, dbEnvFor("wordpress"));
       baseUrl = server.baseUrl;
       const job = renderSetupJob(helm as string, { name: "backuptest", url: baseUrl });
@@ -263,7 +252,7 @@ if ("problem" in stack) {
     }, 120_000);
 
     it("clones into another database and site at a new URL: the storefront works there and its links point to the new URL", async () => {
-      const target = createSite(stack.dir, SETUP_SCRIPT);
+      const target = createSite((stack as { dir: string }).dir, SETUP_SCRIPT);
       cloneSite = target;
       await (db as ThrowawayMariadb).sql(
         "CREATE DATABASE `wordpress_clone`; GRANT ALL ON `wordpress_clone`.* TO 'wordpress'@'%';",
@@ -354,5 +343,5 @@ if ("problem" in stack) {
       );
       expect(filesUnder(uploadsOf(target))).toEqual(before);
     }, 300_000);
-  });
-}
+  },
+);
