@@ -203,8 +203,16 @@ export interface Cluster {
 
   /** Create the namespace if absent, else make sure its labels are set. */
   ensureNamespace(input: EnsureNamespaceInput): Promise<void>;
-  /** Server-side apply with the platform's field manager. */
+  /**
+   * Server-side apply with the platform's field manager. Kinds: the
+   * guardrails (ResourceQuota, LimitRange, NetworkPolicy) and a backup's
+   * objects (batch/v1 Job, v1 Secret); any other kind is refused as Invalid.
+   */
   applyObjects(namespace: string, objects: KubeObject[]): Promise<void>;
+  /** One Job's state, read from the API server (not the snapshot cache); null when it does not exist. */
+  readJob(namespace: string, name: string): Promise<JobState | null>;
+  /** Delete a Job and its pods (background propagation); a Job already gone counts as deleted. */
+  deleteJob(namespace: string, name: string): Promise<{ deleted: boolean }>;
   /** Create the Secret once with generated data; never overwrite an existing one. */
   ensureSecret(
     namespace: string,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createClusterReader } from "./cluster-reader.ts";
 import { buildGuardrails, expectedGuardrails } from "./guardrails.ts";
 import { createKubeCluster } from "./kube-cluster.ts";
-import { LABELS, STORE_SECRET_NAME } from "./store-contract.ts";
+import { FIELD_MANAGER, LABELS, STORE_SECRET_NAME } from "./store-contract.ts";
 import { FakeApiServer } from "./testing/fake-api-server.ts";
 import { createRecordingHelm } from "./testing/recording-helm.ts";
 
@@ -288,6 +288,99 @@ describe("mutations", () => {
     await c.uninstallRelease("store-a", "store");
     expect(helm.calls.map((x) => x.method)).toEqual(["upgradeInstall", "uninstall"]);
     expect(helm.calls[0]?.args[1]).toMatchObject({ signal: ac.signal });
+  });
+});
+
+describe("a backup's objects", () => {
+  // The shapes apps/controller/src/backups/job-spec.ts builds, trimmed to what
+  // the API server checks here (kind, name, namespace, labels).
+  const job = (name: string) => ({
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name, labels: { ...managed, "app.kubernetes.io/component": "backup" } },
+    spec: {
+      backoffLimit: 0,
+      template: {
+        spec: { restartPolicy: "Never", containers: [{ name: "backup", image: "backup:1" }] },
+      },
+    },
+  });
+  const target = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "storeplane-backup-target", labels: managed },
+    type: "Opaque",
+    // As buildBackupTargetSecret writes it; the API server folds stringData into data.
+    stringData: { "access-key-id": "AKID" },
+  };
+
+  it("applies the Job and the target Secret by server-side apply, and readJob follows the Job's conditions", async () => {
+    const { cluster: c } = cluster();
+    await c.ensureNamespace({ name: "store-a", labels: {} });
+    await c.applyObjects("store-a", [target, job("backup-1-1")]);
+    const applies = api.requests.filter((r) => r.method === "PATCH");
+    expect(applies.map((r) => r.headers["content-type"])).toEqual([
+      "application/apply-patch+yaml",
+      "application/apply-patch+yaml",
+    ]);
+    expect(applies.map((r) => r.query.fieldManager)).toEqual([FIELD_MANAGER, FIELD_MANAGER]);
+    expect(await c.readSecret("store-a", "storeplane-backup-target")).toEqual({
+      "access-key-id": "AKID",
+    });
+    expect(await c.readJob("store-a", "backup-1-1")).toMatchObject({
+      name: "backup-1-1",
+      namespace: "store-a",
+      complete: false,
+      failedReason: null,
+    });
+    // The job controller's verdict, as it writes it (batch/v1 JobStatus conditions).
+    const live = api.get("batch", "jobs", "store-a", "backup-1-1");
+    if (!live) throw new Error("the applied Job is missing");
+    api.put({
+      ...live,
+      status: { succeeded: 1, conditions: [{ type: "Complete", status: "True" }] },
+    });
+    expect(await c.readJob("store-a", "backup-1-1")).toMatchObject({
+      complete: true,
+      succeeded: 1,
+    });
+    api.put({
+      ...live,
+      status: {
+        failed: 1,
+        conditions: [
+          { type: "Failed", status: "True", reason: "DeadlineExceeded", message: "too long" },
+        ],
+      },
+    });
+    expect(await c.readJob("store-a", "backup-1-1")).toMatchObject({
+      complete: false,
+      failedReason: "DeadlineExceeded",
+      failedMessage: "too long",
+    });
+  });
+
+  it("readJob is null for an absent Job; deleteJob deletes with its pods and is idempotent", async () => {
+    const { cluster: c } = cluster();
+    await c.ensureNamespace({ name: "store-a", labels: {} });
+    expect(await c.readJob("store-a", "backup-x-1")).toBeNull();
+    await c.applyObjects("store-a", [job("backup-x-1")]);
+    api.clearRequests();
+    expect(await c.deleteJob("store-a", "backup-x-1")).toEqual({ deleted: true });
+    const del = api.requests.find((r) => r.method === "DELETE");
+    // Without it the API server orphans a Job's pods (batch/v1 default).
+    expect(del?.query.propagationPolicy).toBe("Background");
+    expect(await c.readJob("store-a", "backup-x-1")).toBeNull();
+    expect(await c.deleteJob("store-a", "backup-x-1")).toEqual({ deleted: false });
+  });
+
+  it("still refuses kinds the platform never applies", async () => {
+    const { cluster: c } = cluster();
+    await expect(
+      c.applyObjects("store-a", [
+        { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" }, data: {} },
+      ]),
+    ).rejects.toThrow(/kind not supported by the platform client/);
   });
 });
 

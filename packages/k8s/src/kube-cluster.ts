@@ -10,6 +10,7 @@ import type { Cluster, ClusterInfo, ClusterSnapshot, HelmReleaseStatus } from ".
 import type { Helm } from "./helm/helm.ts";
 import { toReleaseStatus } from "./helm/parse.ts";
 import { buildSnapshot, readSnapshotLists } from "./observe/build-snapshot.ts";
+import { jobToState } from "./observe/to-state.ts";
 import { HELM_RELEASE_SELECTOR } from "./store-contract.ts";
 import { ClusterCache } from "./watch/cluster-cache.ts";
 import { RecentWrites, withFreshNamespaces } from "./watch/fresh-reads.ts";
@@ -149,7 +150,18 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
         }
         await writing(namespace, () => client.apply(namespace, obj));
       }
-      logger.debug({ namespace, count: objects.length }, "guardrails applied");
+      logger.debug({ namespace, count: objects.length }, "objects applied");
+    },
+
+    async readJob(namespace, name) {
+      const job = await client.readJob(namespace, name);
+      return job ? jobToState(job) : null;
+    },
+
+    async deleteJob(namespace, name) {
+      const result = await writing(namespace, () => client.deleteJob(namespace, name));
+      logger.info({ namespace, job: name, alreadyGone: !result.deleted }, "job deleted");
+      return result;
     },
 
     async ensureSecret(namespace, name, labels, generate) {

@@ -188,10 +188,41 @@ export class KubeClient {
       case "networking.k8s.io/v1/NetworkPolicy":
         await this.call(what, () => this.net.patchNamespacedNetworkPolicy(params, options));
         return;
+      // A backup's objects (apps/controller/src/backups/job-spec.ts). A Job's
+      // pod template is immutable, so every attempt is a new Job name.
+      case "batch/v1/Job":
+        await this.call(what, () => this.batch.patchNamespacedJob(params, options));
+        return;
+      case "v1/Secret":
+        await this.call(what, () => this.core.patchNamespacedSecret(params, options));
+        return;
       default:
         // Applying another kind would also need a new RBAC rule (rbac.ts).
         throw new KubeError("Invalid", `${what}: kind not supported by the platform client`);
     }
+  }
+
+  // --- jobs -----------------------------------------------------------------
+
+  readJob(namespace: string, name: string): Promise<V1Job | null> {
+    return this.orNull(`read job ${namespace}/${name}`, () =>
+      this.batch.readNamespacedJob({ name, namespace }, this.opts()),
+    );
+  }
+
+  /**
+   * Idempotent. Background propagation: without it a Job's pods are orphaned
+   * (the API's default for batch/v1 Jobs is orphan), and a finished backup's
+   * pod would stay until the namespace goes.
+   */
+  async deleteJob(namespace: string, name: string): Promise<{ deleted: boolean }> {
+    const res = await this.orNull(`delete job ${namespace}/${name}`, () =>
+      this.batch.deleteNamespacedJob(
+        { name, namespace, propagationPolicy: "Background" },
+        this.opts(),
+      ),
+    );
+    return { deleted: res !== null };
   }
 
   // --- secrets --------------------------------------------------------------

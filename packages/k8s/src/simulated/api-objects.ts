@@ -15,7 +15,23 @@ const APPLIABLE = new Set([
   "v1/ResourceQuota",
   "v1/LimitRange",
   "networking.k8s.io/v1/NetworkPolicy",
+  // A backup's Job and its object-store credentials (Cluster.applyObjects).
+  "batch/v1/Job",
+  "v1/Secret",
 ]);
+
+/** The API server folds a Secret's stringData into data (base64) and never stores stringData. */
+function foldStringData(obj: SimObject): SimObject {
+  if (obj.kind !== "Secret" || !obj.stringData) return obj;
+  const { stringData, ...rest } = obj;
+  const folded = Object.fromEntries(
+    Object.entries(stringData as Record<string, string>).map(([k, v]) => [
+      k,
+      Buffer.from(v, "utf8").toString("base64"),
+    ]),
+  );
+  return { ...rest, data: { ...((rest.data as Record<string, string>) ?? {}), ...folded } };
+}
 
 export const namespaceNotFound = (what: string, name: string) =>
   new KubeError("NotFound", `${what}: NotFound: namespaces "${name}" not found`, {
@@ -84,10 +100,9 @@ export function applyObjects(store: ObjectStore, namespace: string, objects: Kub
       throw new KubeError("Invalid", `${what}: kind not supported by the platform client`);
     writableNamespace(store, namespace, what);
     const existing = store.get(obj.kind, namespace, obj.metadata.name);
-    const desired = structuredClone({
-      ...obj,
-      metadata: { ...obj.metadata, namespace },
-    }) as SimObject;
+    const desired = foldStringData(
+      structuredClone({ ...obj, metadata: { ...obj.metadata, namespace } }) as SimObject,
+    );
     if (existing && JSON.stringify(userFields(existing)) === JSON.stringify(userFields(desired)))
       continue;
     store.put(existing?.status ? { ...desired, status: existing.status } : desired);
@@ -161,4 +176,21 @@ export function secretData(
       Buffer.from(v, "base64").toString("utf8"),
     ]),
   );
+}
+
+/** A Job and, as background propagation does, the pods it owns. */
+export function deleteJobAndPods(
+  store: ObjectStore,
+  namespace: string,
+  name: string,
+): { deleted: boolean } {
+  const job = store.get("Job", namespace, name);
+  if (!job) return { deleted: false };
+  for (const pod of store.list("Pod", { namespace })) {
+    const owners = (pod.metadata.ownerReferences ?? []) as Array<{ uid?: string }>;
+    if (owners.some((o) => o.uid === job.metadata.uid))
+      store.delete("Pod", namespace, pod.metadata.name);
+  }
+  store.delete("Job", namespace, name);
+  return { deleted: true };
 }

@@ -3,11 +3,13 @@
 // takes its latency, may be failed by the fault dice, and runs the same steps
 // the real cluster runs — the snapshot through readSnapshotLists and
 // buildSnapshot (per changed namespace, snapshot-cache.ts), helm through the simulated helm's release Secrets.
-import type { Cluster, ClusterSnapshot, ReleaseSpec } from "../cluster.ts";
+import type { Cluster, ClusterSnapshot, JobState, ReleaseSpec } from "../cluster.ts";
+import { jobToState } from "../observe/to-state.ts";
 import {
   applyObjects,
   copySecretInto,
   createSecretOnce,
+  deleteJobAndPods,
   ensureNamespace,
   secretData,
 } from "./api-objects.ts";
@@ -74,9 +76,18 @@ class CallerCluster {
           ensureNamespace(this.core.store, name, labels),
         ),
       applyObjects: (ns, objects) =>
-        this.act("applyObjects", ns, this.core.latencies.apiCallMs, () =>
-          applyObjects(this.core.store, ns, objects),
-        ),
+        this.act("applyObjects", ns, this.core.latencies.apiCallMs, () => {
+          applyObjects(this.core.store, ns, objects);
+          // A new Job is the job controller's to run (its pod, then Complete).
+          if (objects.some((o) => o.kind === "Job")) this.core.touched(ns);
+        }),
+      readJob: (ns, name) => this.readJob(ns, name),
+      deleteJob: (ns, name) =>
+        this.act("deleteJob", ns, this.core.latencies.apiCallMs, () => {
+          const result = deleteJobAndPods(this.core.store, ns, name);
+          if (result.deleted) this.core.touched(ns);
+          return result;
+        }),
       ensureSecret: (ns, name, labels, generate) =>
         this.act("ensureSecret", ns, this.core.latencies.apiCallMs, () => {
           this.core.stats().reads += 1;
@@ -122,6 +133,21 @@ class CallerCluster {
     await this.wait(this.core.latencies.apiCallMs);
     this.core.stats().reads += 1;
     return secretData(this.core.store, namespace, name);
+  }
+
+  /**
+   * A Job as the simulated job controller has moved it by now: any Job,
+   * backup Jobs included, completes after `jobCompleteMs`. It runs nothing,
+   * so a simulated backup Job writes no dump and no manifest (the backup
+   * runner then finds no manifest and says so).
+   */
+  async readJob(namespace: string, name: string): Promise<JobState | null> {
+    await this.core.calls.begin(this.caller, "readJob", null);
+    await this.wait(this.core.latencies.apiCallMs);
+    this.core.stats().reads += 1;
+    this.core.settle();
+    const job = this.core.store.get("Job", namespace, name);
+    return job ? jobToState(job as Parameters<typeof jobToState>[0]) : null;
   }
 
   async installRelease(spec: ReleaseSpec, signal?: AbortSignal): Promise<void> {

@@ -53,6 +53,8 @@ export function freshStats(): SimulatedClusterStats {
       snapshot: 0,
       ensureNamespace: 0,
       applyObjects: 0,
+      readJob: 0,
+      deleteJob: 0,
       ensureSecret: 0,
       readSecret: 0,
       copySecret: 0,

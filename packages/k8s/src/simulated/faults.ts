@@ -11,6 +11,8 @@ export type ClusterMethod =
   | "snapshot"
   | "ensureNamespace"
   | "applyObjects"
+  | "readJob"
+  | "deleteJob"
   | "ensureSecret"
   | "readSecret"
   | "copySecret"

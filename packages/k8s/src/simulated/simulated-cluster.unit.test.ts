@@ -62,6 +62,40 @@ describe("simulated cluster", () => {
     expect(sim.stats().completedInstalls.get("store-a/store")).toBe(1);
   });
 
+  it("a backup Job applied by the controller runs to Complete after the Job delay; deleting it removes its pod (a test tool: nothing is dumped)", async () => {
+    const { clock, sim, c } = setup();
+    await c.ensureNamespace({ name: "store-a", labels: {} });
+    await c.applyObjects("store-a", [
+      {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "storeplane-backup-target" },
+        type: "Opaque",
+        stringData: { "access-key-id": "AKID" },
+      },
+      {
+        apiVersion: "batch/v1",
+        kind: "Job",
+        metadata: { name: "backup-b1-1" },
+        spec: { template: { spec: { containers: [{ name: "backup", image: "backup:1" }] } } },
+      },
+    ]);
+    expect(await c.readSecret("store-a", "storeplane-backup-target")).toEqual({
+      "access-key-id": "AKID",
+    });
+    expect(await c.readJob("store-a", "backup-b1-1")).toMatchObject({ active: 1, complete: false });
+    expect(sim.list("Pod", { namespace: "store-a" })).toHaveLength(1);
+    await clock.advance(500);
+    expect(await c.readJob("store-a", "backup-b1-1")).toMatchObject({
+      succeeded: 1,
+      complete: true,
+    });
+    expect(await c.deleteJob("store-a", "backup-b1-1")).toEqual({ deleted: true });
+    expect(await c.readJob("store-a", "backup-b1-1")).toBeNull();
+    expect(sim.list("Pod", { namespace: "store-a" })).toHaveLength(0);
+    expect(await c.deleteJob("store-a", "backup-b1-1")).toEqual({ deleted: false });
+  });
+
   it("counts a fixed number of reads per snapshot, whatever the number of namespaces", async () => {
     const { sim, c } = setup();
     await c.snapshot();
