@@ -51,10 +51,12 @@ export {
   failBackup,
   findBackupById,
   findBackupSchedule,
+  listActiveBackups,
   listStoreBackups,
   markBackupRunning,
   markBackupsPruned,
   requestBackup,
+  requestDueScheduledBackups,
   requestRestore,
   setBackupSchedule,
 } from "./repositories/backups.ts";

@@ -129,6 +129,30 @@ export async function markBackupRunning(
     .execute();
 }
 
+/**
+ * Backups the controller still has to move: requested (their next attempt
+ * due by `now`) or running, oldest first. The backup runner's work list.
+ */
+export async function listActiveBackups(
+  db: Kysely<Database>,
+  now: Date,
+  limit = 100,
+): Promise<Backup[]> {
+  return db
+    .selectFrom("backups")
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb("status", "=", "running"),
+        eb.and([eb("status", "=", "requested"), eb("next_attempt_at", "<=", now)]),
+      ]),
+    )
+    .orderBy("created_at")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}
+
 export interface BackupResult {
   sizeBytes: number;
   durationMs: number;
