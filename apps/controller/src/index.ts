@@ -1,6 +1,11 @@
 // The controller's public entry point, for composition roots that run the
 // loop in-process (apps/dev). By name, only what other packages use; one name
 // per line. Everything else is internal to the controller.
+export { readBackupSettings } from "./backups/backup-env.ts";
+export {
+  BACKUP_PASS_INTERVAL_MS,
+  createBackupRunner,
+} from "./backups/runner.ts";
 export { createCluster } from "./cluster.ts";
 export { ChartCatalog } from "./desired.ts";
 export {

@@ -8,6 +8,8 @@ import {
 } from "@storeplane/db";
 import { createLogger } from "@storeplane/k8s/logging";
 import { sql } from "kysely";
+import { readBackupSettings } from "./backups/backup-env.ts";
+import { BACKUP_PASS_INTERVAL_MS, createBackupRunner } from "./backups/runner.ts";
 import { createCluster } from "./cluster.ts";
 import { ChartCatalog } from "./desired.ts";
 import { readControllerConfig } from "./env.ts";
@@ -18,6 +20,8 @@ import { startRetention } from "./retention.ts";
 
 async function main(): Promise<void> {
   const config = readControllerConfig();
+  // Null when backups are off; incomplete settings stop the start here.
+  const backupSettings = readBackupSettings(process.env);
   // The platform's one redaction list: no generated credential is ever logged,
   // whatever a call site passes. The loop's child logger adds the replica id.
   const logger = createLogger({
@@ -84,6 +88,11 @@ async function main(): Promise<void> {
 
   await loop.start();
   const stopRetention = startRetention(handle, config.retention, logger);
+  // Beside the loop, never in it: a backup never holds a store's reconcile.
+  const backups = backupSettings
+    ? createBackupRunner({ db: handle.db, cluster, settings: backupSettings, logger })
+    : null;
+  backups?.start(BACKUP_PASS_INTERVAL_MS);
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
@@ -92,6 +101,7 @@ async function main(): Promise<void> {
     logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
     clearInterval(infoTimer);
     stopRetention();
+    await backups?.stop().catch(() => undefined);
     try {
       await loop?.stop();
     } finally {

@@ -9,10 +9,13 @@
 import { randomBytes } from "node:crypto";
 import { type ApiConfig, readApiConfig } from "@storeplane/api";
 import {
+  BACKUP_PASS_INTERVAL_MS,
   ChartCatalog,
   type ControllerConfig,
   ControllerLoop,
+  createBackupRunner,
   createCluster,
+  readBackupSettings,
   readControllerConfig,
 } from "@storeplane/controller";
 import {
@@ -125,6 +128,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     observers: [],
   });
   await loop.start();
+  // Only when backups are enabled (BACKUPS_ENABLED=true and an object store).
+  const backupSettings = readBackupSettings({ ...process.env, ...options.controllerEnv });
+  const backups = backupSettings
+    ? createBackupRunner({
+        db: database.db,
+        cluster: controllerCluster,
+        settings: backupSettings,
+        logger: logger.child({ component: "controller" }),
+      })
+    : null;
+  backups?.start(BACKUP_PASS_INTERVAL_MS);
 
   const apiConfig = readApiConfig({ ...process.env, ...options.apiEnv });
   const web = await startWebServer({
@@ -149,6 +163,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     clusterInfo: () => clusterReader.info(),
     async close() {
       await web.close();
+      await backups?.stop();
       await loop.stop(controllerConfig.shutdownGraceMs);
       helmAbort.abort();
       await database.close();

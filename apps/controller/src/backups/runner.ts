@@ -28,6 +28,12 @@ import {
 import { type BackupPolicy, backoffMs, DEFAULT_BACKUP_POLICY, planBackup } from "./plan-backup.ts";
 import { recordCompletedBackup } from "./record-backup.ts";
 
+/** How often the controller looks at the due and active backups. */
+export const BACKUP_PASS_INTERVAL_MS = 15_000;
+
+export const SIMULATED_NO_DATA =
+  "simulated cluster (test and demo tool) has no data to back up: its backup Job completed without running anything, so no backup was written";
+
 export interface BackupRunnerDeps {
   db: Kysely<Database>;
   cluster: Cluster;
@@ -96,6 +102,13 @@ export function createBackupRunner(deps: BackupRunnerDeps): BackupRunner {
         return;
       }
       case "record":
+        if (deps.cluster.mode === "simulated") {
+          // The simulated cluster's Jobs complete without running anything:
+          // there is no dump and no manifest, and a simulated size would be a lie.
+          await failBackup(deps.db, backup.id, { error: SIMULATED_NO_DATA }, now());
+          blog.warn("backup failed: simulated cluster has no data to back up");
+          return;
+        }
         await record(backup, store, blog);
         return;
       case "retry":
