@@ -71,6 +71,9 @@ export const controllerPolicyRules: PolicyRule[] = [
     verbs: HELM_VERBS,
   },
   { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: HELM_VERBS },
+  // Also the backup runner: server-side apply of a backup Job (create,
+  // patch), readJob (get), deleteJob (delete); its Secret and NetworkPolicy
+  // use the secrets and networkpolicies rules above.
   { apiGroups: ["batch"], resources: ["jobs"], verbs: HELM_VERBS },
   { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: HELM_VERBS },
 ];
