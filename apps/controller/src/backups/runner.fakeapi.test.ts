@@ -129,7 +129,7 @@ describeEachDatabase("the backup runner", ({ handle }) => {
     return store;
   }
 
-  function runner(objects?: ObjectStore, endpoint = s3.endpoint) {
+  function runner(objects?: ObjectStore, endpoint = s3.endpoint, now?: () => Date) {
     const cluster = createKubeCluster({
       kubeConfig: api.kubeConfig(),
       helm: createRecordingHelm(),
@@ -145,7 +145,8 @@ describeEachDatabase("the backup runner", ({ handle }) => {
         settings,
         objects,
         logger: pino({ level: process.env.RUNNER_LOG ?? "silent" }),
-        policy: { maxAttempts: 3, baseBackoffMs: 60_000, maxBackoffMs: 600_000 },
+        policy: { maxAttempts: 2, baseBackoffMs: 60_000, maxBackoffMs: 600_000 },
+        now,
       }),
     };
   }
@@ -251,5 +252,56 @@ describeEachDatabase("the backup runner", ({ handle }) => {
       .where("id", "=", store.id)
       .executeTakeFirstOrThrow();
     expect(after.phase).toBe("Ready");
+  });
+
+  it("a failed Job is retried as a new Job after the backoff, and the backup fails once the attempts are spent", async () => {
+    const store = await readyStore();
+    const requested = await requestBackup(handle().db, {
+      storeId: store.id,
+      kind: "on-demand",
+      requestedBy: "test",
+    });
+    if (!("backup" in requested)) throw new Error(requested.refused);
+    const id = requested.backup.id;
+    let clock = Date.now() + 1_000;
+    const { runner: r } = runner(undefined, s3.endpoint, () => new Date(clock));
+    const ns = storeNamespace(store.name);
+    const failJob = (name: string) => {
+      const live = api.get("batch", "jobs", ns, name);
+      if (!live) throw new Error(`Job ${name} was not created`);
+      // What the job controller writes when backoffLimit 0 is reached.
+      api.put({
+        ...live,
+        status: {
+          failed: 1,
+          conditions: [
+            {
+              type: "Failed",
+              status: "True",
+              reason: "BackoffLimitExceeded",
+              message: "Job has reached the specified backoff limit",
+            },
+          ],
+        },
+      });
+    };
+
+    await r.runOnce();
+    failJob(backupJobName(id, 1));
+    await r.runOnce();
+    let row = await findBackupById(handle().db, id);
+    expect(row?.status).toBe("requested");
+    expect(row?.error).toMatch(/the backup Job failed \(BackoffLimitExceeded: .*\); retrying at /);
+    // Not before the backoff.
+    await r.runOnce();
+    expect(api.get("batch", "jobs", ns, backupJobName(id, 2))).toBeUndefined();
+    clock += 60_000;
+    await r.runOnce();
+    expect(await findBackupById(handle().db, id)).toMatchObject({ status: "running", attempts: 2 });
+    failJob(backupJobName(id, 2));
+    await r.runOnce();
+    row = await findBackupById(handle().db, id);
+    expect(row?.status).toBe("failed");
+    expect(row?.error).toMatch(/gave up after 2 attempts/);
   });
 });
