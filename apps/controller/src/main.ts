@@ -15,6 +15,7 @@ import { createHttpServer } from "./http.ts";
 import { ControllerLoop } from "./loop.ts";
 import { createMetrics, metricsObserver } from "./metrics.ts";
 import { startRetention } from "./retention.ts";
+import { RolloutDriver } from "./rollouts/driver.ts";
 
 async function main(): Promise<void> {
   const config = readControllerConfig();
@@ -41,6 +42,11 @@ async function main(): Promise<void> {
   logger.info({ clusterInfo: info }, info.message);
   let clusterMessage = info.message;
 
+  const rollouts = new RolloutDriver({
+    handle,
+    intervalMs: config.rolloutIntervalMs,
+    logger,
+  });
   let loop: ControllerLoop | null = null;
   const metrics = createMetrics({
     queueDepth: () => loop?.depth ?? 0,
@@ -55,7 +61,7 @@ async function main(): Promise<void> {
     charts: new ChartCatalog(config.chartsDir, config.valuesProfile),
     replicaId: config.replicaId,
     logger,
-    observers: [metricsObserver(metrics)],
+    observers: [metricsObserver(metrics), rollouts.observer],
   });
 
   const server = createHttpServer({
@@ -83,6 +89,7 @@ async function main(): Promise<void> {
   }, 30_000);
 
   await loop.start();
+  rollouts.start();
   const stopRetention = startRetention(handle, config.retention, logger);
 
   let shuttingDown = false;
@@ -92,6 +99,7 @@ async function main(): Promise<void> {
     logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
     clearInterval(infoTimer);
     stopRetention();
+    await rollouts.stop().catch(() => undefined);
     try {
       await loop?.stop();
     } finally {

@@ -13,6 +13,7 @@ import {
   type ControllerConfig,
   ControllerLoop,
   createCluster,
+  RolloutDriver,
   readControllerConfig,
 } from "@storeplane/controller";
 import {
@@ -115,6 +116,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     clusterReader = createClusterReader({ logger });
   }
 
+  const rollouts = new RolloutDriver({
+    handle: database,
+    intervalMs: controllerConfig.rolloutIntervalMs,
+    logger: logger.child({ component: "controller" }),
+  });
   const loop = new ControllerLoop({
     handle: database,
     cluster: controllerCluster,
@@ -122,9 +128,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     charts: new ChartCatalog(controllerConfig.chartsDir, controllerConfig.valuesProfile),
     replicaId: controllerConfig.replicaId,
     logger: logger.child({ component: "controller" }),
-    observers: [],
+    observers: [rollouts.observer],
   });
   await loop.start();
+  rollouts.start();
 
   const apiConfig = readApiConfig({ ...process.env, ...options.apiEnv });
   const web = await startWebServer({
@@ -149,6 +156,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     clusterInfo: () => clusterReader.info(),
     async close() {
       await web.close();
+      await rollouts.stop();
       await loop.stop(controllerConfig.shutdownGraceMs);
       helmAbort.abort();
       await database.close();
