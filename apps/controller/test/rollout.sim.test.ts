@@ -7,8 +7,9 @@
 import { type DatabaseHandle, listRolloutStores, startRollout } from "@storeplane/db";
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
 import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulated";
+import { sql } from "kysely";
 import { afterAll, beforeEach, expect, it } from "vitest";
-import { driveRollouts, RolloutDriver } from "../src/rollouts/driver.ts";
+import { driveRollouts, ROLLOUT_DRIVER_LOCK_KEY, RolloutDriver } from "../src/rollouts/driver.ts";
 import { addArchivedVersion, chartsWithArchive } from "./chart-versions.ts";
 import {
   createStores,
@@ -63,6 +64,54 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
 
   const rolloutRow = (h: DatabaseHandle, id: string) =>
     h.db.selectFrom("rollouts").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+
+  it("one replica at a time: a pass while another holds the advisory lock does nothing", async ({
+    skip,
+  }) => {
+    // PGlite is one connection: a second session (the other replica) needs real Postgres.
+    if (handle().kind !== "postgres")
+      skip("needs real Postgres (TEST_DATABASE_URL): PGlite has a single session");
+    await createStores(handle(), 2, { engine: "woocommerce" });
+    await handle()
+      .db.updateTable("stores")
+      .set({ chart_version: "0.1.0", phase: "Ready" })
+      .execute();
+    const rollout = await rolloutTo(handle(), GOOD_VERSION);
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let holding!: () => void;
+    const held = new Promise<void>((r) => {
+      holding = r;
+    });
+    const other = handle()
+      .db.transaction()
+      .execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(${ROLLOUT_DRIVER_LOCK_KEY.toString()}::bigint)`.execute(
+          trx,
+        );
+        holding();
+        await released;
+      });
+    await held;
+    try {
+      expect(await driveRollouts(handle())).toEqual({ locked: false, steps: [] });
+      const members = await listRolloutStores(handle().db, rollout.id);
+      expect(members.map((m) => m.state)).toEqual(["pending", "pending"]);
+    } finally {
+      release();
+      await other;
+    }
+    // Once the holder is gone, the pass runs: the canary is assigned.
+    const pass = await driveRollouts(handle());
+    expect(pass.locked).toBe(true);
+    expect(pass.steps[0]?.step.kind).toBe("assign");
+    const [canary] = await storesById(handle(), [
+      (await listRolloutStores(handle().db, rollout.id))[0]!.store_id,
+    ]);
+    expect(canary!.chart_version).toBe(GOOD_VERSION);
+  });
 
   it("moves every store wave by wave, one helm upgrade each, and completes", async () => {
     const { sim, driver, loop } = start(handle());
