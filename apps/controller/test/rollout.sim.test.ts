@@ -157,7 +157,7 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
       await driver.stop();
       await loop.stop();
     }
-  });
+  }, 60_000); // ten stores provisioned, then upgraded: slow on a loaded machine
 
   it("a faulty version fails the canary: halted naming it, the canary back on its version and Ready, the rest untouched", async () => {
     const { sim, driver, loop } = start(handle());
@@ -206,7 +206,9 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
         });
         expect(sim.stats().completedInstalls.get(`store-${row.name}/store`)).toBe(1);
       }
-      // Halted stays halted: a further pass (run here directly) only idles.
+      // Halted stays halted: a further pass (run here directly, with the
+      // driver stopped so it does not hold the lock) only idles.
+      await driver.stop();
       const helm = sim.stats().helmCommands;
       const pass = await driveRollouts(handle());
       expect(pass.locked).toBe(true);
@@ -219,5 +221,5 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
       await driver.stop();
       await loop.stop();
     }
-  });
+  }, 60_000); // ten stores provisioned, then upgraded: slow on a loaded machine
 });
