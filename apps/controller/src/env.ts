@@ -69,6 +69,8 @@ const schema = z
     RETENTION_EVENT_DAYS: int(90, 1),
     RETENTION_EVENTS_KEEP_PER_STORE: int(100, 0),
     RETENTION_AUDIT_DAYS: int(90, 1),
+    /** How often the rollout driver advances active rollouts (it also wakes when a reconcile ends). */
+    ROLLOUT_INTERVAL_MS: int(5_000, 10),
     METRICS_PORT: int(9090, 0),
     REPLICA_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
     LOG_LEVEL: z
@@ -117,6 +119,7 @@ export interface ControllerConfig {
     eventsKeepPerStore: number;
     auditDays: number;
   };
+  rolloutIntervalMs: number;
   metricsPort: number;
   replicaId: string;
   logLevel: ControllerEnv["LOG_LEVEL"];
@@ -162,6 +165,7 @@ export function readControllerConfig(env: NodeJS.ProcessEnv = process.env): Cont
       eventsKeepPerStore: e.RETENTION_EVENTS_KEEP_PER_STORE,
       auditDays: e.RETENTION_AUDIT_DAYS,
     },
+    rolloutIntervalMs: e.ROLLOUT_INTERVAL_MS,
     metricsPort: e.METRICS_PORT,
     replicaId: e.REPLICA_ID,
     logLevel: e.LOG_LEVEL,

@@ -13,3 +13,4 @@ export {
   readControllerConfig,
 } from "./env.ts";
 export { ControllerLoop } from "./loop.ts";
+export { RolloutDriver } from "./rollouts/driver.ts";

@@ -17,6 +17,7 @@ import { createHttpServer } from "./http.ts";
 import { ControllerLoop } from "./loop.ts";
 import { createMetrics, metricsObserver } from "./metrics.ts";
 import { startRetention } from "./retention.ts";
+import { RolloutDriver } from "./rollouts/driver.ts";
 
 async function main(): Promise<void> {
   const config = readControllerConfig();
@@ -45,6 +46,11 @@ async function main(): Promise<void> {
   logger.info({ clusterInfo: info }, info.message);
   let clusterMessage = info.message;
 
+  const rollouts = new RolloutDriver({
+    handle,
+    intervalMs: config.rolloutIntervalMs,
+    logger,
+  });
   let loop: ControllerLoop | null = null;
   const metrics = createMetrics({
     queueDepth: () => loop?.depth ?? 0,
@@ -59,7 +65,7 @@ async function main(): Promise<void> {
     charts: new ChartCatalog(config.chartsDir, config.valuesProfile),
     replicaId: config.replicaId,
     logger,
-    observers: [metricsObserver(metrics)],
+    observers: [metricsObserver(metrics), rollouts.observer],
   });
 
   const server = createHttpServer({
@@ -87,6 +93,7 @@ async function main(): Promise<void> {
   }, 30_000);
 
   await loop.start();
+  rollouts.start();
   const stopRetention = startRetention(handle, config.retention, logger);
   // Beside the loop, never in it: a backup never holds a store's reconcile.
   const backups = backupSettings
@@ -102,6 +109,7 @@ async function main(): Promise<void> {
     clearInterval(infoTimer);
     stopRetention();
     await backups?.stop().catch(() => undefined);
+    await rollouts.stop().catch(() => undefined);
     try {
       await loop?.stop();
     } finally {

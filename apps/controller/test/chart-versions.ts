@@ -22,3 +22,23 @@ export function chartsWithArchive(): { dir: string; remove(): void } {
   );
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * Adds `archive/<engine>/<version>` to a charts dir made above: a copy of the
+ * current chart whose Chart.yaml says `chartYamlVersion` (default: `version`).
+ * A mismatch is a chart the controller refuses to load: a faulty release.
+ */
+export function addArchivedVersion(
+  dir: string,
+  engine: "woocommerce" | "medusa",
+  version: string,
+  chartYamlVersion = version,
+): void {
+  const archived = join(dir, "archive", engine, version);
+  cpSync(join(CHARTS_DIR, engine), archived, { recursive: true });
+  const chartYaml = join(archived, "Chart.yaml");
+  writeFileSync(
+    chartYaml,
+    readFileSync(chartYaml, "utf8").replace(/^version:.*$/m, `version: ${chartYamlVersion}`),
+  );
+}

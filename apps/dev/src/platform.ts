@@ -15,6 +15,7 @@ import {
   ControllerLoop,
   createBackupRunner,
   createCluster,
+  RolloutDriver,
   readBackupSettings,
   readControllerConfig,
 } from "@storeplane/controller";
@@ -118,6 +119,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     clusterReader = createClusterReader({ logger });
   }
 
+  const rollouts = new RolloutDriver({
+    handle: database,
+    intervalMs: controllerConfig.rolloutIntervalMs,
+    logger: logger.child({ component: "controller" }),
+  });
   const loop = new ControllerLoop({
     handle: database,
     cluster: controllerCluster,
@@ -125,7 +131,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     charts: new ChartCatalog(controllerConfig.chartsDir, controllerConfig.valuesProfile),
     replicaId: controllerConfig.replicaId,
     logger: logger.child({ component: "controller" }),
-    observers: [],
+    observers: [rollouts.observer],
   });
   await loop.start();
   // Only when backups are enabled (BACKUPS_ENABLED=true and an object store).
@@ -139,6 +145,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       })
     : null;
   backups?.start(BACKUP_PASS_INTERVAL_MS);
+  rollouts.start();
 
   const apiConfig = readApiConfig({ ...process.env, ...options.apiEnv });
   const web = await startWebServer({
@@ -164,6 +171,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     async close() {
       await web.close();
       await backups?.stop();
+      await rollouts.stop();
       await loop.stop(controllerConfig.shutdownGraceMs);
       helmAbort.abort();
       await database.close();

@@ -1,6 +1,6 @@
 // One pass of a rollout: read it and its stores, ask the pure planner for the
 // next step, apply that step through @storeplane/db's rollout repository. The
-// controller's rollout driver (not wired yet: ADR 008) calls this under an
+// controller's rollout driver (driver.ts, ADR 008) calls this under an
 // advisory lock; each repository write re-checks the rollout's state, so an
 // admin's pause or abort between the read and the write wins.
 import {

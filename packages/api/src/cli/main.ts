@@ -26,6 +26,7 @@ import {
   storeTable,
   table,
 } from "./output.ts";
+import { addRolloutCommands } from "./rollout-commands.ts";
 
 export class UsageError extends Error {}
 
@@ -332,6 +333,7 @@ export function buildProgram(env: CliEnv): Command {
     });
 
   addBackupCommands(program, connect, UsageError);
+  addRolloutCommands(program, connect, UsageError);
 
   return program;
 }

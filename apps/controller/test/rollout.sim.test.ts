@@ -1,0 +1,225 @@
+// Level: real database (PGlite and, with TEST_DATABASE_URL, real Postgres) +
+// SIMULATED cluster (test tool). The rollout driver (issue 16) with the real
+// controller loop: a rollout to a version the image carries moves every store
+// wave by wave with exactly one helm upgrade each; a faulty version fails the
+// canary, halts the rollout naming the store and the reason, sends the canary
+// back to its previous version, and leaves every other store alone.
+import { type DatabaseHandle, listRolloutStores, startRollout } from "@storeplane/db";
+import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
+import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulated";
+import { sql } from "kysely";
+import { afterAll, beforeEach, expect, it } from "vitest";
+import { driveRollouts, ROLLOUT_DRIVER_LOCK_KEY, RolloutDriver } from "../src/rollouts/driver.ts";
+import { addArchivedVersion, chartsWithArchive } from "./chart-versions.ts";
+import {
+  createStores,
+  silentLogger,
+  startController,
+  storesById,
+  waitFor,
+  waitForPhase,
+} from "./harness.ts";
+
+const GOOD_VERSION = "0.2.0";
+/** Its Chart.yaml says another version: the controller refuses to load it. */
+const FAULTY_VERSION = "0.3.0";
+const charts = chartsWithArchive();
+addArchivedVersion(charts.dir, "woocommerce", GOOD_VERSION);
+addArchivedVersion(charts.dir, "woocommerce", FAULTY_VERSION, "0.3.1");
+afterAll(() => charts.remove());
+
+describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
+  beforeEach(async () => resetDatabase(handle()));
+
+  async function tenReadyStores(h: DatabaseHandle) {
+    const stores = await createStores(h, 10, { engine: "woocommerce" });
+    const ids = stores.map((s) => s.id);
+    const ready = await waitForPhase(h, ids, "Ready");
+    for (const s of ready) expect(s.deployed_chart_version).toBe("0.1.0");
+    return stores;
+  }
+
+  function start(h: DatabaseHandle) {
+    const sim = createSimulatedCluster({ latencies: FAST_LATENCIES });
+    const driver = new RolloutDriver({ handle: h, intervalMs: 50, logger: silentLogger });
+    const loop = startController(h, sim, {
+      config: { chartsDir: charts.dir },
+      observer: driver.observer,
+    });
+    return { sim, driver, loop };
+  }
+
+  async function rolloutTo(h: DatabaseHandle, version: string) {
+    const started = await startRollout(h.db, {
+      engine: "woocommerce",
+      targetChartVersion: version,
+      waveDeadlineSeconds: 60,
+      pauseSeconds: 0,
+      maxUnavailable: 10,
+      createdBy: "test",
+    });
+    if ("refused" in started) throw new Error(started.refused);
+    return started.rollout;
+  }
+
+  const rolloutRow = (h: DatabaseHandle, id: string) =>
+    h.db.selectFrom("rollouts").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+
+  it("one replica at a time: a pass while another holds the advisory lock does nothing", async ({
+    skip,
+  }) => {
+    // PGlite is one connection: a second session (the other replica) needs real Postgres.
+    if (handle().kind !== "postgres")
+      skip("needs real Postgres (TEST_DATABASE_URL): PGlite has a single session");
+    await createStores(handle(), 2, { engine: "woocommerce" });
+    await handle()
+      .db.updateTable("stores")
+      .set({ chart_version: "0.1.0", phase: "Ready" })
+      .execute();
+    const rollout = await rolloutTo(handle(), GOOD_VERSION);
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let holding!: () => void;
+    const held = new Promise<void>((r) => {
+      holding = r;
+    });
+    const other = handle()
+      .db.transaction()
+      .execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(${ROLLOUT_DRIVER_LOCK_KEY.toString()}::bigint)`.execute(
+          trx,
+        );
+        holding();
+        await released;
+      });
+    await held;
+    try {
+      expect(await driveRollouts(handle())).toEqual({ locked: false, steps: [] });
+      const members = await listRolloutStores(handle().db, rollout.id);
+      expect(members.map((m) => m.state)).toEqual(["pending", "pending"]);
+    } finally {
+      release();
+      await other;
+    }
+    // Once the holder is gone, the pass runs: the canary is assigned.
+    const pass = await driveRollouts(handle());
+    expect(pass.locked).toBe(true);
+    expect(pass.steps[0]?.step.kind).toBe("assign");
+    const [canary] = await storesById(handle(), [
+      (await listRolloutStores(handle().db, rollout.id))[0]!.store_id,
+    ]);
+    expect(canary!.chart_version).toBe(GOOD_VERSION);
+  });
+
+  it("moves every store wave by wave, one helm upgrade each, and completes", async () => {
+    const { sim, driver, loop } = start(handle());
+    await loop.start();
+    driver.start();
+    try {
+      const stores = await tenReadyStores(handle());
+      const release = (name: string) => `store-${name}/store`;
+      for (const s of stores) expect(sim.stats().completedInstalls.get(release(s.name))).toBe(1);
+
+      const rollout = await rolloutTo(handle(), GOOD_VERSION);
+      await waitFor("rollout completed", async () => {
+        const row = await rolloutRow(handle(), rollout.id);
+        return row.state === "completed" ? row : undefined;
+      });
+
+      const rows = await storesById(
+        handle(),
+        stores.map((s) => s.id),
+      );
+      for (const row of rows) {
+        expect(row).toMatchObject({
+          phase: "Ready",
+          chart_version: GOOD_VERSION,
+          deployed_chart_version: GOOD_VERSION,
+        });
+        expect(sim.stats().completedInstalls.get(release(row.name))).toBe(2);
+      }
+      const members = await listRolloutStores(handle().db, rollout.id);
+      expect(members.map((m) => m.state)).toEqual(Array(10).fill("succeeded"));
+      // Wave by wave: no store of a wave started before the previous wave finished.
+      const waves = [...new Set(members.map((m) => m.wave))].sort((a, b) => a - b);
+      expect(waves.length).toBeGreaterThan(1);
+      expect(members.filter((m) => m.wave === waves[0])).toHaveLength(1); // the canary
+      for (let i = 1; i < waves.length; i++) {
+        const previousDone = Math.max(
+          ...members.filter((m) => m.wave === waves[i - 1]).map((m) => m.finished_at!.getTime()),
+        );
+        for (const m of members.filter((x) => x.wave === waves[i]))
+          expect(m.started_at!.getTime()).toBeGreaterThanOrEqual(previousDone);
+      }
+    } finally {
+      await driver.stop();
+      await loop.stop();
+    }
+  }, 60_000); // ten stores provisioned, then upgraded: slow on a loaded machine
+
+  it("a faulty version fails the canary: halted naming it, the canary back on its version and Ready, the rest untouched", async () => {
+    const { sim, driver, loop } = start(handle());
+    await loop.start();
+    driver.start();
+    try {
+      const stores = await tenReadyStores(handle());
+      const rollout = await rolloutTo(handle(), FAULTY_VERSION);
+      const halted = await waitFor("rollout halted", async () => {
+        const row = await rolloutRow(handle(), rollout.id);
+        return row.state === "halted" ? row : undefined;
+      });
+      const members = await listRolloutStores(handle().db, rollout.id);
+      const canary = members.find((m) => m.position === 0)!;
+      expect(halted.halted_store_id).toBe(canary.store_id);
+      expect(halted.halt_reason).toContain(`upgrade to ${FAULTY_VERSION} failed`);
+      expect(halted.halt_reason).toContain("0.3.1");
+
+      // The canary goes back to its previous version and is Ready again.
+      await waitFor("canary rolled back", async () => {
+        const m = (await listRolloutStores(handle().db, rollout.id)).find(
+          (x) => x.store_id === canary.store_id,
+        );
+        return m?.state === "rolled-back";
+      });
+      const [back] = await storesById(handle(), [canary.store_id]);
+      expect(back).toMatchObject({
+        phase: "Ready",
+        chart_version: "0.1.0",
+        deployed_chart_version: "0.1.0",
+      });
+
+      // The other nine: still pending, on the old version, never upgraded.
+      const others = stores.filter((s) => s.id !== canary.store_id);
+      const after = await listRolloutStores(handle().db, rollout.id);
+      for (const m of after.filter((x) => x.store_id !== canary.store_id))
+        expect(m.state).toBe("pending");
+      for (const row of await storesById(
+        handle(),
+        others.map((s) => s.id),
+      )) {
+        expect(row).toMatchObject({
+          phase: "Ready",
+          chart_version: "0.1.0",
+          deployed_chart_version: "0.1.0",
+        });
+        expect(sim.stats().completedInstalls.get(`store-${row.name}/store`)).toBe(1);
+      }
+      // Halted stays halted: a further pass (run here directly, with the
+      // driver stopped so it does not hold the lock) only idles.
+      await driver.stop();
+      const helm = sim.stats().helmCommands;
+      const pass = await driveRollouts(handle());
+      expect(pass.locked).toBe(true);
+      expect(pass.steps.filter((s) => s.rolloutId === rollout.id).map((s) => s.step.kind)).toEqual([
+        "idle",
+      ]);
+      expect((await rolloutRow(handle(), rollout.id)).state).toBe("halted");
+      expect(sim.stats().helmCommands).toBe(helm);
+    } finally {
+      await driver.stop();
+      await loop.stop();
+    }
+  }, 60_000); // ten stores provisioned, then upgraded: slow on a loaded machine
+});
