@@ -11,7 +11,7 @@
 // SIGKILL_SEED replays the kill schedule (the process timing still varies).
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describeRealPostgres } from "@storeplane/db/testing";
@@ -45,7 +45,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * tsx needs several, and this test starts the process ten times.
  */
 async function bundleController(outdir: string): Promise<string> {
-  const workspace = new Set(["@storeplane/db", "@storeplane/k8s"]);
+  // The controller's own workspace dependencies, as build.mjs reads them: a
+  // new one (as @storeplane/backup was) is bundled without touching this test.
+  const pkg = JSON.parse(readFileSync(join(CONTROLLER_DIR, "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+  };
+  const workspace = new Set(
+    Object.keys(pkg.dependencies).filter((d) => d.startsWith("@storeplane/")),
+  );
   const externalNpm: Plugin = {
     name: "external-npm",
     setup(b) {
