@@ -20,6 +20,7 @@ export function storeRow(overrides: Partial<Store> = {}): Store {
     suspended: false,
     chart_version: null,
     deployed_chart_version: null,
+    rollback_chart_version: null,
     deleted_at: null,
     phase: "Pending",
     conditions: [],

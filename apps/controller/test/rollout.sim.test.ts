@@ -3,7 +3,9 @@
 // controller loop: a rollout to a version the image carries moves every store
 // wave by wave with exactly one helm upgrade each; a faulty version fails the
 // canary, halts the rollout naming the store and the reason, sends the canary
-// back to its previous version, and leaves every other store alone.
+// back to its previous version, and leaves every other store alone; a version
+// whose upgrade runs but never turns Ready is undone by exactly one helm
+// rollback, with no further upgrade.
 import { type DatabaseHandle, listRolloutStores, startRollout } from "@storeplane/db";
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
 import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulated";
@@ -26,6 +28,10 @@ const FAULTY_VERSION = "0.3.0";
 const charts = chartsWithArchive();
 addArchivedVersion(charts.dir, "woocommerce", GOOD_VERSION);
 addArchivedVersion(charts.dir, "woocommerce", FAULTY_VERSION, "0.3.1");
+/** Loads and installs, but its app image is not in the registry (a simulated fault): never Ready. */
+const NEVER_READY_VERSION = "0.4.0";
+const MISSING_IMAGE = "storeplane/woocommerce:0.4.0-never-pushed";
+addArchivedVersion(charts.dir, "woocommerce", NEVER_READY_VERSION);
 afterAll(() => charts.remove());
 
 describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
@@ -49,11 +55,11 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
     return { sim, driver, loop };
   }
 
-  async function rolloutTo(h: DatabaseHandle, version: string) {
+  async function rolloutTo(h: DatabaseHandle, version: string, waveDeadlineSeconds = 60) {
     const started = await startRollout(h.db, {
       engine: "woocommerce",
       targetChartVersion: version,
-      waveDeadlineSeconds: 60,
+      waveDeadlineSeconds,
       pauseSeconds: 0,
       maxUnavailable: 10,
       createdBy: "test",
@@ -222,4 +228,77 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
       await loop.stop();
     }
   }, 60_000); // ten stores provisioned, then upgraded: slow on a loaded machine
+
+  it("a version that installs but never turns Ready: the canary gets one helm rollback, no further upgrade, and is Ready on its version", async () => {
+    const { sim, driver, loop } = start(handle());
+    sim.failChartVersionImagePull("woocommerce", NEVER_READY_VERSION, MISSING_IMAGE);
+    await loop.start();
+    driver.start();
+    try {
+      const stores = await tenReadyStores(handle());
+      const rollout = await rolloutTo(handle(), NEVER_READY_VERSION, 2);
+      const halted = await waitFor("rollout halted", async () => {
+        const row = await rolloutRow(handle(), rollout.id);
+        return row.state === "halted" ? row : undefined;
+      });
+      const members = await listRolloutStores(handle().db, rollout.id);
+      const canary = members.find((m) => m.position === 0)!;
+      const canaryStore = stores.find((s) => s.id === canary.store_id)!;
+      expect(halted.halted_store_id).toBe(canary.store_id);
+      expect(halted.halt_reason).toContain(`not Ready on ${NEVER_READY_VERSION} within 2s`);
+
+      await waitFor("canary rolled back", async () => {
+        const m = (await listRolloutStores(handle().db, rollout.id)).find(
+          (x) => x.store_id === canary.store_id,
+        );
+        return m?.state === "rolled-back";
+      });
+      const [back] = await storesById(handle(), [canary.store_id]);
+      expect(back).toMatchObject({
+        phase: "Ready",
+        chart_version: "0.1.0",
+        deployed_chart_version: "0.1.0",
+        rollback_chart_version: null,
+      });
+      const key = `store-${canaryStore.name}/store`;
+      // The install, the one upgrade to the faulty version, then one helm rollback.
+      expect(sim.stats().installsStarted.get(key)).toBe(2);
+      expect(sim.stats().rollbacks.get(key)).toBe(1);
+      const events = await handle()
+        .db.selectFrom("store_events")
+        .select(["reason", "message"])
+        .where("store_id", "=", canary.store_id)
+        .where("reason", "=", "RolledBack")
+        .execute();
+      expect(events).toHaveLength(1);
+      expect(events[0]!.message).toContain("chart 0.1.0");
+
+      // The rolled-back release matches the previous version's digest: a
+      // drift check later runs no helm at all.
+      const helm = sim.stats().helmCommands;
+      await handle()
+        .db.updateTable("stores")
+        .set({ next_reconcile_at: new Date() })
+        .where("id", "=", canary.store_id)
+        .execute();
+      await waitFor("canary looked at again", async () => {
+        const [row] = await storesById(handle(), [canary.store_id]);
+        return row!.updated_at.getTime() > back!.updated_at.getTime() ? row : undefined;
+      });
+      expect(sim.stats().helmCommands).toBe(helm);
+      expect(sim.stats().installsStarted.get(key)).toBe(2);
+
+      for (const row of await storesById(
+        handle(),
+        stores.filter((s) => s.id !== canary.store_id).map((s) => s.id),
+      )) {
+        expect(row).toMatchObject({ phase: "Ready", deployed_chart_version: "0.1.0" });
+        expect(sim.stats().installsStarted.get(`store-${row.name}/store`)).toBe(1);
+        expect(sim.stats().rollbacks.get(`store-${row.name}/store`)).toBeUndefined();
+      }
+    } finally {
+      await driver.stop();
+      await loop.stop();
+    }
+  }, 60_000);
 });

@@ -88,6 +88,11 @@ export interface StoresTable {
   chart_version: string | null;
   /** Engine chart version of the store's deployed release, as the controller last saw it. */
   deployed_chart_version: string | null;
+  /**
+   * Set by a rollout's failed gate: the version the store goes back to by
+   * `helm rollback` (not a new upgrade); cleared once its release runs it.
+   */
+  rollback_chart_version: string | null;
   /** Set by the controller once everything the store owned is gone; the row stays for history. */
   deleted_at: NullableTimestamp;
   phase: Generated<Phase>;

@@ -77,6 +77,35 @@ describeEachDatabase("controller status writes", ({ handle }) => {
     expect(row!.next_reconcile_at.getTime()).toBeLessThanOrEqual(Date.now() + 1_000);
   });
 
+  it("clears a rollback request only when the pass saw the release on the assigned version", async () => {
+    const { db } = handle();
+    const owner = await insertUser(db);
+    const [store] = await insertStores(db, owner.id, 1);
+    await db
+      .updateTable("stores")
+      .set({ chart_version: "0.1.0", rollback_chart_version: "0.1.0" })
+      .where("id", "=", store!.id)
+      .execute();
+    const later = new Date(Date.now() + 3_600_000);
+    await claimDueStores(db, { owner: "a", limit: 1, ttlSeconds: 30 });
+    await recordReconcileResult(db, result(store!.id, "a", later));
+    expect((await findStoreById(db, store!.id))!.rollback_chart_version).toBe("0.1.0");
+    await db
+      .updateTable("stores")
+      .set({ next_reconcile_at: new Date(0) })
+      .execute();
+    await claimDueStores(db, { owner: "a", limit: 1, ttlSeconds: 30 });
+    await recordReconcileResult(db, {
+      ...result(store!.id, "a", later),
+      deployedChartVersion: "0.1.0",
+      rollbackDone: true,
+    });
+    expect(await findStoreById(db, store!.id)).toMatchObject({
+      rollback_chart_version: null,
+      deployed_chart_version: "0.1.0",
+    });
+  });
+
   it("marks a store deleted (fenced), after which its name is free and status writes are ignored", async () => {
     const { db } = handle();
     const owner = await insertUser(db);

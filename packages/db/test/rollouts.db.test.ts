@@ -209,6 +209,8 @@ describeEachDatabase("rollouts repository", ({ handle }) => {
     });
     const rolledBack = await storeRow(canary.store_id);
     expect(rolledBack.chart_version).toBe("0.2.0");
+    // The controller rolls the release back to 0.2.0 (helm rollback), not a new upgrade.
+    expect(rolledBack.rollback_chart_version).toBe("0.2.0");
     expect(rolledBack.generation).toBe(upgraded.generation + 1);
     const member = (await listRolloutStores(db, rollout.id)).find(
       (m) => m.store_id === canary.store_id,

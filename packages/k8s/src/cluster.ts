@@ -183,6 +183,24 @@ export interface ClusterCallOptions {
   signal?: AbortSignal;
 }
 
+/** Which earlier revision a rollback returns to. */
+export interface RollbackTarget {
+  /**
+   * The `storeplane.io/values-digest` label of the revision to return to: the
+   * digest the controller computes for the store's previous chart version.
+   * The newest earlier `deployed`/`superseded` revision carrying it is chosen.
+   */
+  valuesDigest: string;
+}
+
+export type RollbackOutcome =
+  /** helm rollback ran: `revision` is the new revision, a copy of `to`. */
+  | { outcome: "rolled-back"; from: number; to: number; revision: number }
+  /** The latest revision already is that one and deployed: helm ran nothing. */
+  | { outcome: "current"; revision: number }
+  /** No earlier revision carries that digest (history trimmed, values changed): helm ran nothing. */
+  | { outcome: "no-revision"; latest: number | null };
+
 export interface Cluster {
   readonly mode: ClusterMode;
   info(): Promise<ClusterInfo>;
@@ -235,6 +253,18 @@ export interface Cluster {
   installRelease(spec: ReleaseSpec, opts?: ClusterCallOptions): Promise<void>;
   /** Recover a release stuck in pending-* by a dead process: roll back to the last good revision, or remove a never-deployed one. */
   unlockRelease(namespace: string, release: string, opts?: ClusterCallOptions): Promise<void>;
+  /**
+   * `helm rollback` to the last deployed revision built from the store's
+   * previous chart version (found by its values-digest label in the
+   * release's history). Helm copies that revision's chart, values and labels
+   * into a new revision, so afterwards the release carries the digest again.
+   */
+  rollbackRelease(
+    namespace: string,
+    release: string,
+    target: RollbackTarget,
+    opts?: ClusterCallOptions,
+  ): Promise<RollbackOutcome>;
   uninstallRelease(namespace: string, release: string, opts?: ClusterCallOptions): Promise<void>;
   deleteNamespace(name: string): Promise<void>;
 }

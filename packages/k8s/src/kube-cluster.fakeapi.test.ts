@@ -449,6 +449,40 @@ describe("unlockRelease", () => {
   });
 });
 
+describe("rollbackRelease", () => {
+  it("helm rollback to the newest earlier deployed/superseded revision with the digest, read from metadata only", async () => {
+    helmSecret("store-a", 1, "superseded", "v010");
+    helmSecret("store-a", 2, "superseded", "v010");
+    helmSecret("store-a", 3, "failed", "v010");
+    helmSecret("store-a", 4, "deployed", "v020");
+    const { cluster: c, helm } = cluster();
+    const out = await c.rollbackRelease("store-a", "store", { valuesDigest: "v010" });
+    expect(out).toEqual({ outcome: "rolled-back", from: 4, to: 2, revision: 5 });
+    expect(helm.calls.map((x) => x.method)).toEqual(["rollback"]);
+    expect(helm.calls[0]?.args.slice(0, 3)).toEqual(["store-a", "store", 2]);
+    const list = api.requests[0];
+    expect(list?.path).toBe("/api/v1/namespaces/store-a/secrets");
+    expect(list?.query.labelSelector).toBe("owner=helm,name=store");
+    // Metadata only: the release data (values) never crosses to the controller.
+    expect(list?.headers.accept).toContain("as=PartialObjectMetadataList");
+  });
+
+  it("runs no helm when the release already has the digest or no revision has it", async () => {
+    helmSecret("store-a", 1, "superseded", "v020");
+    helmSecret("store-a", 2, "deployed", "v010");
+    const { cluster: c, helm } = cluster();
+    expect(await c.rollbackRelease("store-a", "store", { valuesDigest: "v010" })).toEqual({
+      outcome: "current",
+      revision: 2,
+    });
+    expect(await c.rollbackRelease("store-a", "store", { valuesDigest: "v030" })).toEqual({
+      outcome: "no-revision",
+      latest: 2,
+    });
+    expect(helm.calls).toHaveLength(0);
+  });
+});
+
 describe("info", () => {
   it("reports the context, server and version when reachable", async () => {
     const info = await cluster().cluster.info();

@@ -9,9 +9,10 @@ import { loadDefaultKubeConfig, missingKubeconfigMessage } from "./client/kubeco
 import type { Cluster, ClusterInfo, ClusterSnapshot, HelmReleaseStatus } from "./cluster.ts";
 import type { Helm } from "./helm/helm.ts";
 import { toReleaseStatus } from "./helm/parse.ts";
+import { chooseRollbackRevision } from "./helm/rollback-target.ts";
 import { buildSnapshot, readSnapshotLists } from "./observe/build-snapshot.ts";
 import { jobToState } from "./observe/to-state.ts";
-import { HELM_RELEASE_SELECTOR } from "./store-contract.ts";
+import { HELM_RELEASE_SELECTOR, LABELS } from "./store-contract.ts";
 import { ClusterCache } from "./watch/cluster-cache.ts";
 import { RecentWrites, withFreshNamespaces } from "./watch/fresh-reads.ts";
 
@@ -71,6 +72,7 @@ interface Revision {
   secret: string;
   version: number;
   status: HelmReleaseStatus;
+  valuesDigest: string | null;
 }
 
 function revisions(secrets: SecretMeta[]): Revision[] {
@@ -79,6 +81,7 @@ function revisions(secrets: SecretMeta[]): Revision[] {
       secret: s.name,
       version: Number.parseInt(s.labels.version ?? "", 10),
       status: toReleaseStatus(s.labels.status),
+      valuesDigest: s.labels[LABELS.valuesDigest] ?? null,
     }))
     .filter((r) => Number.isFinite(r.version))
     .sort((a, b) => a.version - b.version);
@@ -226,6 +229,35 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
         log.warn({ revision: r.version, status: r.status }, "deleting a pending release Secret");
         await writing(namespace, () => client.deleteSecret(namespace, r.secret));
       }
+    },
+
+    async rollbackRelease(namespace, release, target, opts) {
+      const log = logger.child({ namespace, release });
+      // The history from the release Secrets' labels (metadata only: their
+      // data holds the values), as unlockRelease reads it.
+      const secrets = await client.listSecretMetadata(
+        `${HELM_RELEASE_SELECTOR},name=${release}`,
+        namespace,
+      );
+      const choice = chooseRollbackRevision(revisions(secrets), target.valuesDigest);
+      if (choice.outcome !== "rollback") {
+        log.info({ outcome: choice.outcome }, "no helm rollback needed or possible");
+        return choice;
+      }
+      log.warn({ from: choice.from, to: choice.to }, "helm rollback");
+      await writing(namespace, () =>
+        helm.rollback(namespace, release, choice.to, {
+          signal: signalFor(opts?.signal),
+          timeoutSeconds: helmTimeoutSeconds,
+        }),
+      );
+      // helm rollback writes revision latest + 1 (pkg/action/rollback.go).
+      return {
+        outcome: "rolled-back",
+        from: choice.from,
+        to: choice.to,
+        revision: choice.from + 1,
+      };
     },
 
     async uninstallRelease(namespace, release, opts) {

@@ -26,6 +26,8 @@ export type StoreState =
   | { kind: "ReleaseAbsent"; reason: string }
   | { kind: "ReleaseFailed"; reason: string }
   | { kind: "ReleaseOutOfDate"; reason: string }
+  // a rollout sent the store back: its release returns by helm rollback, not a new upgrade
+  | { kind: "RollbackRequested"; reason: string }
   | { kind: "ReleaseLocked"; reason: string }
   | { kind: "ReleaseInProgress"; reason: string }
   | { kind: "WorkloadsMissing"; reason: string }
@@ -57,7 +59,7 @@ export interface ObserveInput {
   markedReady: boolean;
   /** Start of the current provisioning attempt. */
   provisioningStartedAt: Date | null;
-  /** A helm install ran in this pass after the namespace's workloads were read. */
+  /** A helm install or rollback ran in this pass after the namespace's workloads were read. */
   workloadsUnread?: boolean;
 }
 
@@ -267,6 +269,18 @@ const LIVE_STEPS: ((v: LiveView) => StepVerdict)[] = [
       return blockedOn(t, "ReleaseInProgress", "uninstalling", {
         stateReason: "release is uninstalling",
       });
+    // A rollout's failed gate sent the store back to the version it ran
+    // (stores.rollback_chart_version): helm rollback returns the release to
+    // its last revision of that version, so no new upgrade runs.
+    const rollback = input.store.rollback_chart_version;
+    const behind =
+      release.status === "failed" || release.valuesDigest !== input.desired.release.valuesDigest;
+    if (rollback !== null && rollback === input.desired.chartVersion && behind)
+      return blockedOn(
+        t,
+        "RollbackRequested",
+        `revision ${release.revision} is ${release.status === "failed" ? "failed" : `not chart ${rollback}`}: rolling back to chart ${rollback}`,
+      );
     if (release.status === "failed")
       return blockedOn(t, "ReleaseFailed", `revision ${release.revision} failed`);
     if (release.valuesDigest !== input.desired.release.valuesDigest)
@@ -301,6 +315,18 @@ const LIVE_STEPS: ((v: LiveView) => StepVerdict)[] = [
         `${missing.join(", ")} deleted outside the platform: reinstalling the release brings ${missing.length === 1 ? "it" : "them"} back`,
         { problem: true },
       );
+    // Right after this pass's own helm run, the workloads in view are the ones
+    // from before it: ready as they may look, they say nothing about the new
+    // revision (a rollout's gate must not pass an upgrade on them). A first
+    // install has none in view, and says so below.
+    if (input.workloadsUnread && ns.workloads.length > 0)
+      return notDone(t, "ReleaseApplied", "waiting to read the workloads of the new revision", {
+        blocks: {
+          kind: "WorkloadsProgressing",
+          reason: "waiting to read the workloads of the new revision",
+          problems: [],
+        },
+      });
     if (input.store.suspended) return suspendedWorkloads(ns);
     const settled =
       ns.workloads.length > 0 &&

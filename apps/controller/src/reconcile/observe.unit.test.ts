@@ -422,3 +422,61 @@ describe("observe (deletion)", () => {
     });
   });
 });
+
+describe("observe (rollback and fresh upgrades)", () => {
+  const releaseWith = (
+    d: ReturnType<typeof desiredFor>,
+    status: "deployed" | "failed",
+    digest: string,
+  ) =>
+    healthyNamespace(d, {
+      releases: [
+        { name: "store", namespace: d.namespace, revision: 4, status, valuesDigest: digest },
+      ],
+    });
+
+  it("a store sent back by a rollout whose release runs another version: RollbackRequested → rollback-release", () => {
+    const store = storeRow({
+      phase: "Ready",
+      chart_version: "0.1.0",
+      rollback_chart_version: "0.1.0",
+    });
+    for (const status of ["deployed", "failed"] as const) {
+      const obs = run(store, (d) => releaseWith(d, status, "digest-of-0.2.0"));
+      expect(obs.state.kind).toBe("RollbackRequested");
+      expect(plan(obs.state)).toBe("rollback-release");
+    }
+  });
+
+  it("without a rollback request, or once the release matches, no rollback", () => {
+    const plain = storeRow({ phase: "Ready", chart_version: "0.1.0" });
+    expect(run(plain, (d) => releaseWith(d, "deployed", "other")).state.kind).toBe(
+      "ReleaseOutOfDate",
+    );
+    const asked = storeRow({
+      phase: "Ready",
+      chart_version: "0.1.0",
+      rollback_chart_version: "0.1.0",
+    });
+    expect(run(asked, (d) => healthyNamespace(d)).state.kind).toBe("Ready");
+    // A request for another version than the one assigned is stale: an ordinary upgrade.
+    const stale = storeRow({
+      phase: "Ready",
+      chart_version: "0.1.0",
+      rollback_chart_version: "0.0.9",
+    });
+    expect(run(stale, (d) => releaseWith(d, "deployed", "other")).state.kind).toBe(
+      "ReleaseOutOfDate",
+    );
+  });
+
+  it("right after this pass's own upgrade, the ready workloads in view are not taken for the new revision's", () => {
+    const store = storeRow({ phase: "Ready" });
+    const obs = run(store, (d) => healthyNamespace(d), { workloadsUnread: true });
+    expect(obs.state.kind).toBe("WorkloadsProgressing");
+    expect(obs.conditions.find((c) => c.type === "WorkloadsReady")).toMatchObject({
+      status: "False",
+      reason: "ReleaseApplied",
+    });
+  });
+});

@@ -8,6 +8,7 @@ export type ActionName =
   | "copy-pull-secret"
   | "install-release"
   | "unlock-release"
+  | "rollback-release"
   | "mark-ready"
   | "fail"
   | "uninstall-release"
@@ -32,6 +33,8 @@ export function plan(state: StoreState): ActionName | null {
       return "install-release";
     case "ReleaseLocked":
       return "unlock-release";
+    case "RollbackRequested":
+      return "rollback-release";
     case "Ready":
       return state.alreadyMarked ? null : "mark-ready";
     case "DeadlineExceeded":

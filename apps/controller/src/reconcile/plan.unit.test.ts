@@ -15,6 +15,7 @@ const cases: [StoreState, ActionName | null][] = [
   [{ kind: "ReleaseFailed", reason: "" }, "install-release"],
   [{ kind: "ReleaseOutOfDate", reason: "" }, "install-release"],
   [{ kind: "ReleaseLocked", reason: "" }, "unlock-release"],
+  [{ kind: "RollbackRequested", reason: "" }, "rollback-release"],
   [{ kind: "ReleaseInProgress", reason: "" }, null],
   [{ kind: "WorkloadsProgressing", reason: "", problems: [] }, null],
   [{ kind: "Ready", reason: "", alreadyMarked: false }, "mark-ready"],

@@ -286,12 +286,19 @@ async function writeStatus(
  * time); the deployed one is known once the release's values digest — which
  * covers the chart version — matches the desired one.
  */
-function chartVersions(pass: Pass): { assignChartVersion?: string; deployedChartVersion?: string } {
+function chartVersions(pass: Pass): {
+  assignChartVersion?: string;
+  deployedChartVersion?: string;
+  rollbackDone?: boolean;
+} {
   if (!pass.desired || pass.store.deletion_requested_at) return {};
   const release = pass.observation?.conditions.find((c) => c.type === "ReleaseReady");
+  const deployed = release?.status === "True";
   return {
     assignChartVersion: pass.desired.chartVersion,
-    ...(release?.status === "True" ? { deployedChartVersion: pass.desired.chartVersion } : {}),
+    ...(deployed ? { deployedChartVersion: pass.desired.chartVersion } : {}),
+    // The release runs the assigned version: a rollback asked for is done (or was never needed).
+    ...(deployed && pass.store.rollback_chart_version !== null ? { rollbackDone: true } : {}),
   };
 }
 
@@ -359,7 +366,8 @@ function look(deps: ReconcileDeps, pass: Pass, namespace: NamespaceState | undef
     stalled: pass.status.stalled !== null,
     markedReady: pass.status.markedReady,
     provisioningStartedAt: pass.status.provisioningStartedAt,
-    workloadsUnread: pass.actions.includes("install-release"),
+    workloadsUnread:
+      pass.actions.includes("install-release") || pass.actions.includes("rollback-release"),
   });
 }
 

@@ -24,6 +24,8 @@ export interface RecordReconcileResultInput {
   assignChartVersion?: string;
   /** The chart version of the release seen deployed (left as it was when absent). */
   deployedChartVersion?: string;
+  /** The release runs the version a rollback was asked for: the request is done. */
+  rollbackDone?: boolean;
   /**
    * Also give the claim back, with the time of the next look. If desired state
    * changed while the claim was held, the store is due at once instead.
@@ -59,6 +61,7 @@ export async function recordReconcileResult(
         ? { chart_version: sql<string>`coalesce(chart_version, ${input.assignChartVersion})` }
         : {}),
       ...(input.deployedChartVersion ? { deployed_chart_version: input.deployedChartVersion } : {}),
+      ...(input.rollbackDone ? { rollback_chart_version: null } : {}),
       updated_at: sql`now()`,
       ...claim,
     })

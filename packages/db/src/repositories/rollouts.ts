@@ -307,8 +307,9 @@ export async function markRolloutStoresSucceeded(
 
 /**
  * A failed gate: the store is marked failed with the reason and sent back to
- * the version it ran (assignment restored, `generation` bumped so the
- * controller acts on it), and the rollout is halted naming the store and the
+ * the version it ran (assignment restored, `rollback_chart_version` set so
+ * the controller rolls its release back rather than upgrading again,
+ * `generation` bumped so it acts on it), and the rollout is halted naming the store and the
  * reason. Nothing more is assigned until an admin resumes or aborts.
  */
 export async function haltRollout(
@@ -336,6 +337,8 @@ export async function haltRollout(
       .updateTable("stores")
       .set({
         chart_version: member.from_chart_version,
+        // Back by `helm rollback` to the revision it ran, not a new upgrade.
+        rollback_chart_version: member.from_chart_version,
         generation: sql`generation + 1`,
         next_reconcile_at: now,
         updated_at: now,

@@ -3,8 +3,17 @@
 // takes its latency, may be failed by the fault dice, and runs the same steps
 // the real cluster runs — the snapshot through readSnapshotLists and
 // buildSnapshot (per changed namespace, snapshot-cache.ts), helm through the simulated helm's release Secrets.
-import type { Cluster, ClusterSnapshot, JobState, ReleaseSpec } from "../cluster.ts";
+import type {
+  Cluster,
+  ClusterSnapshot,
+  JobState,
+  ReleaseSpec,
+  RollbackOutcome,
+  RollbackTarget,
+} from "../cluster.ts";
+import { chooseRollbackRevision } from "../helm/rollback-target.ts";
 import { jobToState } from "../observe/to-state.ts";
+import { LABELS } from "../store-contract.ts";
 import {
   applyObjects,
   copySecretInto,
@@ -101,6 +110,8 @@ class CallerCluster {
         }),
       installRelease: (spec, opts) => this.installRelease(spec, opts?.signal),
       unlockRelease: (ns, release, opts) => this.unlockRelease(ns, release, opts?.signal),
+      rollbackRelease: (ns, release, target, opts) =>
+        this.rollbackRelease(ns, release, target, opts?.signal),
       uninstallRelease: (ns, release, opts) =>
         this.act(
           "uninstallRelease",
@@ -207,6 +218,49 @@ class CallerCluster {
           this.core.touched(namespace);
         },
       });
+    } finally {
+      this.core.calls.end(this.caller, namespace);
+    }
+  }
+
+  /** As the real cluster's rollbackRelease (kube-cluster.ts): one helm rollback to the revision the shared rule picks. */
+  async rollbackRelease(
+    namespace: string,
+    release: string,
+    target: RollbackTarget,
+    signal?: AbortSignal,
+  ): Promise<RollbackOutcome> {
+    await this.core.calls.begin(this.caller, "rollbackRelease", namespace);
+    try {
+      await this.wait(this.core.latencies.apiCallMs);
+      const choice = chooseRollbackRevision(
+        this.core.helm.revisions(namespace, release).map((r) => ({
+          version: r.version,
+          status: r.status,
+          valuesDigest: r.secret.metadata.labels?.[LABELS.valuesDigest] ?? null,
+        })),
+        target.valuesDigest,
+      );
+      if (choice.outcome !== "rollback") return choice;
+      const { from, to } = choice;
+      this.core.stats().helmCommands += 1;
+      increment(this.core.stats().rollbacks, `${namespace}/${release}`);
+      let revision = from + 1;
+      await runHelmProcess(this.core.clock, this.caller, this.core.save, {
+        command: "rollback",
+        ms: this.core.latencies.helmUnlockMs,
+        signal,
+        start: () => {
+          revision = this.core.helm.beginRollback(namespace, release, to);
+          return revision;
+        },
+        fail: (version) => this.core.helm.failRevision(namespace, release, version),
+        finish: (version) => {
+          this.core.helm.completeRollback(namespace, release, version, to);
+          this.core.touched(namespace);
+        },
+      });
+      return { outcome: "rolled-back", from, to, revision };
     } finally {
       this.core.calls.end(this.caller, namespace);
     }

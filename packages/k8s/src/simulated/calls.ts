@@ -26,6 +26,8 @@ export interface SimulatedClusterStats {
   completedInstalls: Map<string, number>;
   /** Releases recovered from `pending-*` by `unlockRelease`. Persisted with `stateFile`. */
   releasesUnlocked: Map<string, number>;
+  /** `helm rollback`s run by `rollbackRelease`, by `namespace/release` (not kept in `stateFile`). */
+  rollbacks: Map<string, number>;
   /** Times two calls were in flight on one namespace at once (should never happen). */
   overlaps: Overlap[];
   /** Namespaces each caller (replica) acted on. */
@@ -60,6 +62,7 @@ export function freshStats(): SimulatedClusterStats {
       copySecret: 0,
       installRelease: 0,
       unlockRelease: 0,
+      rollbackRelease: 0,
       uninstallRelease: 0,
       deleteNamespace: 0,
     },
@@ -68,6 +71,7 @@ export function freshStats(): SimulatedClusterStats {
     installsStarted: new Map(),
     completedInstalls: new Map(),
     releasesUnlocked: new Map(),
+    rollbacks: new Map(),
     overlaps: [],
     actedOnBy: new Map(),
   };

@@ -18,6 +18,7 @@ export type ClusterMethod =
   | "copySecret"
   | "installRelease"
   | "unlockRelease"
+  | "rollbackRelease"
   | "uninstallRelease"
   | "deleteNamespace";
 
@@ -44,6 +45,13 @@ export class Faults {
   transient: TransientFaults | null;
   readonly unpullable = new Map<string, string>();
   readonly crashLooping = new Set<string>();
+  /**
+   * A faulty chart release: `helm.sh/chart` label (e.g. "woocommerce-0.3.0")
+   * → an image the registry lacks, which that chart version's app runs in
+   * every namespace. Rolling back to another version cures it. Not kept in
+   * the state file.
+   */
+  readonly unpullableCharts = new Map<string, string>();
   readonly heldTermination = new Set<string>();
   injected = 0;
 
@@ -68,9 +76,18 @@ export class Faults {
   touches(namespace: string): boolean {
     return (
       this.unpullable.has(namespace) ||
+      this.unpullableCharts.size > 0 ||
       this.crashLooping.has(namespace) ||
       this.heldTermination.has(namespace)
     );
+  }
+
+  /** Images no pod in `namespace` can pull: its own fault, and every faulty chart's. */
+  unpullableImages(namespace: string): Set<string> {
+    const images = new Set(this.unpullableCharts.values());
+    const own = this.unpullable.get(namespace);
+    if (own) images.add(own);
+    return images;
   }
 
   dump(): PersistedFaults {

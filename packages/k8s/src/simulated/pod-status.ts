@@ -35,14 +35,14 @@ export function podStatus(
   const namespace = pod.metadata.namespace as string;
   const elapsed = now - Date.parse(pod.metadata.creationTimestamp as string);
   const containers: Container[] = pod.spec.containers;
-  const bad = faults.unpullable.get(namespace);
+  const bad = faults.unpullableImages(namespace);
   const scheduled = { type: "PodScheduled", status: "True" };
   const notReady = [
     scheduled,
     { type: "Ready", status: "False" },
     { type: "ContainersReady", status: "False" },
   ];
-  const pulling = containers.find((c) => c.image === bad);
+  const pulling = containers.find((c) => bad.has(c.image));
   if (pulling) {
     const backoff = elapsed >= ERR_IMAGE_PULL_MS;
     return {

@@ -135,6 +135,15 @@ export class SimulatedCluster {
     this.touched(namespace);
   }
 
+  /**
+   * A faulty chart release: the app of chart `name` at `version` runs `image`,
+   * which the registry lacks, wherever it is installed (ImagePullBackOff, never
+   * Ready); other versions of the chart are unaffected.
+   */
+  failChartVersionImagePull(name: string, version: string, image: string): void {
+    this.faults.unpullableCharts.set(`${name}-${version}`, image);
+  }
+
   /** The app container in this namespace exits with an error on every start (CrashLoopBackOff). */
   failContainerStart(namespace: string): void {
     this.faults.crashLooping.add(namespace);

@@ -141,6 +141,24 @@ describe("simulated cluster", () => {
     });
   });
 
+  it("a faulty chart version's app never pulls; rolling back to the good revision makes it ready again", async () => {
+    const { clock, sim, c } = setup();
+    await c.ensureNamespace({ name: "store-v", labels: {} });
+    const good = c.installRelease(spec("store-v"));
+    await clock.advance(2_000);
+    await good;
+    // The same chart directory stands for the faulty version here: its Chart.yaml says 0.1.0.
+    sim.failChartVersionImagePull("woocommerce", "0.1.0", "storeplane/woocommerce:missing");
+    let ns = (await c.snapshot()).namespaces.get("store-v")!;
+    const app = () => ns.workloads.find((w) => w.name === "store-wordpress")!;
+    await clock.advance(2_000);
+    ns = (await c.snapshot()).namespaces.get("store-v")!;
+    expect(app().readyReplicas).toBe(0);
+    expect(
+      ns.pods.flatMap((p) => p.containers).find((x) => x.waitingReason === "ImagePullBackOff"),
+    ).toMatchObject({ image: "storeplane/woocommerce:missing" });
+  });
+
   it("a crashed caller's install never finishes and leaves the release pending-install", async () => {
     const { clock, sim } = setup();
     const doomed = sim.connect("doomed");

@@ -29,7 +29,8 @@ function isApp(w: SimObject): boolean {
 /** The containers a pod of `w` runs now: the template's, with a faulty image swapped in. */
 function effectiveContainers(w: SimObject, faults: Faults, namespace: string): Container[] {
   const containers: Container[] = w.spec?.template?.spec?.containers ?? [];
-  const bad = faults.unpullable.get(namespace);
+  const chart = w.spec?.template?.metadata?.labels?.["helm.sh/chart"];
+  const bad = faults.unpullable.get(namespace) ?? (chart && faults.unpullableCharts.get(chart));
   if (!bad || !isApp(w)) return containers;
   return containers.map((c, i) => (i === 0 ? { ...c, image: bad } : c));
 }

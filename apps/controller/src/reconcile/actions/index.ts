@@ -8,6 +8,7 @@ import { fail } from "./fail.ts";
 import { announceInstall, installRelease } from "./install-release.ts";
 import { markDeleted } from "./mark-deleted.ts";
 import { markReady } from "./mark-ready.ts";
+import { announceRollback, rollbackRelease } from "./rollback-release.ts";
 import type { Action, Announce } from "./types.ts";
 import { announceUninstall, uninstallRelease } from "./uninstall-release.ts";
 import { announceUnlock, unlockRelease } from "./unlock-release.ts";
@@ -19,6 +20,7 @@ export const ACTIONS: Record<ActionName, Action> = {
   "copy-pull-secret": copyPullSecret,
   "install-release": installRelease,
   "unlock-release": unlockRelease,
+  "rollback-release": rollbackRelease,
   "mark-ready": markReady,
   fail,
   "uninstall-release": uninstallRelease,
@@ -30,5 +32,6 @@ export const ACTIONS: Record<ActionName, Action> = {
 export const ANNOUNCE: Partial<Record<ActionName, Announce>> = {
   "install-release": announceInstall,
   "unlock-release": announceUnlock,
+  "rollback-release": announceRollback,
   "uninstall-release": announceUninstall,
 };
