@@ -4,7 +4,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   baseArgs,
   CHARTS,
+  engineOf,
   helm,
+  isEngine,
   KUBE_VERSION,
   namespaceFor,
   render,
@@ -79,7 +81,7 @@ for (const chart of CHARTS) {
       });
     }
 
-    for (const variant of VARIANTS[chart] ?? []) {
+    for (const variant of VARIANTS[isEngine(chart) ? engineOf(chart) : chart] ?? []) {
       it(`helm template ${variant.join(" ")} renders schema-valid objects`, async () => {
         const objects = render(chart, "values.yaml", variant);
         const errors = [

@@ -4,7 +4,7 @@
 // `helm` on PATH. No helm means the suite fails: a chart suite that silently
 // skips would pass without proving anything.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 
@@ -73,9 +73,36 @@ export function parseManifests(text: string): K8sObject[] {
     .filter((o): o is K8sObject => o !== null && typeof o === "object");
 }
 
-export const ENGINE_CHARTS = ["woocommerce", "medusa"] as const;
-export const CHARTS = ["platform", ...ENGINE_CHARTS] as const;
-export type ChartName = (typeof CHARTS)[number];
+export const ENGINES = ["woocommerce", "medusa"] as const;
+export type Engine = (typeof ENGINES)[number];
+/** An engine chart directory: the current version, or an archived one (`archive/<engine>/<version>`). */
+export type EngineChart = Engine | `archive/${Engine}/${string}`;
+export type ChartName = "platform" | EngineChart;
+
+/**
+ * Every archived engine chart version the controller image carries
+ * (charts/archive, ADR 008): stores may be assigned any of them, so every
+ * suite that renders the engine charts renders these too.
+ */
+function archivedEngineCharts(): EngineChart[] {
+  return ENGINES.flatMap((engine) => {
+    const dir = join(chartsDir, "archive", engine);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => `archive/${engine}/${d.name}` as const)
+      .sort();
+  });
+}
+
+/** The current engine charts, then every archived version of them. */
+export const ENGINE_CHARTS: readonly EngineChart[] = [...ENGINES, ...archivedEngineCharts()];
+export const CHARTS: readonly ChartName[] = ["platform", ...ENGINE_CHARTS];
+
+/** The engine an engine chart directory is a version of. */
+export function engineOf(chart: EngineChart): Engine {
+  return (chart.startsWith("archive/") ? chart.split("/")[1] : chart) as Engine;
+}
 export const VALUES_FILES = ["values.yaml", "values-local.yaml", "values-prod.yaml"] as const;
 
 /** What the controller passes to every engine chart (StoreChartValues). */
@@ -88,8 +115,8 @@ export const STORE_VALUES = {
   plan: "small",
 } as const;
 
-export function isEngine(chart: ChartName): boolean {
-  return (ENGINE_CHARTS as readonly string[]).includes(chart);
+export function isEngine(chart: ChartName): chart is EngineChart {
+  return chart !== "platform";
 }
 
 export function setArgs(values: Record<string, string>): string[] {

@@ -3,7 +3,7 @@
 // the helm it runs needs to manage every kind the engine charts render.
 import { controllerPolicyRules, type PolicyRule } from "@storeplane/k8s/rbac";
 import { describe, expect, it } from "vitest";
-import { ENGINE_CHARTS, type K8sObject, render, VALUES_FILES } from "./helm.ts";
+import { ENGINE_CHARTS, engineOf, type K8sObject, render, VALUES_FILES } from "./helm.ts";
 
 function triples(rules: PolicyRule[]): Set<string> {
   const out = new Set<string>();
@@ -71,7 +71,7 @@ describe("controller ClusterRole covers the engine charts and the controller's o
     for (const valuesFile of VALUES_FILES) {
       for (const object of render(chart, valuesFile)) kinds.add(object.kind);
     }
-    if (chart === "woocommerce")
+    if (engineOf(chart) === "woocommerce")
       for (const object of render(chart, "values.yaml", ["--set", "imageMode=official"]))
         kinds.add(object.kind);
   }

@@ -4,14 +4,17 @@
 import { describe, expect, it } from "vitest";
 import {
   baseArgs,
-  type ChartName,
+  CHARTS,
   ENGINE_CHARTS,
+  type Engine,
+  engineOf,
+  isEngine,
   STORE_VALUES,
   setArgs,
   template,
 } from "./helm.ts";
 
-const BAD_VALUES: Record<ChartName, [string, string[], RegExp][]> = {
+const BAD_VALUES: Record<"platform" | Engine, [string, string[], RegExp][]> = {
   platform: [
     [
       "an unknown top-level key",
@@ -62,18 +65,22 @@ const BAD_VALUES: Record<ChartName, [string, string[], RegExp][]> = {
   ],
 };
 
-describe.each(Object.keys(BAD_VALUES) as ChartName[])("%s values.schema.json", (chart) => {
+// Every chart version a store may be assigned: each archived engine chart too.
+describe.each(CHARTS)("%s values.schema.json", (chart) => {
   it("accepts the defaults", () => {
     const result = template(chart, baseArgs(chart, "values.yaml"));
     expect(result.status, result.stderr).toBe(0);
   });
 
-  it.each(BAD_VALUES[chart])("rejects %s", (_label, args, message) => {
-    const result = template(chart, [...baseArgs(chart, "values.yaml"), ...args]);
-    expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/values don't meet the specifications of the schema/);
-    expect(result.stderr).toMatch(message);
-  });
+  it.each(BAD_VALUES[isEngine(chart) ? engineOf(chart) : "platform"])(
+    "rejects %s",
+    (_label, args, message) => {
+      const result = template(chart, [...baseArgs(chart, "values.yaml"), ...args]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/values don't meet the specifications of the schema/);
+      expect(result.stderr).toMatch(message);
+    },
+  );
 });
 
 describe.each(ENGINE_CHARTS)("%s without the store Secret", (chart) => {

@@ -2,7 +2,12 @@
 // its assigned version, from the default chart or the image's archive, and
 // a clear terminal error for a version the image does not carry.
 import { afterAll, describe, expect, it } from "vitest";
-import { ARCHIVED_VERSION, chartsWithArchive } from "../test/chart-versions.ts";
+import {
+  ARCHIVED_VERSION,
+  chartsWithArchive,
+  defaultChartVersion,
+  FIRST_RELEASED_VERSION,
+} from "../test/chart-versions.ts";
 import { desiredConfig, storeRow } from "../test/fixtures.ts";
 import { ChartCatalog, desiredStore } from "./desired.ts";
 import { TerminalError } from "./reconcile/errors.ts";
@@ -14,14 +19,18 @@ const config = { ...desiredConfig, chartsDir: charts.dir };
 
 describe("ChartCatalog and the store's assigned chart version", () => {
   it("a store with no version yet gets the default, the chart in <charts>/<engine>", () => {
-    expect(catalog.defaultVersion("woocommerce")).toBe("0.1.0");
+    expect(catalog.defaultVersion("woocommerce")).toBe(defaultChartVersion("woocommerce"));
     const desired = desiredStore(storeRow({ chart_version: null }), config, catalog);
-    expect(desired.chartVersion).toBe("0.1.0");
+    expect(desired.chartVersion).toBe(defaultChartVersion("woocommerce"));
     expect(desired.release.chart).toBe(`${charts.dir}/woocommerce`);
   });
 
   it("a store assigned an archived version gets that chart, with a different values digest", () => {
-    const current = desiredStore(storeRow({ chart_version: "0.1.0" }), config, catalog);
+    const current = desiredStore(
+      storeRow({ chart_version: defaultChartVersion("woocommerce") }),
+      config,
+      catalog,
+    );
     const older = desiredStore(storeRow({ chart_version: ARCHIVED_VERSION }), config, catalog);
     expect(older.chartVersion).toBe(ARCHIVED_VERSION);
     expect(older.release.chart).toBe(`${charts.dir}/archive/woocommerce/${ARCHIVED_VERSION}`);
@@ -30,6 +39,21 @@ describe("ChartCatalog and the store's assigned chart version", () => {
     ]);
     expect(older.release.valuesDigest).not.toBe(current.release.valuesDigest);
   });
+
+  it.each(["woocommerce", "medusa"] as const)(
+    "%s: the released first version is carried in the archive, next to the default",
+    (engine) => {
+      expect(defaultChartVersion(engine)).not.toBe(FIRST_RELEASED_VERSION);
+      const first = desiredStore(
+        storeRow({ engine, chart_version: FIRST_RELEASED_VERSION }),
+        config,
+        catalog,
+      );
+      expect(first.chartVersion).toBe(FIRST_RELEASED_VERSION);
+      expect(first.release.chart).toBe(`${charts.dir}/archive/${engine}/${FIRST_RELEASED_VERSION}`);
+      expect(first.workloads.length).toBeGreaterThan(1);
+    },
+  );
 
   it.each([
     [

@@ -8,7 +8,7 @@ import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
 import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulated";
 import { sql } from "kysely";
 import { afterAll, beforeEach, expect, it } from "vitest";
-import { ARCHIVED_VERSION, chartsWithArchive } from "./chart-versions.ts";
+import { ARCHIVED_VERSION, chartsWithArchive, defaultChartVersion } from "./chart-versions.ts";
 import { createStores, startController, storesById, waitFor, waitForPhase } from "./harness.ts";
 
 const charts = chartsWithArchive();
@@ -43,7 +43,8 @@ describeEachDatabase("chart versions on the simulated cluster", ({ handle }) => 
       const release = `store-${store!.name}/store`;
       expect(store!.chart_version).toBeNull();
       const [ready] = await waitForPhase(handle(), [id], "Ready");
-      expect(ready).toMatchObject({ chart_version: "0.1.0", deployed_chart_version: "0.1.0" });
+      const first = defaultChartVersion("woocommerce");
+      expect(ready).toMatchObject({ chart_version: first, deployed_chart_version: first });
       expect(sim.stats().completedInstalls.get(release)).toBe(1);
 
       await assignVersion(id, ARCHIVED_VERSION);
@@ -78,7 +79,7 @@ describeEachDatabase("chart versions on the simulated cluster", ({ handle }) => 
       expect(failed!.last_error).toContain(
         'chart version 9.9.9 for engine "woocommerce" is not in this controller image',
       );
-      expect(failed!.deployed_chart_version).toBe("0.1.0");
+      expect(failed!.deployed_chart_version).toBe(defaultChartVersion("woocommerce"));
       expect(sim.stats().helmCommands).toBe(helmBefore);
     } finally {
       await loop.stop();

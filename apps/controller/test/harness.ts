@@ -123,7 +123,12 @@ let userCounter = 0;
 export async function createStores(
   handle: DatabaseHandle,
   count: number,
-  options: { prefix?: string; engine?: "woocommerce" | "medusa" } = {},
+  options: {
+    prefix?: string;
+    engine?: "woocommerce" | "medusa";
+    /** Assigned before the controller sees them (default: none, so they get the default version). */
+    chartVersion?: string;
+  } = {},
 ): Promise<Store[]> {
   userCounter += 1;
   const user = await handle.db
@@ -141,6 +146,7 @@ export async function createStores(
     engine: options.engine ?? (i % 2 === 0 ? ("woocommerce" as const) : ("medusa" as const)),
     plan: "small" as const,
     owner_id: user.id,
+    chart_version: options.chartVersion ?? null,
   }));
   const stores = await handle.db.insertInto("stores").values(rows).returningAll().execute();
   await sql`select pg_notify('store_changes', 'bulk')`.execute(handle.db);

@@ -12,7 +12,12 @@ import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulate
 import { sql } from "kysely";
 import { afterAll, beforeEach, expect, it } from "vitest";
 import { driveRollouts, ROLLOUT_DRIVER_LOCK_KEY, RolloutDriver } from "../src/rollouts/driver.ts";
-import { addArchivedVersion, chartsWithArchive } from "./chart-versions.ts";
+import {
+  addArchivedVersion,
+  chartsWithArchive,
+  defaultChartVersion,
+  FIRST_RELEASED_VERSION,
+} from "./chart-versions.ts";
 import {
   createStores,
   silentLogger,
@@ -22,7 +27,10 @@ import {
   waitForPhase,
 } from "./harness.ts";
 
-const GOOD_VERSION = "0.2.0";
+/** The stores run the first released chart (charts/archive/woocommerce/0.1.0)… */
+const PREVIOUS = FIRST_RELEASED_VERSION;
+/** …and move to the current one (charts/woocommerce), both the real charts. */
+const GOOD_VERSION = defaultChartVersion("woocommerce");
 /** Its Chart.yaml says another version: the controller refuses to load it. */
 const FAULTY_VERSION = "0.3.0";
 const charts = chartsWithArchive();
@@ -38,10 +46,10 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
   beforeEach(async () => resetDatabase(handle()));
 
   async function tenReadyStores(h: DatabaseHandle) {
-    const stores = await createStores(h, 10, { engine: "woocommerce" });
+    const stores = await createStores(h, 10, { engine: "woocommerce", chartVersion: PREVIOUS });
     const ids = stores.map((s) => s.id);
     const ready = await waitForPhase(h, ids, "Ready");
-    for (const s of ready) expect(s.deployed_chart_version).toBe("0.1.0");
+    for (const s of ready) expect(s.deployed_chart_version).toBe(PREVIOUS);
     return stores;
   }
 
@@ -80,7 +88,7 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
     await createStores(handle(), 2, { engine: "woocommerce" });
     await handle()
       .db.updateTable("stores")
-      .set({ chart_version: "0.1.0", phase: "Ready" })
+      .set({ chart_version: PREVIOUS, phase: "Ready" })
       .execute();
     const rollout = await rolloutTo(handle(), GOOD_VERSION);
     let release!: () => void;
@@ -192,8 +200,8 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
       const [back] = await storesById(handle(), [canary.store_id]);
       expect(back).toMatchObject({
         phase: "Ready",
-        chart_version: "0.1.0",
-        deployed_chart_version: "0.1.0",
+        chart_version: PREVIOUS,
+        deployed_chart_version: PREVIOUS,
       });
 
       // The other nine: still pending, on the old version, never upgraded.
@@ -207,8 +215,8 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
       )) {
         expect(row).toMatchObject({
           phase: "Ready",
-          chart_version: "0.1.0",
-          deployed_chart_version: "0.1.0",
+          chart_version: PREVIOUS,
+          deployed_chart_version: PREVIOUS,
         });
         expect(sim.stats().completedInstalls.get(`store-${row.name}/store`)).toBe(1);
       }
@@ -256,8 +264,8 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
       const [back] = await storesById(handle(), [canary.store_id]);
       expect(back).toMatchObject({
         phase: "Ready",
-        chart_version: "0.1.0",
-        deployed_chart_version: "0.1.0",
+        chart_version: PREVIOUS,
+        deployed_chart_version: PREVIOUS,
         rollback_chart_version: null,
       });
       const key = `store-${canaryStore.name}/store`;
@@ -271,7 +279,7 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
         .where("reason", "=", "RolledBack")
         .execute();
       expect(events).toHaveLength(1);
-      expect(events[0]!.message).toContain("chart 0.1.0");
+      expect(events[0]!.message).toContain(`chart ${PREVIOUS}`);
 
       // The rolled-back release matches the previous version's digest: a
       // drift check later runs no helm at all.
@@ -292,7 +300,7 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
         handle(),
         stores.filter((s) => s.id !== canary.store_id).map((s) => s.id),
       )) {
-        expect(row).toMatchObject({ phase: "Ready", deployed_chart_version: "0.1.0" });
+        expect(row).toMatchObject({ phase: "Ready", deployed_chart_version: PREVIOUS });
         expect(sim.stats().installsStarted.get(`store-${row.name}/store`)).toBe(1);
         expect(sim.stats().rollbacks.get(`store-${row.name}/store`)).toBeUndefined();
       }

@@ -3,8 +3,15 @@
 // SIMULATED cluster (test tool). Suspend and resume (issue 16) from the store
 // page: the buttons, the phase going Suspended and back to Ready live, and
 // the stores list showing the Suspended badge.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, it } from "vitest";
 import { describeBrowser, uniqueName } from "./support/browser.ts";
+
+/** The default engine chart version: what charts/woocommerce/Chart.yaml says. */
+const DEFAULT_CHART_VERSION = /^version:\s*(\S+)/m.exec(
+  readFileSync(join(import.meta.dirname, "../../../charts/woocommerce/Chart.yaml"), "utf8"),
+)?.[1];
 
 describeBrowser(
   "suspend and resume in a real browser",
@@ -22,7 +29,7 @@ describeBrowser(
       // The chart version the controller assigned it (the default) is on the page.
       await expect
         .poll(() => page.getByTestId("chart-version").textContent(), { timeout: 10_000 })
-        .toBe("0.1.0");
+        .toBe(DEFAULT_CHART_VERSION);
       await page.getByRole("button", { name: "Suspend store" }).click();
       // The controller's transitions reach the page without a reload.
       await page.locator('h1 [data-phase="Suspended"]').waitFor({ timeout: 30_000 });

@@ -81,3 +81,12 @@ imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end }}
+
+{{/*
+The engine's health path, written once in Chart.yaml (storeplane.io/health-path):
+the probes ask it, and the controller's rollout gate asks it through the API
+server's service proxy.
+*/}}
+{{- define "wc.healthPath" -}}
+{{- required "Chart.yaml needs the storeplane.io/health-path annotation" (index .Chart.Annotations "storeplane.io/health-path") -}}
+{{- end }}
