@@ -201,6 +201,25 @@ export type RollbackOutcome =
   /** No earlier revision carries that digest (history trimmed, values changed): helm ran nothing. */
   | { outcome: "no-revision"; latest: number | null };
 
+/** An engine's health endpoint, from its chart's storeplane.io/health-* annotations. */
+export interface ServiceHealthTarget {
+  /** The Service's name (release-prefixed, e.g. "store-medusa"). */
+  service: string;
+  /** Port name or number on the Service. */
+  port: string;
+  /** Absolute path, e.g. "/health". */
+  path: string;
+}
+
+export interface ServiceHealth {
+  /** 200 ≤ status < 400, as Kubernetes counts an HTTP probe successful. */
+  ok: boolean;
+  /** What the engine (or the proxy) answered. */
+  status: number;
+  /** First line of the answer, for the reason a human reads (never a secret: a health page). */
+  excerpt: string;
+}
+
 export interface Cluster {
   readonly mode: ClusterMode;
   info(): Promise<ClusterInfo>;
@@ -266,5 +285,11 @@ export interface Cluster {
     opts?: ClusterCallOptions,
   ): Promise<RollbackOutcome>;
   uninstallRelease(namespace: string, release: string, opts?: ClusterCallOptions): Promise<void>;
+  /**
+   * One GET of the engine's health path through the API server's service
+   * proxy (the path from outside the pod, through the Service): what a
+   * rollout's health gate asks of an upgraded store.
+   */
+  checkServiceHealth(namespace: string, target: ServiceHealthTarget): Promise<ServiceHealth>;
   deleteNamespace(name: string): Promise<void>;
 }

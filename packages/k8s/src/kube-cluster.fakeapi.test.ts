@@ -483,6 +483,77 @@ describe("rollbackRelease", () => {
   });
 });
 
+describe("checkServiceHealth", () => {
+  const target = { service: "store-medusa", port: "http", path: "/health" };
+  const service = () =>
+    api.put({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "store-medusa", namespace: "store-a" },
+      spec: { ports: [{ name: "http", port: 9000 }] },
+    });
+
+  it("GETs the engine's path through the service proxy and relays its answer", async () => {
+    service();
+    const seen: unknown[] = [];
+    api.serveServiceBackend((req) => {
+      seen.push(req);
+      return { status: 200, body: "OK" };
+    });
+    const { cluster: c } = cluster();
+    expect(await c.checkServiceHealth("store-a", target)).toEqual({
+      ok: true,
+      status: 200,
+      excerpt: "OK",
+    });
+    const call = api.requests.at(-1)!;
+    expect(call.method).toBe("GET");
+    expect(decodeURIComponent(call.path)).toBe(
+      "/api/v1/namespaces/store-a/services/store-medusa:http/proxy/health",
+    );
+    // RBAC sees `get` on the services/proxy subresource (what the controller's role must grant).
+    expect(call.rbac[0]).toMatchObject({ verb: "get", resource: "services", subresource: "proxy" });
+    expect(seen).toEqual([
+      { namespace: "store-a", service: "store-medusa", port: "http", path: "/health" },
+    ]);
+  });
+
+  it("an engine answering 500, a Service without ready endpoints and a missing Service are not ok, with their status", async () => {
+    const { cluster: c } = cluster();
+    expect(await c.checkServiceHealth("store-a", target)).toMatchObject({
+      ok: false,
+      status: 404,
+    });
+    service();
+    expect(await c.checkServiceHealth("store-a", target)).toEqual({
+      ok: false,
+      status: 503,
+      excerpt: 'no endpoints available for service "store-medusa"',
+    });
+    api.serveServiceBackend(() => ({
+      status: 500,
+      body: "database unreachable\nstack…",
+      contentType: "text/html",
+    }));
+    expect(await c.checkServiceHealth("store-a", target)).toEqual({
+      ok: false,
+      status: 500,
+      excerpt: "database unreachable",
+    });
+  });
+
+  it("a 2xx HTML page is ok", async () => {
+    service();
+    api.serveServiceBackend(() => ({
+      status: 200,
+      body: "<!DOCTYPE html><title>Log In</title>",
+      contentType: "text/html; charset=UTF-8",
+    }));
+    const { cluster: c } = cluster();
+    expect(await c.checkServiceHealth("store-a", target)).toMatchObject({ ok: true, status: 200 });
+  });
+});
+
 describe("info", () => {
   it("reports the context, server and version when reachable", async () => {
     const info = await cluster().cluster.info();

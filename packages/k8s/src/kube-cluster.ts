@@ -270,6 +270,18 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
       logger.info({ namespace, release, outcome }, "helm uninstall");
     },
 
+    async checkServiceHealth(namespace, target) {
+      const { status, excerpt } = await client.getServiceProxy(
+        namespace,
+        target.service,
+        target.port,
+        target.path,
+      );
+      const ok = status >= 200 && status < 400;
+      logger.debug({ namespace, ...target, status, ok }, "service health checked");
+      return { ok, status, excerpt };
+    },
+
     async deleteNamespace(name) {
       const { deleted } = await writing(name, () => client.deleteNamespace(name));
       logger.info({ namespace: name, alreadyGone: !deleted }, "namespace deletion requested");

@@ -70,6 +70,8 @@ export const controllerPolicyRules: PolicyRule[] = [
     resources: ["services", "configmaps", "serviceaccounts", "persistentvolumeclaims"],
     verbs: HELM_VERBS,
   },
+  // A rollout's health gate: the engine's health path through the service proxy.
+  { apiGroups: [""], resources: ["services/proxy"], verbs: ["get"] },
   { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: HELM_VERBS },
   // Also the backup runner: server-side apply of a backup Job (create,
   // patch), readJob (get), deleteJob (delete); its Secret and NetworkPolicy

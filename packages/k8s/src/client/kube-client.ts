@@ -4,6 +4,7 @@
 
 import type { CoreV1Event } from "@kubernetes/client-node";
 import {
+  ApiException,
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
@@ -264,6 +265,44 @@ export class KubeClient {
     }
   }
 
+  /**
+   * GET through the API server's service proxy,
+   * /api/v1/namespaces/{namespace}/services/{service}:{port}/proxy/{path}
+   * (Kubernetes API reference, core/v1 Service "proxy" connect operations):
+   * the API server forwards the request to one ready endpoint of the Service
+   * and relays its answer. Returns the status the engine (or the proxy, e.g.
+   * 503 "no endpoints available") answered and a short excerpt of the body;
+   * throws only when the API server itself cannot be asked.
+   */
+  async getServiceProxy(
+    namespace: string,
+    service: string,
+    port: string,
+    path: string,
+  ): Promise<{ status: number; excerpt: string }> {
+    const what = `GET service ${namespace}/${service}:${port} proxy ${path}`;
+    return this.call(what, async () => {
+      try {
+        const info = await this.core.connectGetNamespacedServiceProxyWithPathWithHttpInfo(
+          { name: `${service}:${port}`, namespace, path: path.replace(/^\//, "") },
+          this.opts(),
+        );
+        return { status: info.httpStatusCode, excerpt: excerptOf(info.data) };
+      } catch (err) {
+        // Any non-2xx answer: the engine's (or the proxy's) status is the result.
+        if (err instanceof ApiException) return { status: err.code, excerpt: excerptOf(err.body) };
+        // A 2xx whose body the generated client cannot parse (no or an odd
+        // Content-Type): it only parses in its 2xx branch, so the answer was 2xx.
+        if (
+          err instanceof Error &&
+          /Cannot parse content|is not supported by ObjectSerializer/.test(err.message)
+        )
+          return { status: 200, excerpt: "" };
+        throw err;
+      }
+    });
+  }
+
   /** Decoded data, or null when the Secret does not exist. */
   async readSecret(namespace: string, name: string): Promise<Record<string, string> | null> {
     const secret = await this.orNull(`read secret ${namespace}/${name}`, () =>
@@ -483,4 +522,16 @@ export class KubeClient {
     );
     return list.items;
   }
+}
+
+/** The first line of a proxied answer (or of a Status's message), for a reason a human reads. */
+function excerptOf(body: unknown): string {
+  let text = typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body);
+  try {
+    const parsed = JSON.parse(text) as { kind?: unknown; message?: unknown };
+    if (parsed?.kind === "Status" && typeof parsed.message === "string") text = parsed.message;
+  } catch {
+    // not JSON: the text itself
+  }
+  return text.split("\n")[0]?.trim().slice(0, 160) ?? "";
 }

@@ -10,6 +10,8 @@ import type {
   ReleaseSpec,
   RollbackOutcome,
   RollbackTarget,
+  ServiceHealth,
+  ServiceHealthTarget,
 } from "../cluster.ts";
 import { chooseRollbackRevision } from "../helm/rollback-target.ts";
 import { jobToState } from "../observe/to-state.ts";
@@ -30,7 +32,7 @@ import {
   type SimulatedClusterStats,
 } from "./calls.ts";
 import type { Clock } from "./clock.ts";
-import type { ClusterMethod } from "./faults.ts";
+import type { ClusterMethod, Faults } from "./faults.ts";
 import { runHelmProcess } from "./helm-process.ts";
 import { PENDING, type SimulatedHelm } from "./helm-releases.ts";
 import type { SimulatedLatencies } from "./latencies.ts";
@@ -45,6 +47,8 @@ export interface SimCore {
   store: ObjectStore;
   helm: SimulatedHelm;
   calls: CallTracker;
+  /** The fault switches (read by the service proxy's answers). */
+  faults: Faults;
   clock: Clock;
   latencies: SimulatedLatencies;
   stats(): SimulatedClusterStats;
@@ -110,6 +114,7 @@ class CallerCluster {
         }),
       installRelease: (spec, opts) => this.installRelease(spec, opts?.signal),
       unlockRelease: (ns, release, opts) => this.unlockRelease(ns, release, opts?.signal),
+      checkServiceHealth: (ns, target) => this.checkServiceHealth(ns, target),
       rollbackRelease: (ns, release, target, opts) =>
         this.rollbackRelease(ns, release, target, opts?.signal),
       uninstallRelease: (ns, release, opts) =>
@@ -264,6 +269,34 @@ class CallerCluster {
     } finally {
       this.core.calls.end(this.caller, namespace);
     }
+  }
+
+  /**
+   * The API server's service proxy, over the simulated objects: 404 without
+   * the Service, 503 "no endpoints available for service" (the API server's
+   * words, pkg/registry/core/service/proxy) while the Deployment behind it
+   * (same name in the engine charts) has no ready replica, else what the
+   * engine answers: 200, or a faulty chart version's status.
+   */
+  async checkServiceHealth(namespace: string, target: ServiceHealthTarget): Promise<ServiceHealth> {
+    await this.core.calls.begin(this.caller, "checkServiceHealth", null);
+    await this.wait(this.core.latencies.apiCallMs);
+    this.core.stats().reads += 1;
+    this.core.settle();
+    const { store } = this.core;
+    const answer = (status: number, excerpt: string): ServiceHealth => ({
+      ok: status >= 200 && status < 400,
+      status,
+      excerpt,
+    });
+    if (!store.get("Service", namespace, target.service))
+      return answer(404, `services "${target.service}" not found`);
+    const backend = store.get("Deployment", namespace, target.service);
+    if (!backend || !((backend.status?.readyReplicas ?? 0) > 0))
+      return answer(503, `no endpoints available for service "${target.service}"`);
+    const chart = backend.spec?.template?.metadata?.labels?.["helm.sh/chart"];
+    const fault = chart ? this.core.faults.unhealthyCharts.get(chart) : undefined;
+    return fault ? answer(fault.status, fault.body) : answer(200, "OK");
   }
 
   uninstall(namespace: string, release: string): void {

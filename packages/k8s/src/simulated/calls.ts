@@ -63,6 +63,7 @@ export function freshStats(): SimulatedClusterStats {
       installRelease: 0,
       unlockRelease: 0,
       rollbackRelease: 0,
+      checkServiceHealth: 0,
       uninstallRelease: 0,
       deleteNamespace: 0,
     },

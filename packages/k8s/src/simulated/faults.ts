@@ -19,6 +19,7 @@ export type ClusterMethod =
   | "installRelease"
   | "unlockRelease"
   | "rollbackRelease"
+  | "checkServiceHealth"
   | "uninstallRelease"
   | "deleteNamespace";
 
@@ -52,6 +53,13 @@ export class Faults {
    * the state file.
    */
   readonly unpullableCharts = new Map<string, string>();
+  /**
+   * A chart release whose engine runs and passes its readiness probe but
+   * whose health path answers `status` through the service proxy (a broken
+   * check, a dependency down that readiness does not cover), keyed like
+   * unpullableCharts. Not kept in the state file.
+   */
+  readonly unhealthyCharts = new Map<string, { status: number; body: string }>();
   readonly heldTermination = new Set<string>();
   injected = 0;
 

@@ -85,6 +85,7 @@ export class SimulatedCluster {
       store: this.store,
       helm: this.helm,
       calls: this.calls,
+      faults: this.faults,
       clock: this.clock,
       latencies: this.latencies,
       stats: () => this.counters,
@@ -142,6 +143,14 @@ export class SimulatedCluster {
    */
   failChartVersionImagePull(name: string, version: string, image: string): void {
     this.faults.unpullableCharts.set(`${name}-${version}`, image);
+  }
+
+  /**
+   * A faulty chart release whose app turns Ready but whose health path
+   * answers `status` through the service proxy, wherever it is installed.
+   */
+  failChartVersionHealth(name: string, version: string, status: number, body: string): void {
+    this.faults.unhealthyCharts.set(`${name}-${version}`, { status, body });
   }
 
   /** The app container in this namespace exits with an error on every start (CrashLoopBackOff). */

@@ -1,6 +1,7 @@
 // Level: unit. The simulated cluster itself: it must behave like the real
 // one where the controller can tell, and never pass for it.
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "./clock.ts";
 import {
@@ -141,14 +142,18 @@ describe("simulated cluster", () => {
     });
   });
 
-  it("a faulty chart version's app never pulls; rolling back to the good revision makes it ready again", async () => {
+  it("a faulty chart version's app never pulls its image, in any namespace it is installed in", async () => {
     const { clock, sim, c } = setup();
     await c.ensureNamespace({ name: "store-v", labels: {} });
     const good = c.installRelease(spec("store-v"));
     await clock.advance(2_000);
     await good;
-    // The same chart directory stands for the faulty version here: its Chart.yaml says 0.1.0.
-    sim.failChartVersionImagePull("woocommerce", "0.1.0", "storeplane/woocommerce:missing");
+    // The installed chart stands for the faulty version here: whatever its Chart.yaml says.
+    const version = /^version:\s*(\S+)/m.exec(
+      readFileSync(join(WOOCOMMERCE_CHART, "Chart.yaml"), "utf8"),
+    )?.[1] as string;
+    sim.failChartVersionImagePull("woocommerce", version, "storeplane/woocommerce:missing");
+    sim.failChartVersionImagePull("woocommerce", "9.9.9", "storeplane/woocommerce:other");
     let ns = (await c.snapshot()).namespaces.get("store-v")!;
     const app = () => ns.workloads.find((w) => w.name === "store-wordpress")!;
     await clock.advance(2_000);

@@ -47,6 +47,15 @@ export interface FakeResponse {
   headers?: Record<string, string>;
 }
 
+/** What a Service's backend answers through the service proxy; undefined: no ready endpoint. */
+export type ServiceBackend = (request: {
+  namespace: string;
+  service: string;
+  port: string;
+  /** The path after /proxy, with its leading slash ("/" when none). */
+  path: string;
+}) => { status: number; body: string; contentType?: string } | undefined;
+
 /** Return a response to answer with it, "hang" to never answer, or undefined to fall through. */
 export type Interceptor = (req: RecordedRequest) => FakeResponse | "hang" | undefined;
 
@@ -64,6 +73,7 @@ export class FakeApiServer {
   readonly namespaces: NamespaceLifecycle;
   private readonly lister = new Lister(this.store);
   private interceptors: Interceptor[] = [];
+  private backend: ServiceBackend = () => undefined;
   private readonly hanging = new Set<ServerResponse>();
   private server: Server | null = null;
   private port = 0;
@@ -133,6 +143,16 @@ export class FakeApiServer {
     });
   }
 
+  /**
+   * What the pods behind Services answer through
+   * /api/v1/namespaces/{ns}/services/{name}[:{port}]/proxy/{path}; the test
+   * plays the engine. Until set (and whenever it returns undefined) the proxy
+   * answers as the API server does for a Service without ready endpoints.
+   */
+  serveServiceBackend(backend: ServiceBackend): void {
+    this.backend = backend;
+  }
+
   clearRequests(): void {
     this.requests.length = 0;
   }
@@ -145,6 +165,7 @@ export class FakeApiServer {
     this.objects.cleared();
     this.lister.reset();
     this.interceptors = [];
+    this.backend = () => undefined;
   }
 
   /**
@@ -246,6 +267,14 @@ export class FakeApiServer {
         return this.objects.serve(target, recorded.query, headers.accept ?? "", res);
       }
     }
+    if (
+      parsed &&
+      "route" in parsed &&
+      parsed.route.type.resource === "services" &&
+      parsed.route.subresource === "proxy" &&
+      recorded.method === "GET"
+    )
+      return this.proxyService(parsed.route, recorded.path, res);
     let answer: FakeResponse;
     try {
       answer = this.serve(recorded);
@@ -254,6 +283,49 @@ export class FakeApiServer {
       answer = { status: error.code, body: error.body };
     }
     this.send(res, answer);
+  }
+
+  /**
+   * The service proxy (Kubernetes API reference, Service v1 "proxy" connect
+   * operations; the apiserver's service REST storage, pkg/registry/core/service):
+   * `{name}` or `{name}:{port}` (a port name or number); a Service that does
+   * not exist is 404 NotFound; one without a ready endpoint is 503 with
+   * "no endpoints available for service \"name\""; otherwise the backend's
+   * own status, body and content type are relayed as they are.
+   */
+  private proxyService(
+    route: { namespace?: string; name?: string; type: { group: string; resource: string } },
+    path: string,
+    res: ServerResponse,
+  ): void {
+    // client-node sends `name:port` percent-encoded (%3A); the API server
+    // decodes the path before routing it, as Go's net/http does.
+    const [service = "", port = ""] = decodeURIComponent(route.name ?? "").split(":");
+    const namespace = route.namespace ?? "";
+    const type = parseRoute(`/api/v1/namespaces/${namespace}/services`);
+    const exists =
+      type && "route" in type && this.store.get(type.route.type, namespace, service) !== undefined;
+    if (!exists)
+      return this.send(res, {
+        status: 404,
+        body: statusBody(404, "NotFound", `services "${service}" not found`, {
+          name: service,
+          kind: "services",
+        }),
+      });
+    const rest = decodeURIComponent(path.split("/proxy")[1] ?? "");
+    const answer = this.backend({ namespace, service, port, path: rest || "/" });
+    if (!answer)
+      return this.send(res, {
+        status: 503,
+        body: statusBody(
+          503,
+          "ServiceUnavailable",
+          `no endpoints available for service "${service}"`,
+        ),
+      });
+    res.writeHead(answer.status, { "content-type": answer.contentType ?? "text/plain" });
+    res.end(answer.body);
   }
 
   private send(res: ServerResponse, r: FakeResponse): void {
