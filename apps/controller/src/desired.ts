@@ -60,6 +60,8 @@ interface ChartFiles {
   valuesFileContent: string;
   /** The chart's `storeplane.io/workloads` annotation: what it renders, by name suffix. */
   workloads: string[];
+  /** The chart's `storeplane.io/health-*` annotations (since 0.2.0); null when it has none. */
+  health: { service: string; port: string; path: string } | null;
 }
 
 const NO_CHART: ChartFiles = {
@@ -68,6 +70,7 @@ const NO_CHART: ChartFiles = {
   chartVersion: "unknown",
   valuesFileContent: "",
   workloads: [],
+  health: null,
 };
 
 /** Chart versions are file names here: nothing that could leave the charts directory. */
@@ -148,10 +151,32 @@ export class ChartCatalog {
             .map((w) => w.trim())
             .filter(Boolean)
         : [];
-    const files = { chartDir, valuesFile, chartVersion, valuesFileContent, workloads };
+    const files = {
+      chartDir,
+      valuesFile,
+      chartVersion,
+      valuesFileContent,
+      workloads,
+      health: healthAnnotations(chart?.annotations ?? {}),
+    };
     this.cache.set(chartDir, files);
     return files;
   }
+}
+
+/**
+ * The engine's health check as its chart names it: the Service (by suffix,
+ * as the release prefixes it), port and absolute path. All three or nothing:
+ * charts before 0.2.0 name none, and their gate goes by readiness alone.
+ */
+function healthAnnotations(a: Record<string, unknown>): ChartFiles["health"] {
+  const service = a["storeplane.io/health-service"];
+  const port = a["storeplane.io/health-port"];
+  const path = a["storeplane.io/health-path"];
+  if (typeof service !== "string" || typeof port !== "string" || typeof path !== "string")
+    return null;
+  if (!path.startsWith("/")) return null;
+  return { service: `${STORE_RELEASE_NAME}-${service}`, port, path };
 }
 
 /** The controller's store site (STORE_URL_SCHEME, STORE_BASE_DOMAIN), for the one storeUrls rule. */

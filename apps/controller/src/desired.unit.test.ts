@@ -55,6 +55,16 @@ describe("ChartCatalog and the store's assigned chart version", () => {
     },
   );
 
+  it("the health check comes from the chart version's annotations; the first release names none", () => {
+    expect(catalog.get("medusa").health).toEqual({
+      service: "store-medusa",
+      port: "http",
+      path: "/health",
+    });
+    expect(catalog.get("woocommerce").health).toMatchObject({ service: "store-wordpress" });
+    expect(catalog.get("medusa", FIRST_RELEASED_VERSION).health).toBeNull();
+  });
+
   it.each([
     [
       "9.9.9",

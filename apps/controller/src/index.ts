@@ -14,3 +14,4 @@ export {
 } from "./env.ts";
 export { ControllerLoop } from "./loop.ts";
 export { RolloutDriver } from "./rollouts/driver.ts";
+export { createRolloutHealthCheck } from "./rollouts/health-check.ts";

@@ -18,6 +18,7 @@ import { ControllerLoop } from "./loop.ts";
 import { createMetrics, metricsObserver } from "./metrics.ts";
 import { startRetention } from "./retention.ts";
 import { RolloutDriver } from "./rollouts/driver.ts";
+import { createRolloutHealthCheck } from "./rollouts/health-check.ts";
 
 async function main(): Promise<void> {
   const config = readControllerConfig();
@@ -46,10 +47,12 @@ async function main(): Promise<void> {
   logger.info({ clusterInfo: info }, info.message);
   let clusterMessage = info.message;
 
+  const charts = new ChartCatalog(config.chartsDir, config.valuesProfile);
   const rollouts = new RolloutDriver({
     handle,
     intervalMs: config.rolloutIntervalMs,
     logger,
+    healthCheck: createRolloutHealthCheck(cluster, charts),
   });
   let loop: ControllerLoop | null = null;
   const metrics = createMetrics({
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
     handle,
     cluster,
     config,
-    charts: new ChartCatalog(config.chartsDir, config.valuesProfile),
+    charts,
     replicaId: config.replicaId,
     logger,
     observers: [metricsObserver(metrics), rollouts.observer],

@@ -11,7 +11,9 @@ import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
 import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulated";
 import { sql } from "kysely";
 import { afterAll, beforeEach, expect, it } from "vitest";
+import { ChartCatalog } from "../src/desired.ts";
 import { driveRollouts, ROLLOUT_DRIVER_LOCK_KEY, RolloutDriver } from "../src/rollouts/driver.ts";
+import { createRolloutHealthCheck } from "../src/rollouts/health-check.ts";
 import {
   addArchivedVersion,
   chartsWithArchive,
@@ -40,6 +42,9 @@ addArchivedVersion(charts.dir, "woocommerce", FAULTY_VERSION, "0.3.1");
 const NEVER_READY_VERSION = "0.4.0";
 const MISSING_IMAGE = "storeplane/woocommerce:0.4.0-never-pushed";
 addArchivedVersion(charts.dir, "woocommerce", NEVER_READY_VERSION);
+/** Turns Ready, but its health path answers 500 through the service proxy (a simulated fault). */
+const UNHEALTHY_VERSION = "0.5.0";
+addArchivedVersion(charts.dir, "woocommerce", UNHEALTHY_VERSION);
 afterAll(() => charts.remove());
 
 describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
@@ -55,7 +60,16 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
 
   function start(h: DatabaseHandle) {
     const sim = createSimulatedCluster({ latencies: FAST_LATENCIES });
-    const driver = new RolloutDriver({ handle: h, intervalMs: 50, logger: silentLogger });
+    const driver = new RolloutDriver({
+      handle: h,
+      intervalMs: 50,
+      logger: silentLogger,
+      // The gate's engine health check, as main.ts wires it, against the same simulated cluster.
+      healthCheck: createRolloutHealthCheck(
+        sim.connect("rollout-driver"),
+        new ChartCatalog(charts.dir, "local"),
+      ),
+    });
     const loop = startController(h, sim, {
       config: { chartsDir: charts.dir },
       observer: driver.observer,
@@ -135,6 +149,7 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
       const stores = await tenReadyStores(handle());
       const release = (name: string) => `store-${name}/store`;
       for (const s of stores) expect(sim.stats().completedInstalls.get(release(s.name))).toBe(1);
+      const healthChecks = sim.stats().calls.checkServiceHealth;
 
       const rollout = await rolloutTo(handle(), GOOD_VERSION);
       await waitFor("rollout completed", async () => {
@@ -156,6 +171,8 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
       }
       const members = await listRolloutStores(handle().db, rollout.id);
       expect(members.map((m) => m.state)).toEqual(Array(10).fill("succeeded"));
+      // Every upgraded store's engine was asked its health check before it passed.
+      expect(sim.stats().calls.checkServiceHealth - healthChecks).toBeGreaterThanOrEqual(10);
       // Wave by wave: no store of a wave started before the previous wave finished.
       const waves = [...new Set(members.map((m) => m.wave))].sort((a, b) => a - b);
       expect(waves.length).toBeGreaterThan(1);
@@ -304,6 +321,47 @@ describeEachDatabase("rollouts on the simulated cluster", ({ handle }) => {
         expect(sim.stats().installsStarted.get(`store-${row.name}/store`)).toBe(1);
         expect(sim.stats().rollbacks.get(`store-${row.name}/store`)).toBeUndefined();
       }
+    } finally {
+      await driver.stop();
+      await loop.stop();
+    }
+  }, 60_000);
+
+  it("Ready but failing its engine health check: halted naming the path and status, then one helm rollback", async () => {
+    const { sim, driver, loop } = start(handle());
+    sim.failChartVersionHealth(
+      "woocommerce",
+      UNHEALTHY_VERSION,
+      500,
+      "Error establishing a database connection",
+    );
+    await loop.start();
+    driver.start();
+    try {
+      const stores = await tenReadyStores(handle());
+      const rollout = await rolloutTo(handle(), UNHEALTHY_VERSION, 2);
+      const halted = await waitFor("rollout halted", async () => {
+        const row = await rolloutRow(handle(), rollout.id);
+        return row.state === "halted" ? row : undefined;
+      });
+      expect(halted.halt_reason).toBe(
+        `Ready on ${UNHEALTHY_VERSION}, but its health check GET /wp-login.php answered 500: Error establishing a database connection (still failing after 2s)`,
+      );
+      const canary = (await listRolloutStores(handle().db, rollout.id)).find(
+        (m) => m.position === 0,
+      )!;
+      await waitFor("canary rolled back", async () => {
+        const m = (await listRolloutStores(handle().db, rollout.id)).find(
+          (x) => x.store_id === canary.store_id,
+        );
+        return m?.state === "rolled-back";
+      });
+      const name = stores.find((s) => s.id === canary.store_id)!.name;
+      expect(sim.stats().rollbacks.get(`store-${name}/store`)).toBe(1);
+      expect(sim.stats().installsStarted.get(`store-${name}/store`)).toBe(2);
+      expect(sim.stats().calls.checkServiceHealth).toBeGreaterThan(0);
+      const [back] = await storesById(handle(), [canary.store_id]);
+      expect(back).toMatchObject({ phase: "Ready", deployed_chart_version: PREVIOUS });
     } finally {
       await driver.stop();
       await loop.stop();

@@ -15,6 +15,7 @@ import {
   ControllerLoop,
   createBackupRunner,
   createCluster,
+  createRolloutHealthCheck,
   RolloutDriver,
   readBackupSettings,
   readControllerConfig,
@@ -119,16 +120,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     clusterReader = createClusterReader({ logger });
   }
 
+  const charts = new ChartCatalog(controllerConfig.chartsDir, controllerConfig.valuesProfile);
   const rollouts = new RolloutDriver({
     handle: database,
     intervalMs: controllerConfig.rolloutIntervalMs,
     logger: logger.child({ component: "controller" }),
+    healthCheck: createRolloutHealthCheck(controllerCluster, charts),
   });
   const loop = new ControllerLoop({
     handle: database,
     cluster: controllerCluster,
     config: controllerConfig,
-    charts: new ChartCatalog(controllerConfig.chartsDir, controllerConfig.valuesProfile),
+    charts,
     replicaId: controllerConfig.replicaId,
     logger: logger.child({ component: "controller" }),
     observers: [rollouts.observer],

@@ -13,17 +13,27 @@ import {
   markRolloutStoresSucceeded,
 } from "@storeplane/db";
 import type { Kysely } from "kysely";
+import type { RolloutHealthCheck } from "./health-check.ts";
 import {
   planRolloutStep,
   type RolloutStep,
   type RolloutStoreView,
   type RolloutView,
+  readyOn,
 } from "./plan-rollout.ts";
 
 export async function loadRolloutForPlanning(
   db: Kysely<Database>,
   rolloutId: string,
-): Promise<{ rollout: RolloutView; stores: RolloutStoreView[] } | undefined> {
+): Promise<
+  | {
+      rollout: RolloutView & { engine: string };
+      stores: RolloutStoreView[];
+      /** Store id → name, for the health check's namespace. */
+      names: Map<string, string>;
+    }
+  | undefined
+> {
   const row = await findRollout(db, rolloutId);
   if (!row) return undefined;
   const members = await db
@@ -44,12 +54,15 @@ export async function loadRolloutForPlanning(
       "stores.observed_generation",
       "stores.deployed_chart_version",
       "stores.last_error",
+      "stores.name",
     ])
     .where("rollout_stores.rollout_id", "=", rolloutId)
     .orderBy("rollout_stores.position")
     .execute();
   return {
+    names: new Map(members.map((m) => [m.store_id, m.name])),
     rollout: {
+      engine: row.engine,
       state: row.state,
       targetChartVersion: row.target_chart_version,
       waveDeadlineMs: row.wave_deadline_seconds * 1000,
@@ -108,15 +121,37 @@ export async function applyRolloutStep(
   }
 }
 
-/** Plans and applies one step; returns it (undefined for an unknown rollout). */
+/**
+ * Plans and applies one step; returns it (undefined for an unknown rollout).
+ * With `healthCheck`, every upgrading store Ready on the target is asked its
+ * engine's health check first, and the gate counts the answer.
+ */
 export async function advanceRollout(
   db: Kysely<Database>,
   rolloutId: string,
   now: Date,
+  healthCheck?: RolloutHealthCheck,
 ): Promise<RolloutStep | undefined> {
   const loaded = await loadRolloutForPlanning(db, rolloutId);
   if (!loaded) return undefined;
-  const step = planRolloutStep(loaded.rollout, loaded.stores, now);
+  const { rollout } = loaded;
+  const stores = healthCheck
+    ? await Promise.all(
+        loaded.stores.map(async (m) =>
+          m.state === "upgrading" && readyOn(m.status, rollout.targetChartVersion)
+            ? {
+                ...m,
+                health: await healthCheck({
+                  storeName: loaded.names.get(m.storeId) ?? "",
+                  engine: rollout.engine,
+                  chartVersion: rollout.targetChartVersion,
+                }),
+              }
+            : m,
+        ),
+      )
+    : loaded.stores;
+  const step = planRolloutStep(rollout, stores, now);
   await applyRolloutStep(db, rolloutId, step, now);
   return step;
 }

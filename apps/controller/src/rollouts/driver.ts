@@ -11,6 +11,7 @@ import { sql } from "kysely";
 import type { Logger } from "pino";
 import type { ReconcileObserver } from "../loop.ts";
 import { advanceRollout } from "./advance-rollout.ts";
+import type { RolloutHealthCheck } from "./health-check.ts";
 import type { RolloutStep } from "./plan-rollout.ts";
 
 /** Any fixed 64-bit key shared by every replica; the bytes spell "rollout". */
@@ -27,6 +28,8 @@ export interface RolloutDriverDeps {
   intervalMs: number;
   logger: Logger;
   now?: () => Date;
+  /** The engine health check of the gate (health-check.ts); without it, readiness alone. */
+  healthCheck?: RolloutHealthCheck;
 }
 
 export interface PassResult {
@@ -42,6 +45,7 @@ const settles = (step: RolloutStep) =>
 export async function driveRollouts(
   handle: DatabaseHandle,
   now: () => Date = () => new Date(),
+  healthCheck?: RolloutHealthCheck,
 ): Promise<PassResult> {
   return handle.db.transaction().execute(async (trx) => {
     const { rows } = await sql<{
@@ -59,7 +63,7 @@ export async function driveRollouts(
     const steps: PassResult["steps"] = [];
     for (const { id } of active) {
       for (let i = 0; i < MAX_STEPS_PER_PASS; i++) {
-        const step = await advanceRollout(trx, id, now());
+        const step = await advanceRollout(trx, id, now(), healthCheck);
         if (!step) break;
         steps.push({ rolloutId: id, step });
         if (step.kind === "assign") {
@@ -114,7 +118,11 @@ export class RolloutDriver {
       do {
         this.again = false;
         try {
-          const result = await driveRollouts(this.deps.handle, this.deps.now);
+          const result = await driveRollouts(
+            this.deps.handle,
+            this.deps.now,
+            this.deps.healthCheck,
+          );
           for (const { rolloutId, step } of result.steps) {
             if (step.kind === "idle" || step.kind === "wait") continue;
             const level = step.kind === "halt" ? "warn" : "info";

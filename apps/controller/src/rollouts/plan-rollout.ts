@@ -34,6 +34,16 @@ export interface StoreStatusView {
   lastError: string | null;
 }
 
+/** The engine's health check, asked by the driver of an upgrading store Ready on the target. */
+export interface GateHealth {
+  ok: boolean;
+  /** The path asked (from the target chart's storeplane.io/health-path). */
+  path: string;
+  /** What the engine, or the API server's proxy, answered (0: the API server could not be asked). */
+  status: number;
+  excerpt: string;
+}
+
 export interface RolloutStoreView {
   storeId: string;
   /** 1-based; wave 1 is the canary. */
@@ -47,6 +57,12 @@ export interface RolloutStoreView {
   startedAt: Date | null;
   finishedAt: Date | null;
   status: StoreStatusView;
+  /**
+   * Set by the driver for an upgrading store Ready on the target: its health
+   * check's answer, or null when the target chart names no health check
+   * (then readiness alone decides). Undefined: nobody asked (no checker).
+   */
+  health?: GateHealth | null;
 }
 
 export type RolloutStep =
@@ -75,7 +91,7 @@ function readyCondition(status: StoreStatusView): Condition | undefined {
  * Ready for the store's current generation on `version`. Stale status (the
  * controller has not yet acted on the assignment) never counts, whatever it says.
  */
-function readyOn(status: StoreStatusView, version: string): boolean {
+export function readyOn(status: StoreStatusView, version: string): boolean {
   const ready = readyCondition(status);
   return (
     status.phase === "Ready" &&
@@ -84,6 +100,16 @@ function readyOn(status: StoreStatusView, version: string): boolean {
     ready.observedGeneration >= status.generation &&
     status.deployedChartVersion === version
   );
+}
+
+/** The gate's pass: Ready on the target, and its engine's health check (when it has one) passing. */
+function passesGate(member: RolloutStoreView, rollout: RolloutView): boolean {
+  return readyOn(member.status, rollout.targetChartVersion) && member.health?.ok !== false;
+}
+
+function describeHealth(h: GateHealth): string {
+  const answer = h.status === 0 ? "could not be asked" : `answered ${h.status}`;
+  return `health check GET ${h.path} ${answer}${h.excerpt ? `: ${h.excerpt}` : ""}`;
 }
 
 /** Why an upgrading store failed its gate, or undefined while it may still pass. */
@@ -107,6 +133,11 @@ function gateFailure(
   const started = member.startedAt?.getTime() ?? now.getTime();
   if (now.getTime() - started >= rollout.waveDeadlineMs) {
     const seconds = Math.round(rollout.waveDeadlineMs / 1000);
+    // Ready, yet the engine does not answer its health check: a pod can pass
+    // its probe while the store behind the Service is broken. Until the
+    // deadline a failing check may still heal (a cold cache, a slow first request).
+    if (readyOn(status, rollout.targetChartVersion) && member.health && !member.health.ok)
+      return `Ready on ${rollout.targetChartVersion}, but its ${describeHealth(member.health)} (still failing after ${seconds}s)`;
     return `not Ready on ${rollout.targetChartVersion} within ${seconds}s${detail ? `: ${detail}` : ""}`;
   }
   return undefined;
@@ -134,11 +165,11 @@ export function planRolloutStep(
 
   const upgrading = ordered.filter((m) => m.state === "upgrading");
   for (const member of upgrading) {
-    if (readyOn(member.status, rollout.targetChartVersion)) continue;
+    if (passesGate(member, rollout)) continue;
     const reason = gateFailure(member, rollout, now);
     if (reason) return { kind: "halt", storeId: member.storeId, reason };
   }
-  const passed = upgrading.filter((m) => readyOn(m.status, rollout.targetChartVersion));
+  const passed = upgrading.filter((m) => passesGate(m, rollout));
   if (passed.length > 0) return { kind: "mark-succeeded", storeIds: passed.map((m) => m.storeId) };
 
   const open = ordered.filter((m) => !FINISHED.has(m.state));

@@ -364,3 +364,46 @@ describe("planRolloutStep", () => {
     });
   });
 });
+
+describe("the engine health check in the gate", () => {
+  const healthy = { ok: true, path: "/health", status: 200, excerpt: "OK" };
+  const failing = { ok: false, path: "/health", status: 500, excerpt: "database unreachable" };
+  const readyCanary = (health: RolloutStoreView["health"]) => {
+    const stores = upgrading(0, T0, readyStatus(2, "0.3.0"));
+    stores[0] = { ...(stores[0] as RolloutStoreView), health };
+    return stores;
+  };
+
+  it("a Ready store passes only when its health check passes (or its chart names none)", () => {
+    for (const health of [healthy, null, undefined]) {
+      expect(planRolloutStep(rollout, readyCanary(health), at(10))).toEqual({
+        kind: "mark-succeeded",
+        storeIds: ["s0"],
+      });
+    }
+  });
+
+  it("Ready but failing its health check: waits, then at the deadline halts naming the path and status", () => {
+    expect(planRolloutStep(rollout, readyCanary(failing), at(10)).kind).toBe("wait");
+    expect(planRolloutStep(rollout, readyCanary(failing), at(600))).toEqual({
+      kind: "halt",
+      storeId: "s0",
+      reason:
+        "Ready on 0.3.0, but its health check GET /health answered 500: database unreachable (still failing after 600s)",
+    });
+  });
+
+  it("a health check the API server could not answer says so", () => {
+    const unasked = {
+      ok: false,
+      path: "/wp-login.php",
+      status: 0,
+      excerpt: "connect ECONNREFUSED",
+    };
+    const step = planRolloutStep(rollout, readyCanary(unasked), at(600));
+    expect(step).toMatchObject({ kind: "halt" });
+    expect((step as { reason: string }).reason).toContain(
+      "health check GET /wp-login.php could not be asked: connect ECONNREFUSED",
+    );
+  });
+});
