@@ -61,6 +61,11 @@ const TYPES: ResourceType[] = [
   },
 ];
 
+/** Every kind the fake serves (its discovery documents list them). */
+export function allResourceTypes(): readonly ResourceType[] {
+  return TYPES;
+}
+
 export function typeOfResource(group: string, resource: string): ResourceType | undefined {
   return TYPES.find((t) => t.group === group && t.resource === resource);
 }

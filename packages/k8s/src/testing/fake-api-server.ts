@@ -15,8 +15,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
+import { discoveryDocument } from "./fake-api-discovery.ts";
 import { Lister } from "./fake-api-list.ts";
 import { NamespaceLifecycle } from "./fake-api-namespaces.ts";
+import { decodeProtobufObject } from "./fake-api-protobuf.ts";
 import { parseRoute, type RbacRequest, rbacRequest, typeOfObject } from "./fake-api-routes.ts";
 import { methodNotAllowed, notFound, StatusError, statusBody } from "./fake-api-status.ts";
 import { type KubeObj, ObjectStore } from "./fake-api-store.ts";
@@ -215,12 +217,19 @@ export class FakeApiServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
+    const text = raw.toString("utf8");
     let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : "";
-    } catch {
-      /* keep raw text */
+    if ((req.headers["content-type"] ?? "").startsWith("application/vnd.kubernetes.protobuf")) {
+      // The real helm binary writes its release Secrets in protobuf.
+      const decoded = decodeProtobufObject(raw);
+      body = decoded instanceof Error ? text : decoded;
+    } else {
+      try {
+        body = text ? JSON.parse(text) : "";
+      } catch {
+        /* keep raw text */
+      }
     }
     const url = new URL(req.url ?? "/", this.url);
     const headers: Record<string, string> = {};
@@ -341,6 +350,8 @@ export class FakeApiServer {
         body: { major: "1", minor: "33", gitVersion: "v1.33.0-fake", platform: "linux/amd64" },
       };
     }
+    const discovery = req.method === "GET" ? discoveryDocument(req.path) : undefined;
+    if (discovery) return { status: 200, body: discovery };
     const parsed = parseRoute(req.path);
     if (!parsed)
       throw new StatusError(
