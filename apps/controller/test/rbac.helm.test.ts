@@ -19,6 +19,8 @@ import {
 import { authorizes, type PolicyRule } from "@storeplane/k8s/rbac";
 import { FakeApiCluster, type RecordedRequest } from "@storeplane/k8s/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ChartCatalog } from "../src/desired.ts";
+import { createRolloutHealthCheck } from "../src/rollouts/health-check.ts";
 import {
   CHARTS_DIR,
   createStores,
@@ -252,6 +254,18 @@ async function driveLifecycle(cluster: FakeApiCluster, handle: DatabaseHandle): 
     await waitFor("guardrail repaired", async () =>
       api.get("networking.k8s.io", "networkpolicies", `store-${shop.name}`, "default-deny"),
     );
+
+    // A rollout's health gate asks the engine through the service proxy, as the controller.
+    api.serveServiceBackend(({ path }) => ({ status: 200, body: `ok ${path}` }));
+    const health = await createRolloutHealthCheck(
+      cluster.connect("rollout-driver", CONTROLLER_TOKEN),
+      new ChartCatalog(CHARTS_DIR, "local"),
+    )({
+      storeName: shop.name,
+      engine: "woocommerce",
+      chartVersion: new ChartCatalog(CHARTS_DIR, "local").defaultVersion("woocommerce"),
+    });
+    expect(health).toMatchObject({ ok: true, status: 200, path: "/wp-login.php" });
 
     const reader = createClusterReader({ kubeConfig: api.kubeConfig(WEB_TOKEN) });
     expect((await reader.info()).reachable).toBe(true);
