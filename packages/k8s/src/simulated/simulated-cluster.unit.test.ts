@@ -164,6 +164,37 @@ describe("simulated cluster", () => {
     ).toMatchObject({ image: "storeplane/woocommerce:missing" });
   });
 
+  it("the service proxy's health answer: 404 without the Service, 503 until a pod is ready, then 200 or a faulty version's status", async () => {
+    const { clock, sim, c } = setup();
+    const target = { service: "store-wordpress", port: "http", path: "/wp-login.php" };
+    await c.ensureNamespace({ name: "store-h", labels: {} });
+    expect(await c.checkServiceHealth("store-h", target)).toMatchObject({ ok: false, status: 404 });
+    const install = c.installRelease(spec("store-h"));
+    await clock.advance(100);
+    await install;
+    expect(await c.checkServiceHealth("store-h", target)).toEqual({
+      ok: false,
+      status: 503,
+      excerpt: 'no endpoints available for service "store-wordpress"',
+    });
+    await clock.advance(2_000);
+    expect(await c.checkServiceHealth("store-h", target)).toEqual({
+      ok: true,
+      status: 200,
+      excerpt: "OK",
+    });
+    const version = /^version:\s*(\S+)/m.exec(
+      readFileSync(join(WOOCOMMERCE_CHART, "Chart.yaml"), "utf8"),
+    )?.[1] as string;
+    sim.failChartVersionHealth(
+      "woocommerce",
+      version,
+      500,
+      "Error establishing a database connection",
+    );
+    expect(await c.checkServiceHealth("store-h", target)).toMatchObject({ ok: false, status: 500 });
+  });
+
   it("a crashed caller's install never finishes and leaves the release pending-install", async () => {
     const { clock, sim } = setup();
     const doomed = sim.connect("doomed");
