@@ -314,18 +314,20 @@ export class FakeApiServer {
     const type = parseRoute(`/api/v1/namespaces/${namespace}/services`);
     const exists =
       type && "route" in type && this.store.get(type.route.type, namespace, service) !== undefined;
-    if (!exists)
-      return this.send(res, {
+    if (!exists) {
+      this.send(res, {
         status: 404,
         body: statusBody(404, "NotFound", `services "${service}" not found`, {
           name: service,
           kind: "services",
         }),
       });
+      return;
+    }
     const rest = decodeURIComponent(path.split("/proxy")[1] ?? "");
     const answer = this.backend({ namespace, service, port, path: rest || "/" });
-    if (!answer)
-      return this.send(res, {
+    if (!answer) {
+      this.send(res, {
         status: 503,
         body: statusBody(
           503,
@@ -333,6 +335,8 @@ export class FakeApiServer {
           `no endpoints available for service "${service}"`,
         ),
       });
+      return;
+    }
     res.writeHead(answer.status, { "content-type": answer.contentType ?? "text/plain" });
     res.end(answer.body);
   }
