@@ -16,6 +16,7 @@ import {
   findStoreById,
   finishRestore,
   listActiveRestores,
+  makeStoresDue,
   notifyStoreChanged,
   recordRestoreJob,
   type ScaledWorkload,
@@ -70,6 +71,7 @@ export function createRestoreRunner(deps: RestoreRunnerDeps): RestoreRunner {
       actor: "controller:restore-runner",
     });
     // The store's reconcile looks again now: Restoring begins or ends.
+    await makeStoresDue(deps.db, [store.id]);
     await notifyStoreChanged(deps.db, store.id);
   }
 
