@@ -216,7 +216,9 @@ export interface Cluster {
   /**
    * Set a workload's replicas through its `scale` subresource (what
    * `kubectl scale` does: the rest of the spec is untouched). Returns the
-   * replicas it had; NotFound when the workload does not exist.
+   * replicas it had; NotFound when the workload does not exist. The
+   * controller's ClusterRole grants deployments/scale only (the restore
+   * runner's maintenance); a StatefulSet is Forbidden on a real cluster.
    */
   scaleWorkload(
     namespace: string,

@@ -100,8 +100,11 @@ export function createRestoreRunner(deps: RestoreRunnerDeps): RestoreRunner {
     }
     const backup = await findBackupById(deps.db, restore.backup_id);
     const namespace = storeNamespace(store.name);
-    const snapshot = await deps.cluster.snapshot({ namespaces: [namespace] });
-    const ns = snapshot.namespaces.get(namespace);
+    // A restore still waiting for its store's Ready (a clone provisioning) needs no look at the cluster.
+    const waiting = restore.status === "requested" && store.phase !== "Ready";
+    const ns = waiting
+      ? undefined
+      : (await deps.cluster.snapshot({ namespaces: [namespace] })).namespaces.get(namespace);
     const job =
       restore.status === "running" && restore.job_name
         ? await deps.cluster.readJob(namespace, restore.job_name)
