@@ -115,13 +115,19 @@ describeEachDatabase("restore runs", ({ handle }) => {
     expect(await restoreOf(backup.id, store.id)).toMatchObject({ status: "requested" });
   });
 
-  it("refuses to delete a store while a restore is running into it; a restore only requested is failed by the deletion instead", async () => {
+  it("refuses to delete or back up a store while a restore is running into it; a restore only requested is failed by the deletion instead", async () => {
     const { db } = handle();
     const { store, backup } = await storeWithBackup();
     const running = await restoreOf(backup.id, store.id);
     await beginRestore(db, running.id, [], T0);
     expect(await requestStoreDeletion(db, store.id)).toBeUndefined();
     expect(await findStoreById(db, store.id)).toMatchObject({ deletion_requested_at: null });
+    // Nor a backup of a database being replaced.
+    expect(
+      await requestBackup(db, { storeId: store.id, kind: "on-demand", requestedBy: "user:a" }),
+    ).toEqual({
+      refused: `a restore into store ${store.name} is running (${running.id}); back up once it finished`,
+    });
     // Finished: the store can go; a new requested restore goes with it, failed with the reason.
     await db.updateTable("store_restores").set({ status: "succeeded" }).execute();
     const pending = await restoreOf(backup.id, store.id);

@@ -32,7 +32,7 @@ export interface RequestBackupInput {
   requestedBy: string;
 }
 
-/** A new backup of a live store, unless one is already requested or running. */
+/** A new backup of a live store, unless one is already requested or running, or a restore runs into it. */
 export async function requestBackup(
   db: Kysely<Database>,
   input: RequestBackupInput,
@@ -55,6 +55,18 @@ export async function requestBackup(
     if (active) {
       return {
         refused: `a backup of store ${store.name} is already ${active.status} (${active.id})`,
+      };
+    }
+    // Mid-restore the database is being replaced: a dump then would be neither backup's.
+    const restoring = await trx
+      .selectFrom("store_restores")
+      .select(["id", "kind"])
+      .where("target_store_id", "=", store.id)
+      .where("status", "=", "running")
+      .executeTakeFirst();
+    if (restoring) {
+      return {
+        refused: `a ${restoring.kind} into store ${store.name} is running (${restoring.id}); back up once it finished`,
       };
     }
     try {
