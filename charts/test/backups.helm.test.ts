@@ -62,6 +62,19 @@ describe("platform chart: backups", () => {
     expect(env.AWS_SECRET_ACCESS_KEY?.value).toBeUndefined();
   });
 
+  it("pass the WooCommerce restore image only when one is set (the controller has a default)", () => {
+    const unset = controllerEnv(render("platform", "values-local.yaml", ON));
+    expect(unset.RESTORE_WORDPRESS_IMAGE).toBeUndefined();
+    const set = controllerEnv(
+      render("platform", "values-local.yaml", [
+        ...ON,
+        "--set",
+        "backups.restoreWordpressImage=registry.example/wp-cli:1",
+      ]),
+    );
+    expect(set.RESTORE_WORDPRESS_IMAGE?.value).toBe("registry.example/wp-cli:1");
+  });
+
   it("name an in-cluster object store's namespace instead of an address range", () => {
     const env = controllerEnv(
       render("platform", "values-local.yaml", [

@@ -3,7 +3,9 @@
 // those runs cannot provoke cheaply: refusals before any work, with the
 // variable named.
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const DIR = resolve(import.meta.dirname, "../../images/backup");
@@ -12,8 +14,8 @@ const haveShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
 const requireShellcheck = process.env.REQUIRE_SHELLCHECK === "1" || process.env.CI === "true";
 const havePhp = spawnSync("php", ["--version"]).status === 0;
 
-const sh = (script: string, env: Record<string, string>) =>
-  spawnSync("sh", [resolve(DIR, script)], {
+const sh = (script: string, env: Record<string, string>, args: string[] = []) =>
+  spawnSync("sh", [resolve(DIR, script), ...args], {
     env: { PATH: process.env.PATH ?? "", ...env },
     encoding: "utf8",
   });
@@ -97,5 +99,77 @@ describe("backup and restore scripts — refusals before any work", () => {
       "backup b not restored: its objects could not be fetched and verified (nothing was changed)",
     );
     expect(result.stdout).not.toContain("replacing the store's data");
+  });
+
+  describe("the two phases of the WooCommerce restore Job", () => {
+    const base = {
+      BACKUP_ENGINE: "medusa",
+      RESTORE_FROM_STORE: "s",
+      RESTORE_BACKUP_ID: "b",
+      RESTORE_MANIFEST_SHA256: "0".repeat(64),
+      PGHOST: "db.invalid",
+      PGDATABASE: "medusa",
+      PGUSER: "medusa",
+    };
+
+    it("download and apply need the shared folder, and an unknown phase is refused", () => {
+      const download = sh("restore.sh", base, ["download"]);
+      expect(download.status).not.toBe(0);
+      expect(download.stderr).toContain("RESTORE_WORK_DIR must be set for restore.sh download");
+      const unknown = sh("restore.sh", base, ["everything"]);
+      expect(unknown.status).not.toBe(0);
+      expect(unknown.stderr).toContain(
+        'usage: restore.sh [all | download | apply], got "everything"',
+      );
+    });
+
+    it("apply refuses a folder without a verified download of this backup, changing nothing", () => {
+      const work = mkdtempSync(join(tmpdir(), "restore-phases-"));
+      try {
+        const apply = sh("restore.sh", { ...base, RESTORE_WORK_DIR: work }, ["apply"]);
+        expect(apply.status).not.toBe(0);
+        expect(apply.stderr).toContain(
+          `backup b not restored: ${work} holds no verified download of it (nothing was changed)`,
+        );
+        expect(apply.stdout).not.toContain("replacing the store's data");
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    });
+
+    it("a failed download leaves the folder unverified; a successful one marks it and carries the scripts for the apply container", () => {
+      const work = mkdtempSync(join(tmpdir(), "restore-phases-"));
+      try {
+        const failed = sh(
+          "restore.sh",
+          { ...base, RESTORE_WORK_DIR: work, STOREPLANE_BACKUP: "false" },
+          ["download"],
+        );
+        expect(failed.status).not.toBe(0);
+        expect(existsSync(join(work, "verified"))).toBe(false);
+        // `true` as the download tool: exits 0 as storeplane-backup does once
+        // every part passed its checksum (packages/backup/src/bin).
+        const ok = sh(
+          "restore.sh",
+          { ...base, RESTORE_WORK_DIR: work, STOREPLANE_BACKUP: "true" },
+          ["download"],
+        );
+        expect(ok.status, ok.stderr).toBe(0);
+        expect(readFileSync(join(work, "verified"), "utf8").trim()).toBe("b");
+        expect(existsSync(join(work, "restore.sh"))).toBe(true);
+        expect(existsSync(join(work, "rewrite-url.php"))).toBe(true);
+        expect(ok.stdout).not.toContain("replacing the store's data");
+        // Another backup's apply is still refused from this folder.
+        const other = sh(
+          "restore.sh",
+          { ...base, RESTORE_BACKUP_ID: "c", RESTORE_WORK_DIR: work },
+          ["apply"],
+        );
+        expect(other.status).not.toBe(0);
+        expect(other.stderr).toContain("holds no verified download of it");
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    });
   });
 });

@@ -268,19 +268,31 @@ describeEngine(
       const cloneUrl = cloneServer.baseUrl;
       expect(cloneUrl).not.toBe(baseUrl);
       const clonePassword = randomBytes(12).toString("base64url");
-      const restore = await jobs.restore(
-        jobEnvFor(target, "wordpress_clone", {
-          BACKUP_ENGINE: "woocommerce",
-          RESTORE_FROM_STORE: "shop-w",
-          RESTORE_BACKUP_ID: "bk1",
-          RESTORE_MANIFEST_SHA256: summary.manifestSha256,
-          CLONE_FROM_URL: baseUrl,
-          STORE_URL: cloneUrl,
-          ADMIN_USER: secret["admin-username"],
-          ADMIN_PASSWORD: clonePassword,
-        }),
+      // As the controller's restore Job runs it (apps/controller/src/backups/
+      // restore-job-spec.ts): `download` (backup image, initContainer) into a
+      // shared folder, then `apply` with the copy of restore.sh it left there.
+      const work = join(target.tmp, "restore-work");
+      const cloneEnv0 = jobEnvFor(target, "wordpress_clone", {
+        BACKUP_ENGINE: "woocommerce",
+        RESTORE_FROM_STORE: "shop-w",
+        RESTORE_BACKUP_ID: "bk1",
+        RESTORE_MANIFEST_SHA256: summary.manifestSha256,
+        RESTORE_WORK_DIR: work,
+        CLONE_FROM_URL: baseUrl,
+        STORE_URL: cloneUrl,
+        ADMIN_USER: secret["admin-username"],
+        ADMIN_PASSWORD: clonePassword,
+      });
+      const download = await jobs.restore(cloneEnv0, target.runAs, { args: ["download"] });
+      expect(download.code, download.output).toBe(0);
+      expect(download.output).not.toContain("replacing the store's data");
+      // The apply container has no download tool: it must not need one.
+      const applied = await jobs.restore(
+        { ...cloneEnv0, STOREPLANE_BACKUP: "false" },
         target.runAs,
+        { args: ["apply"], script: join(work, "restore.sh") },
       );
+      const restore = { ...applied, ms: download.ms + applied.ms };
       expect(restore.code, restore.output).toBe(0);
       expect(restore.output).toContain(`clone: rewriting ${baseUrl} to ${cloneUrl}`);
       expect(restore.output).not.toContain(clonePassword);

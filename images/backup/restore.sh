@@ -6,9 +6,22 @@
 # the source store's URL to STORE_URL (rewrite-url.php, beside this script). Run by the restore Job, and for real by
 # e2e/test/backup-*.engine.test.ts.
 #
+# Usage: restore.sh [all | download | apply]      (default: all)
+#   all       download and verify, then apply, in one process (Medusa's Job)
+#   download  download and verify every part into RESTORE_WORK_DIR, copy this
+#             script and rewrite-url.php beside them, then mark the folder
+#             verified; changes nothing in the store (the WooCommerce Job's
+#             initContainer, from the backup image: it has storeplane-backup;
+#             both containers run as the same user, so the umask 077 files
+#             stay private to them)
+#   apply     replace the store's data from a verified RESTORE_WORK_DIR (the
+#             WooCommerce Job's main container, from an image with WP-CLI and
+#             the mariadb client); refuses a folder not marked verified
+#
 # Environment: as backup.sh (engine, database, object store), plus
 #   RESTORE_FROM_STORE, RESTORE_BACKUP_ID   which backup (a clone names its source store)
 #   RESTORE_MANIFEST_SHA256                 the manifest's sha256 as recorded at backup time
+#   RESTORE_WORK_DIR                        download / apply: the folder the two phases share
 #   CLONE_FROM_URL, STORE_URL               clone only: the source URL and the new one
 #   WP_PATH                                 woocommerce: the WordPress root (for wp search-replace)
 #   ADMIN_USER, ADMIN_PASSWORD              woocommerce clone: the clone Secret's admin login
@@ -21,6 +34,12 @@ set -eu
 say() { echo "restore: $*"; }
 die() { echo "restore: $*" >&2; exit 1; }
 
+mode=${1:-all}
+case "$mode" in
+  all | download | apply) ;;
+  *) die "usage: restore.sh [all | download | apply], got \"$mode\"" ;;
+esac
+
 : "${BACKUP_ENGINE:?BACKUP_ENGINE must be set (medusa | woocommerce)}"
 : "${RESTORE_FROM_STORE:?RESTORE_FROM_STORE must be set}"
 : "${RESTORE_BACKUP_ID:?RESTORE_BACKUP_ID must be set}"
@@ -28,14 +47,42 @@ die() { echo "restore: $*" >&2; exit 1; }
 download_cmd=${STOREPLANE_BACKUP:-storeplane-backup}
 
 umask 077
-work=$(mktemp -d "${TMPDIR:-/tmp}/storeplane-restore.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+if [ "$mode" = all ]; then
+  work=$(mktemp -d "${TMPDIR:-/tmp}/storeplane-restore.XXXXXX")
+  trap 'rm -rf "$work"' EXIT INT TERM
+else
+  : "${RESTORE_WORK_DIR:?RESTORE_WORK_DIR must be set for restore.sh $mode}"
+  work=$RESTORE_WORK_DIR
+  mkdir -p "$work"
+fi
 parts="$work/parts"
+# Written last by the download phase, after every part passed its checksum.
+verified="$work/verified"
 
-say "downloading and verifying backup $RESTORE_BACKUP_ID of $RESTORE_FROM_STORE"
-$download_cmd download --dir "$parts" --store "$RESTORE_FROM_STORE" \
-  --backup-id "$RESTORE_BACKUP_ID" --manifest-sha256 "$RESTORE_MANIFEST_SHA256" > "$work/manifest.json" \
-  || die "backup $RESTORE_BACKUP_ID not restored: its objects could not be fetched and verified (nothing was changed)"
+if [ "$mode" != apply ]; then
+  rm -f "$verified"
+  say "downloading and verifying backup $RESTORE_BACKUP_ID of $RESTORE_FROM_STORE"
+  $download_cmd download --dir "$parts" --store "$RESTORE_FROM_STORE" \
+    --backup-id "$RESTORE_BACKUP_ID" --manifest-sha256 "$RESTORE_MANIFEST_SHA256" > "$work/manifest.json" \
+    || die "backup $RESTORE_BACKUP_ID not restored: its objects could not be fetched and verified (nothing was changed)"
+  if [ "$BACKUP_ENGINE" = woocommerce ]; then
+    # A broken media archive fails here, before anything is changed.
+    tar -tzf "$parts/uploads.tar.gz" > /dev/null \
+      || die "media archive of $RESTORE_BACKUP_ID is unreadable (nothing was changed)"
+  fi
+  if [ "$mode" = download ]; then
+    # The apply container runs these from the shared folder (it has no backup image).
+    here=$(dirname "$0")
+    cp "$0" "$work/restore.sh"
+    if [ -f "$here/rewrite-url.php" ]; then cp "$here/rewrite-url.php" "$work/rewrite-url.php"; fi
+  fi
+  echo "$RESTORE_BACKUP_ID" > "$verified"
+  say "all parts verified"
+  if [ "$mode" = download ]; then exit 0; fi
+fi
+
+[ -f "$verified" ] && [ "$(cat "$verified")" = "$RESTORE_BACKUP_ID" ] \
+  || die "backup $RESTORE_BACKUP_ID not restored: $work holds no verified download of it (nothing was changed)"
 say "all parts verified; replacing the store's data"
 
 case "$BACKUP_ENGINE" in
@@ -58,7 +105,7 @@ case "$BACKUP_ENGINE" in
       "$WORDPRESS_DB_USER" "$WORDPRESS_DB_PASSWORD" > "$work/client.cnf"
     db() { mariadb --defaults-extra-file="$work/client.cnf" "$@"; }
     # Unpack the media beside the live folder first: a broken archive fails here, before the database.
-    mkdir "$work/media"
+    rm -rf "$work/media" && mkdir "$work/media"
     tar -C "$work/media" -xzf "$parts/uploads.tar.gz" || die "media archive of $RESTORE_BACKUP_ID is unreadable"
     # The dump recreates the tables it holds (DROP TABLE IF EXISTS); tables made
     # after the backup (a plugin installed since) are dropped first, so the

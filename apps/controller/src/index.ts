@@ -3,6 +3,10 @@
 // per line. Everything else is internal to the controller.
 export { readBackupSettings } from "./backups/backup-env.ts";
 export {
+  createRestoreRunner,
+  RESTORE_PASS_INTERVAL_MS,
+} from "./backups/restore-runner.ts";
+export {
   BACKUP_PASS_INTERVAL_MS,
   createBackupRunner,
 } from "./backups/runner.ts";

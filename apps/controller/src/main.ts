@@ -1,6 +1,7 @@
 // The controller process: configuration, logger, database, cluster, loop,
 // health/metrics server, and a graceful shutdown on SIGTERM/SIGINT.
 import {
+  BACKUP_WORK_CHANNEL,
   claimDatabaseMode,
   countStoresByPhase,
   migrateToLatest,
@@ -9,6 +10,7 @@ import {
 import { createLogger } from "@storeplane/k8s/logging";
 import { sql } from "kysely";
 import { readBackupSettings } from "./backups/backup-env.ts";
+import { createRestoreRunner, RESTORE_PASS_INTERVAL_MS } from "./backups/restore-runner.ts";
 import { BACKUP_PASS_INTERVAL_MS, createBackupRunner } from "./backups/runner.ts";
 import { createCluster } from "./cluster.ts";
 import { ChartCatalog } from "./desired.ts";
@@ -103,6 +105,19 @@ async function main(): Promise<void> {
     ? createBackupRunner({ db: handle.db, cluster, settings: backupSettings, logger })
     : null;
   backups?.start(BACKUP_PASS_INTERVAL_MS);
+  // Restores and clones: the same settings (image, object store), the same place.
+  const restores = backupSettings
+    ? createRestoreRunner({ db: handle.db, cluster, settings: backupSettings, logger })
+    : null;
+  restores?.start(RESTORE_PASS_INTERVAL_MS);
+  // A backup, restore or clone request wakes both runners at once (wakeup.ts).
+  const unlistenBackups =
+    backups || restores
+      ? await handle.listen(BACKUP_WORK_CHANNEL, () => {
+          backups?.wake();
+          restores?.wake();
+        })
+      : null;
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
@@ -111,7 +126,9 @@ async function main(): Promise<void> {
     logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
     clearInterval(infoTimer);
     stopRetention();
+    await unlistenBackups?.().catch(() => undefined);
     await backups?.stop().catch(() => undefined);
+    await restores?.stop().catch(() => undefined);
     await rollouts.stop().catch(() => undefined);
     try {
       await loop?.stop();

@@ -59,6 +59,17 @@ const CONTROLLER_EXCEPTIONS = new Map<string, string>([
   ["|secrets|update", `${HELM} (release records: a revision's status moves by update)`],
   ["|pods|get", `${HELM} (waiting for readiness and hook pods)`],
   ["|pods|watch", `${HELM} (waiting for readiness and hook pods)`],
+  // The restore runner's maintenance, not driven by this lifecycle; its
+  // requests (GET, then PATCH of deployments/scale) are asserted in
+  // apps/controller/src/backups/restore-runner.fakeapi.test.ts and
+  // packages/k8s/src/kube-cluster.fakeapi.test.ts.
+  ...["get", "patch"].map(
+    (v) =>
+      [
+        `apps|deployments/scale|${v}`,
+        "the restore runner (scaleWorkload): see restore-runner.fakeapi.test.ts",
+      ] as [string, string],
+  ),
 ]);
 const WEB_UNUSED =
   "not called by the API's cluster reader (info, credentials, resources); granted for dashboard views that read through it — a candidate for removal";

@@ -16,11 +16,14 @@ import {
   createBackupRunner,
   createCluster,
   createRolloutHealthCheck,
+  createRestoreRunner,
+  RESTORE_PASS_INTERVAL_MS,
   RolloutDriver,
   readBackupSettings,
   readControllerConfig,
 } from "@storeplane/controller";
 import {
+  BACKUP_WORK_CHANNEL,
   claimDatabaseMode,
   type DatabaseHandle,
   migrateToLatest,
@@ -148,6 +151,23 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       })
     : null;
   backups?.start(BACKUP_PASS_INTERVAL_MS);
+  const restores = backupSettings
+    ? createRestoreRunner({
+        db: database.db,
+        cluster: controllerCluster,
+        settings: backupSettings,
+        logger: logger.child({ component: "controller" }),
+      })
+    : null;
+  restores?.start(RESTORE_PASS_INTERVAL_MS);
+  // A backup, restore or clone request wakes both runners at once.
+  const unlistenBackups =
+    backups || restores
+      ? await database.listen(BACKUP_WORK_CHANNEL, () => {
+          backups?.wake();
+          restores?.wake();
+        })
+      : null;
   rollouts.start();
 
   const apiConfig = readApiConfig({ ...process.env, ...options.apiEnv });
@@ -173,7 +193,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     clusterInfo: () => clusterReader.info(),
     async close() {
       await web.close();
+      await unlistenBackups?.();
       await backups?.stop();
+      await restores?.stop();
       await rollouts.stop();
       await loop.stop(controllerConfig.shutdownGraceMs);
       helmAbort.abort();

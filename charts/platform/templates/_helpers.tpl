@@ -124,5 +124,9 @@ reference; its value never appears in values or the rendered manifest.
 {{- end }}
 - name: BACKUP_EGRESS_PORT
   value: {{ .Values.backups.egress.port | quote }}
+{{- with .Values.backups.restoreWordpressImage }}
+- name: RESTORE_WORDPRESS_IMAGE
+  value: {{ . | quote }}
+{{- end }}
 {{- end }}
 {{- end }}

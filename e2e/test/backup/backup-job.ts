@@ -22,7 +22,16 @@ export interface BackupHarness {
   objectStoreEnv: Record<string, string>;
   /** Runs backup.sh; `result.summary` is its last JSON line when it succeeded. */
   backup: (env: Record<string, string>, runAs?: RunAs) => Promise<BackupRun>;
-  restore: (env: Record<string, string>, runAs?: RunAs) => Promise<CommandResult>;
+  /**
+   * Runs restore.sh (both phases); with `phase`, one phase of it as the
+   * WooCommerce restore Job's containers do, optionally from another copy of
+   * the script (the apply container runs the one the download phase copied).
+   */
+  restore: (
+    env: Record<string, string>,
+    runAs?: RunAs,
+    phase?: { args: ["download" | "apply"]; script?: string },
+  ) => Promise<CommandResult>;
   stop: () => Promise<void>;
 }
 
@@ -78,8 +87,12 @@ export async function startBackupHarness(): Promise<BackupHarness> {
       }
       return result;
     },
-    restore: (env, runAs) =>
-      runCommand("sh", [RESTORE_SCRIPT], { env: { ...base(), ...env }, timeoutMs: 300_000, runAs }),
+    restore: (env, runAs, phase) =>
+      runCommand("sh", [phase?.script ?? RESTORE_SCRIPT, ...(phase?.args ?? [])], {
+        env: { ...base(), ...env },
+        timeoutMs: 300_000,
+        runAs,
+      }),
     stop: async () => {
       await s3.stop();
       rmSync(bin, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // Backup procedures: desired state for backups, restores and clones, who may
 // act on which backup, the refusals a person reads, and the quota a clone
 // counts against. The controller's side (Jobs) is not involved here.
-import { completeBackup, markBackupRunning } from "@storeplane/db";
+import { beginRestore, completeBackup, finishRestore, markBackupRunning } from "@storeplane/db";
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getFieldErrors } from "../src/trpc.ts";
@@ -146,6 +146,24 @@ describeEachDatabase("backups", ({ handle }) => {
         "CONFLICT",
         "restore: store acme is being deleted",
       );
+    });
+    it("a running restore refuses the store's deletion with the reason; once it finished the store can go", async () => {
+      const { owner, store } = await ownerWithStore();
+      const backup = await owner.caller.backups.create({ store: "acme" });
+      await finished(backup.id);
+      const restore = await owner.caller.backups.restore({ backupId: backup.id, confirm: "acme" });
+      // The controller's restore runner took it (app scaled to zero, Job running).
+      expect(await beginRestore(handle().db, restore.id, [], new Date())).toBe(true);
+      await expectTrpcError(
+        owner.caller.stores.delete({ id: "acme" }),
+        "CONFLICT",
+        new RegExp(
+          `^delete: a restore into store "acme" is running \\(${restore.id}\\); delete the store once it finished$`,
+        ),
+      );
+      expect((await owner.caller.stores.get({ id: store.id })).phase).not.toBe("Deleting");
+      await finishRestore(handle().db, restore.id, { status: "succeeded" }, new Date());
+      expect(await owner.caller.stores.delete({ id: "acme" })).toMatchObject({ phase: "Deleting" });
     });
   });
 

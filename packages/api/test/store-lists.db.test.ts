@@ -89,7 +89,7 @@ describeEachDatabase("paginated store lists over HTTP", ({ handle }) => {
         { phase: "Sleeping" },
         {
           phase: [
-            "must be one of Pending, Provisioning, Ready, Suspended, Failed, Deleting, Deleted",
+            "must be one of Pending, Provisioning, Ready, Restoring, Suspended, Failed, Deleting, Deleted",
           ],
         },
       ],

@@ -11,6 +11,9 @@ export const PHASES = [
   "Pending",
   "Provisioning",
   "Ready",
+  // A restore or clone is replacing the store's data: its app is scaled to
+  // zero (the databases keep running) until the restore Job has finished.
+  "Restoring",
   "Suspended",
   "Failed",
   "Deleting",

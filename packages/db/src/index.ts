@@ -51,6 +51,7 @@ export {
   failBackup,
   findBackupById,
   findBackupSchedule,
+  finishRestore,
   listActiveBackups,
   listStoreBackups,
   markBackupRunning,
@@ -74,6 +75,11 @@ export {
   renewClaims,
   type StoreEventInput,
 } from "./repositories/reconcile.ts";
+export {
+  beginRestore,
+  listActiveRestores,
+  recordRestoreJob,
+} from "./repositories/restore-runs.ts";
 export {
   pruneAuditLog,
   pruneStoreEvents,
@@ -142,6 +148,7 @@ export type {
   Database,
   Rollout,
   RolloutStore,
+  ScaledWorkload,
   Session,
   Store,
   StoreEvent,
@@ -149,6 +156,8 @@ export type {
   User,
 } from "./schema.ts";
 export {
+  BACKUP_WORK_CHANNEL,
+  notifyBackupWork,
   notifyStoreChanged,
   notifyStoreStatusChanged,
   STORE_CHANGES_CHANNEL,

@@ -168,10 +168,21 @@ export interface StoreRestoresTable {
   status: Generated<BackupStatus>;
   requested_by: string;
   error: string | null;
+  /** The app workloads the restore runner scaled to zero, with the replicas to bring back. */
+  scaled_workloads: JSONColumnType<ScaledWorkload[] | null, string | undefined, string | null>;
+  /** The restore Job, once applied. */
+  job_name: string | null;
   created_at: GeneratedTimestamp;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
   updated_at: GeneratedTimestamp;
+}
+
+/** One workload a restore stopped: what to scale back to when it ends. */
+export interface ScaledWorkload {
+  kind: "Deployment" | "StatefulSet";
+  name: string;
+  replicas: number;
 }
 
 export interface BackupSchedulesTable {

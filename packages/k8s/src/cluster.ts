@@ -250,6 +250,19 @@ export interface Cluster {
   readJob(namespace: string, name: string): Promise<JobState | null>;
   /** Delete a Job and its pods (background propagation); a Job already gone counts as deleted. */
   deleteJob(namespace: string, name: string): Promise<{ deleted: boolean }>;
+  /**
+   * Set a workload's replicas through its `scale` subresource (what
+   * `kubectl scale` does: the rest of the spec is untouched). Returns the
+   * replicas it had; NotFound when the workload does not exist. The
+   * controller's ClusterRole grants deployments/scale only (the restore
+   * runner's maintenance); a StatefulSet is Forbidden on a real cluster.
+   */
+  scaleWorkload(
+    namespace: string,
+    kind: WorkloadState["kind"],
+    name: string,
+    replicas: number,
+  ): Promise<{ previousReplicas: number }>;
   /** Create the Secret once with generated data; never overwrite an existing one. */
   ensureSecret(
     namespace: string,

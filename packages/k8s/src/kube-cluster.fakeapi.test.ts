@@ -384,6 +384,76 @@ describe("a backup's objects", () => {
   });
 });
 
+describe("scaling a store's workloads (restore maintenance)", () => {
+  const deployment = (name: string, replicas?: number) => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace: "store-a", labels: managed },
+    spec: {
+      ...(replicas === undefined ? {} : { replicas }),
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [] } },
+    },
+    status: { replicas: replicas ?? 1, readyReplicas: replicas ?? 1 },
+  });
+
+  it("sets replicas through the scale subresource, returns the previous count, and leaves the rest of the spec alone", async () => {
+    const { cluster: c } = cluster();
+    api.put(deployment("store-medusa", 2));
+    const changes: string[] = [];
+    const stop = api.store.onChange((ch) =>
+      changes.push(`${ch.type} ${ch.resource.resource}/${ch.object.metadata.name}`),
+    );
+    api.clearRequests();
+    expect(await c.scaleWorkload("store-a", "Deployment", "store-medusa", 0)).toEqual({
+      previousReplicas: 2,
+    });
+    stop();
+    // A read, then a merge patch, both of deployments/scale (what RBAC checks).
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /apis/apps/v1/namespaces/store-a/deployments/store-medusa/scale",
+      "PATCH /apis/apps/v1/namespaces/store-a/deployments/store-medusa/scale",
+    ]);
+    expect(api.requests[1]?.headers["content-type"]).toBe("application/merge-patch+json");
+    expect(api.requests[1]?.body).toEqual({ spec: { replicas: 0 } });
+    expect(api.requests.map((r) => r.rbac[0])).toMatchObject([
+      { verb: "get", apiGroup: "apps", resource: "deployments", subresource: "scale" },
+      { verb: "patch", apiGroup: "apps", resource: "deployments", subresource: "scale" },
+    ]);
+    // Committed as a change of the workload itself: a watch sees it.
+    expect(changes).toEqual(["MODIFIED deployments/store-medusa"]);
+    const live = api.get("apps", "deployments", "store-a", "store-medusa");
+    expect(live?.spec).toMatchObject({
+      replicas: 0,
+      selector: { matchLabels: { app: "store-medusa" } },
+    });
+    // Back up: the count it had at zero is returned.
+    expect(await c.scaleWorkload("store-a", "Deployment", "store-medusa", 2)).toEqual({
+      previousReplicas: 0,
+    });
+    expect(api.get("apps", "deployments", "store-a", "store-medusa")?.spec).toMatchObject({
+      replicas: 2,
+    });
+  });
+
+  it("writes nothing when the replicas already match; an unset count is the API's default of 1", async () => {
+    const { cluster: c } = cluster();
+    api.put(deployment("store-wordpress"));
+    api.clearRequests();
+    expect(await c.scaleWorkload("store-a", "Deployment", "store-wordpress", 1)).toEqual({
+      previousReplicas: 1,
+    });
+    expect(api.requests.map((r) => r.method)).toEqual(["GET"]);
+  });
+
+  it("a missing workload is NotFound, named", async () => {
+    const { cluster: c } = cluster();
+    await expect(c.scaleWorkload("store-a", "Deployment", "nope", 0)).rejects.toMatchObject({
+      reason: "NotFound",
+    });
+  });
+});
+
 describe("a store's life as the controller drives it", () => {
   it("namespace → guardrails → secret shows up in the snapshot as applied, then deletion removes it", async () => {
     const { cluster: c } = cluster();

@@ -167,6 +167,17 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
       return result;
     },
 
+    async scaleWorkload(namespace, kind, name, replicas) {
+      const result = await writing(namespace, () =>
+        client.scaleWorkload(namespace, kind, name, replicas),
+      );
+      logger.info(
+        { namespace, kind, name, replicas, previousReplicas: result.previousReplicas },
+        "workload scaled",
+      );
+      return result;
+    },
+
     async ensureSecret(namespace, name, labels, generate) {
       const result = await writing(namespace, () =>
         client.createSecretOnce(namespace, name, labels, generate()),

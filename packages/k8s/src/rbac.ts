@@ -73,6 +73,9 @@ export const controllerPolicyRules: PolicyRule[] = [
   // A rollout's health gate: the engine's health path through the service proxy.
   { apiGroups: [""], resources: ["services/proxy"], verbs: ["get"] },
   { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: HELM_VERBS },
+  // The restore runner: scaleWorkload reads, then merge-patches, the scale
+  // subresource of the app's Deployments (never the database StatefulSets).
+  { apiGroups: ["apps"], resources: ["deployments/scale"], verbs: ["get", "patch"] },
   // Also the backup runner: server-side apply of a backup Job (create,
   // patch), readJob (get), deleteJob (delete); its Secret and NetworkPolicy
   // use the secrets and networkpolicies rules above.

@@ -4,9 +4,12 @@
 // with the process environment at the composition root.
 import { type ObjectStoreConfig, parseObjectStoreConfig } from "@storeplane/backup";
 import type { ObjectStoreTarget } from "./job-spec.ts";
+import { DEFAULT_RESTORE_WORDPRESS_IMAGE } from "./restore-job-spec.ts";
 
 export interface BackupSettings {
   image: string;
+  /** WooCommerce restores: the WP-CLI image that applies the parts (RESTORE_WORDPRESS_IMAGE). */
+  restoreWordpressImage: string;
   /** For the controller's own reads (manifests) and retention deletes. */
   objectStore: ObjectStoreConfig;
   /** What the backup Jobs get (no credentials: those are copied as a Secret). */
@@ -47,6 +50,7 @@ export function readBackupSettings(env: NodeJS.ProcessEnv): BackupSettings | nul
     : { cidr: env.BACKUP_EGRESS_CIDR || "0.0.0.0/0", port };
   return {
     image: env.BACKUP_IMAGE as string,
+    restoreWordpressImage: env.RESTORE_WORDPRESS_IMAGE || DEFAULT_RESTORE_WORDPRESS_IMAGE,
     objectStore,
     target: {
       endpoint: objectStore.endpoint,

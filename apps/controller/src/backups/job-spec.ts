@@ -83,7 +83,26 @@ const DATABASE: Record<
   },
 };
 
-function secretEnv(name: string, secret: string, key: string) {
+/** The database variables backup.sh and restore.sh read, for a store's engine. */
+export function databaseEnv(engine: Engine): Array<Record<string, unknown>> {
+  const db = DATABASE[engine];
+  return db.env(db.service);
+}
+
+/** Where the object store is, and the credentials copy (BACKUP_TARGET_SECRET) to reach it. */
+export function objectStoreEnv(t: ObjectStoreTarget): Array<Record<string, unknown>> {
+  return [
+    { name: "BACKUP_S3_ENDPOINT", value: t.endpoint },
+    { name: "BACKUP_S3_BUCKET", value: t.bucket },
+    { name: "BACKUP_S3_REGION", value: t.region },
+    { name: "BACKUP_S3_PREFIX", value: t.prefix },
+    { name: "BACKUP_S3_FORCE_PATH_STYLE", value: String(t.forcePathStyle) },
+    secretEnv("AWS_ACCESS_KEY_ID", BACKUP_TARGET_SECRET, "access-key-id"),
+    secretEnv("AWS_SECRET_ACCESS_KEY", BACKUP_TARGET_SECRET, "secret-access-key"),
+  ];
+}
+
+export function secretEnv(name: string, secret: string, key: string) {
   return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
 }
 
@@ -106,7 +125,6 @@ export function backupJobName(backupId: string, attempt: number): string {
 
 export function buildBackupJob(input: BackupJobInput): KubeObject {
   const namespace = storeNamespace(input.store.name);
-  const db = DATABASE[input.store.engine];
   const t = input.target;
   const podLabels = labels(input);
   const volumes: Array<Record<string, unknown>> = [
@@ -159,14 +177,8 @@ export function buildBackupJob(input: BackupJobInput): KubeObject {
                 { name: "BACKUP_CHART_VERSION", value: input.store.chartVersion },
                 { name: "BACKUP_VALUES_DIGEST", value: input.store.valuesDigest },
                 { name: "STORE_URL", value: input.store.url },
-                { name: "BACKUP_S3_ENDPOINT", value: t.endpoint },
-                { name: "BACKUP_S3_BUCKET", value: t.bucket },
-                { name: "BACKUP_S3_REGION", value: t.region },
-                { name: "BACKUP_S3_PREFIX", value: t.prefix },
-                { name: "BACKUP_S3_FORCE_PATH_STYLE", value: String(t.forcePathStyle) },
-                secretEnv("AWS_ACCESS_KEY_ID", BACKUP_TARGET_SECRET, "access-key-id"),
-                secretEnv("AWS_SECRET_ACCESS_KEY", BACKUP_TARGET_SECRET, "secret-access-key"),
-                ...db.env(db.service),
+                ...objectStoreEnv(t),
+                ...databaseEnv(input.store.engine),
               ],
               resources: {
                 requests: { cpu: "100m", memory: "128Mi" },

@@ -35,6 +35,8 @@ export type StoreState =
   | { kind: "Ready"; reason: string; alreadyMarked: boolean }
   // every step done for a store asked to be suspended: scaled to zero, paused page up
   | { kind: "Suspended"; reason: string }
+  // a restore or clone is running into the store: its app is scaled to zero on purpose
+  | { kind: "Restoring"; reason: string }
   | { kind: "DeadlineExceeded"; reason: string }
   | { kind: "Failed"; reason: string }
   // deletion (Ready is False, Deleting, throughout: see status.ts)
@@ -61,6 +63,13 @@ export interface ObserveInput {
   provisioningStartedAt: Date | null;
   /** A helm install or rollback ran in this pass after the namespace's workloads were read. */
   workloadsUnread?: boolean;
+  /** The restore or clone running into the store (its row is `running`), if any. */
+  restoring?: { backupId: string; kind: "restore" | "clone" } | null;
+}
+
+/** What the store shows while the restore runner has it. */
+export function restoringMessage(restoring: { backupId: string; kind: "restore" | "clone" }) {
+  return `Restoring from backup ${restoring.backupId}${restoring.kind === "clone" ? " (clone)" : ""}: the app is scaled to zero until the restore Job is done`;
 }
 
 export interface Observation {
@@ -380,6 +389,19 @@ function observeLive(input: ObserveInput): Observation {
   const view: LiveView = { input, ns: input.namespace, release: storeRelease(input.namespace) };
   const verdicts = LIVE_STEPS.map((step) => step(view));
   const conditions = verdicts.map((v) => v.condition);
+  if (input.restoring) {
+    // The app is down on purpose: neither a failing workload nor a deadline,
+    // and nothing for helm to do until the restore runner scales it back.
+    const message = restoringMessage(input.restoring);
+    return {
+      state: { kind: "Restoring", reason: message },
+      conditions: conditions.map((c) =>
+        c.type === "WorkloadsReady"
+          ? { type: "WorkloadsReady", status: "False", reason: "Restoring", message }
+          : c,
+      ),
+    };
+  }
   const blocked = verdicts.find((v) => v.blocks)?.blocks;
   const found: StoreState =
     blocked ??

@@ -170,6 +170,49 @@ describe("observe (live store)", () => {
     expect(obs.conditions.find((c) => c.type === "WorkloadsReady")?.status).toBe("True");
   });
 
+  it("a running restore: state Restoring (no action, so no helm), scaled-down app not a failure, no deadline", () => {
+    const ready = storeRow({ phase: "Restoring" });
+    const obs = run(
+      ready,
+      (d) =>
+        healthyNamespace(d, {
+          workloads: d.workloads.map((name) => ({
+            kind: "Deployment" as const,
+            name,
+            namespace: d.namespace,
+            desiredReplicas: 0,
+            readyReplicas: 0,
+          })),
+        }),
+      {
+        restoring: { backupId: "b-1", kind: "restore" },
+        // Long past the provisioning deadline: a restore is not held to it.
+        provisioningStartedAt: new Date("2025-12-01T00:00:00Z"),
+      },
+    );
+    expect(obs.state).toEqual({
+      kind: "Restoring",
+      reason: "Restoring from backup b-1: the app is scaled to zero until the restore Job is done",
+    });
+    expect(plan(obs.state)).toBeNull();
+    const workloads = obs.conditions.find((c) => c.type === "WorkloadsReady");
+    expect(workloads).toMatchObject({ status: "False", reason: "Restoring" });
+    expect(workloads?.problem).toBeUndefined();
+    // Without the restore, the same view is a store whose app is down, past its deadline.
+    const after = run(ready, (d) =>
+      healthyNamespace(d, {
+        workloads: d.workloads.map((name) => ({
+          kind: "Deployment" as const,
+          name,
+          namespace: d.namespace,
+          desiredReplicas: 0,
+          readyReplicas: 0,
+        })),
+      }),
+    );
+    expect(after.state.kind).not.toBe("Restoring");
+  });
+
   describe("suspended", () => {
     const suspended = storeRow({ phase: "Ready", suspended: true });
     const workload = (name: string, desiredReplicas: number, readyReplicas: number) => ({

@@ -52,6 +52,8 @@ export function plan(state: StoreState): ActionName | null {
     case "WaitingNamespaceGone":
     case "Failed":
     case "Suspended":
+    // The restore runner has the store: no helm, no mark-ready, until it is done.
+    case "Restoring":
       return null;
   }
 }

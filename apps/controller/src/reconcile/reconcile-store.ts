@@ -3,6 +3,7 @@
 // after each, announcing long ones as Reconciling — then, whatever happened
 // (success, error, claim lost), write the status that follows from it.
 import {
+  activeRestoreForStore,
   appendStoreEvents,
   type Condition,
   type Database,
@@ -28,7 +29,7 @@ import { ACTIONS, ANNOUNCE } from "./actions/index.ts";
 import type { ActionContext, StatusDraft } from "./actions/types.ts";
 import { type ConditionDraft, mergeConditions, severityOf, type Transition } from "./conditions.ts";
 import { ActionError, backoffDelay, classifyError, jittered, type PassResult } from "./errors.ts";
-import { type Observation, observe } from "./observe.ts";
+import { type Observation, observe, restoringMessage } from "./observe.ts";
 import { type ActionName, plan } from "./plan.ts";
 import { carriedStall, derivePhase, type Progress, statusConditions } from "./status.ts";
 
@@ -76,6 +77,8 @@ interface Pass {
   actions: ActionName[];
   desired: DesiredStore | null;
   observation: Observation | null;
+  /** The restore or clone running into the store, read at the start of the pass. */
+  restoring: { backupId: string; kind: "restore" | "clone" } | null;
 }
 
 export async function reconcileStore(deps: ReconcileDeps, store: Store): Promise<ReconcileReport> {
@@ -95,11 +98,19 @@ export async function reconcileStore(deps: ReconcileDeps, store: Store): Promise
     actions: [],
     desired: null,
     observation: null,
+    restoring: null,
   };
   let result: PassResult;
   let failureCount = store.failure_count;
   let reconciling: Progress | null = null;
   try {
+    if (!store.deletion_requested_at) {
+      const restore = await activeRestoreForStore(deps.db, store.id);
+      if (restore?.status === "running")
+        pass.restoring = { backupId: restore.backup_id, kind: restore.kind };
+      // Back from a restore: the app starting again is a new attempt, with its own deadline.
+      else if (store.phase === "Restoring") pass.status.provisioningStartedAt = now();
+    }
     result = await runActions(deps, pass);
     failureCount = 0;
     if (!pass.status.stalled) pass.status.lastError = null;
@@ -239,6 +250,9 @@ async function writeStatus(
     suspended: pass.observation
       ? pass.observation.state.kind === "Suspended"
       : store.suspended && pass.conditions.some((c) => c.type === "Suspended"),
+    restoring: pass.restoring
+      ? { reason: "Restoring", message: restoringMessage(pass.restoring) }
+      : null,
   });
   const merged = mergeConditions(pass.conditions, drafts, store.generation, now());
   pass.events.push(
@@ -368,6 +382,7 @@ function look(deps: ReconcileDeps, pass: Pass, namespace: NamespaceState | undef
     provisioningStartedAt: pass.status.provisioningStartedAt,
     workloadsUnread:
       pass.actions.includes("install-release") || pass.actions.includes("rollback-release"),
+    restoring: pass.restoring,
   });
 }
 

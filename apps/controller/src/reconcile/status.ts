@@ -20,7 +20,15 @@ export interface PassVerdict {
   reconciling: Progress | null;
   /** Asked to be suspended and settled so (every step done, scaled to zero). */
   suspended?: boolean;
+  /**
+   * A restore or clone is running into the store (the restore runner scaled
+   * its app to zero): Ready is False for that reason and the phase is Restoring.
+   */
+  restoring?: Progress | null;
 }
+
+/** Ready's reason while a restore runs; derivePhase maps it to the Restoring phase. */
+export const RESTORING_REASON = "Restoring";
 
 const SUSPENDED: Progress = {
   reason: "Suspended",
@@ -35,13 +43,21 @@ export function statusConditions(
 ): ConditionDraft[] {
   const stepsOnly = steps.filter((d) => d.type !== "Ready");
   const suspended = verdict.suspended === true && !verdict.deleting && !verdict.stalled;
+  const restoring = verdict.deleting ? null : (verdict.restoring ?? null);
   const ready: ConditionDraft = verdict.deleting
     ? { type: "Ready", status: "False", reason: "Deleting", message: "deletion requested" }
-    : suspended
-      ? { type: "Ready", status: "False", ...SUSPENDED }
-      : summarize(stepsOnly, verdict.stalled);
+    : restoring
+      ? { type: "Ready", status: "False", reason: RESTORING_REASON, message: restoring.message }
+      : suspended
+        ? { type: "Ready", status: "False", ...SUSPENDED }
+        : summarize(stepsOnly, verdict.stalled);
   // A suspended store is as settled as a Ready one: nothing is under way.
-  const reconciling = ready.status === "True" || suspended ? null : verdict.reconciling;
+  // A restoring one is under way: the restore runner's, not helm's.
+  const reconciling = restoring
+    ? restoring
+    : ready.status === "True" || suspended
+      ? null
+      : verdict.reconciling;
   return [
     ...stepsOnly,
     ready,
@@ -60,9 +76,11 @@ export function statusConditions(
 /** The phase a store is in, from its conditions (Deleted is set by mark-deleted alone). */
 export function derivePhase(
   store: Pick<Store, "deletion_requested_at">,
-  conditions: readonly Pick<Condition, "type" | "status">[],
+  conditions: readonly (Pick<Condition, "type" | "status"> & { reason?: string })[],
 ): Phase {
   if (store.deletion_requested_at) return "Deleting";
+  const ready = conditions.find((c) => c.type === "Ready");
+  if (ready?.status === "False" && ready.reason === RESTORING_REASON) return "Restoring";
   if (isTrue(conditions, "Stalled")) return "Failed";
   if (isTrue(conditions, "Suspended")) return "Suspended";
   if (isTrue(conditions, "Ready")) return "Ready";

@@ -74,6 +74,22 @@ describe("statusConditions", () => {
     expect(derivePhase({ deletion_requested_at: null }, out)).toBe("Suspended");
   });
 
+  it("restoring: Ready=False Restoring with the backup, Reconciling=True, phase Restoring; a deletion wins", () => {
+    const done = steps.map((s) => ({ ...s, status: "True" as const }));
+    const restoring = { reason: "Restoring", message: "Restoring from backup b-1: x" };
+    const out = statusConditions(done, { ...live, restoring });
+    expect(pick(out, "Ready")).toMatchObject({
+      status: "False",
+      reason: "Restoring",
+      message: "Restoring from backup b-1: x",
+    });
+    expect(pick(out, "Reconciling")).toMatchObject({ status: "True", reason: "Restoring" });
+    expect(derivePhase({ deletion_requested_at: null }, out)).toBe("Restoring");
+    const deleting = statusConditions(done, { ...live, deleting: true, restoring });
+    expect(derivePhase({ deletion_requested_at: new Date() }, deleting)).toBe("Deleting");
+    expect(pick(deleting, "Ready")).toMatchObject({ reason: "Deleting" });
+  });
+
   it("a stall or a deletion wins over suspended", () => {
     const done = steps.map((s) => ({ ...s, status: "True" as const }));
     const stalled = statusConditions(done, {

@@ -1,4 +1,5 @@
 import {
+  activeRestoreForStore,
   appendStoreEvent,
   listStoreEvents,
   notifyStoreChanged,
@@ -11,6 +12,7 @@ import {
 } from "@storeplane/db";
 import { audit } from "../audit.ts";
 import {
+  ConflictError,
   DeletionProtectedError,
   ForbiddenError,
   InvalidStateError,
@@ -86,6 +88,12 @@ export const storesRouter = router({
         // since `found` was read): ask the row why it refused.
         const now = await findVisibleStore(trx, ctx.auth, found.id);
         if (now.deletion_protection) throw new DeletionProtectedError(now.name);
+        const restoring = await activeRestoreForStore(trx, now.id);
+        if (restoring?.status === "running") {
+          throw new ConflictError(
+            `delete: a ${restoring.kind} into store "${now.name}" is running (${restoring.id}); delete the store once it finished`,
+          );
+        }
         throw storeNotFound(input.id);
       }
       await appendStoreEvent(trx, {

@@ -10,6 +10,7 @@ import {
   type RestoreKind,
 } from "../backup-domain.ts";
 import type { Backup, BackupSchedule, Database, StoreRestore } from "../schema.ts";
+import { notifyBackupWork } from "../wakeup.ts";
 
 export type Refusal = { refused: string };
 
@@ -31,7 +32,7 @@ export interface RequestBackupInput {
   requestedBy: string;
 }
 
-/** A new backup of a live store, unless one is already requested or running. */
+/** A new backup of a live store, unless one is already requested or running, or a restore runs into it. */
 export async function requestBackup(
   db: Kysely<Database>,
   input: RequestBackupInput,
@@ -56,6 +57,18 @@ export async function requestBackup(
         refused: `a backup of store ${store.name} is already ${active.status} (${active.id})`,
       };
     }
+    // Mid-restore the database is being replaced: a dump then would be neither backup's.
+    const restoring = await trx
+      .selectFrom("store_restores")
+      .select(["id", "kind"])
+      .where("target_store_id", "=", store.id)
+      .where("status", "=", "running")
+      .executeTakeFirst();
+    if (restoring) {
+      return {
+        refused: `a ${restoring.kind} into store ${store.name} is running (${restoring.id}); back up once it finished`,
+      };
+    }
     try {
       const backup = await trx
         .insertInto("backups")
@@ -67,6 +80,8 @@ export async function requestBackup(
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      // Delivered on commit: the backup runner starts it now, not at its next pass.
+      await notifyBackupWork(trx, store.id);
       return { backup };
     } catch (error) {
       if (isUniqueViolation(error, "backups_one_active_per_store")) {
@@ -231,8 +246,9 @@ export interface RequestRestoreInput {
 
 /**
  * A restore of a backup into a store (its own, or the new store of a clone),
- * refused while the target is being deleted or another restore of it is
- * under way, or when the backup is not a complete one.
+ * refused while the target is being deleted, another restore of it is under
+ * way or a rollout is upgrading it (its release changes under the restore),
+ * or when the backup is not a complete one.
  */
 export async function requestRestore(
   db: Kysely<Database>,
@@ -267,6 +283,17 @@ export async function requestRestore(
         refused: `a ${active.kind} into store ${store.name} is already ${active.status} (${active.id})`,
       };
     }
+    const upgrading = await trx
+      .selectFrom("rollout_stores")
+      .select(["rollout_id"])
+      .where("store_id", "=", store.id)
+      .where("state", "=", "upgrading")
+      .executeTakeFirst();
+    if (upgrading) {
+      return {
+        refused: `store ${store.name} is being upgraded by rollout ${upgrading.rollout_id}; restore once its rollout step finished`,
+      };
+    }
     try {
       const restore = await trx
         .insertInto("store_restores")
@@ -278,6 +305,7 @@ export async function requestRestore(
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await notifyBackupWork(trx, store.id);
       return { restore };
     } catch (error) {
       if (isUniqueViolation(error, "store_restores_one_active_per_store")) {

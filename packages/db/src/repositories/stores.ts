@@ -126,13 +126,14 @@ export async function listStores(
  * alone (undefined, as for a deleted one): the guard sits in this one
  * statement so that every path to a deletion (the API, any admin or bulk
  * action) honours it, and a concurrent toggle cannot slip between a check and
- * the write.
+ * the write. The same holds for a restore running into the store (refused:
+ * undefined); a restore still only requested is failed instead.
  */
 export async function requestStoreDeletion(
   db: Kysely<Database>,
   id: string,
 ): Promise<Store | undefined> {
-  return db
+  const store = await db
     .updateTable("stores")
     .set({
       deletion_requested_at: sql`coalesce(deletion_requested_at, now())`,
@@ -144,8 +145,36 @@ export async function requestStoreDeletion(
     .where("id", "=", id)
     .where("deleted_at", "is", null)
     .where("deletion_protection", "=", false)
+    // Never mid-restore: the restore Job is replacing the data and the app is
+    // scaled to zero; deleting then would strand both. The API says why.
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("store_restores")
+            .select("store_restores.id")
+            .whereRef("store_restores.target_store_id", "=", "stores.id")
+            .where("store_restores.status", "=", "running"),
+        ),
+      ),
+    )
     .returningAll()
     .executeTakeFirst();
+  if (store) {
+    // A restore or clone that has not started yet (a clone still provisioning)
+    // will never run: it fails now, with the reason, rather than block the deletion.
+    await db
+      .updateTable("store_restores")
+      .set({
+        status: "failed",
+        error: `store ${store.name} was deleted before the restore started`,
+        finished_at: sql`now()`,
+        updated_at: sql`now()`,
+      })
+      .where("target_store_id", "=", store.id)
+      .where("status", "=", "requested")
+      .execute();
+  }
+  return store;
 }
 
 /**

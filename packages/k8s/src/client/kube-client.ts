@@ -226,6 +226,40 @@ export class KubeClient {
     return { deleted: res !== null };
   }
 
+  // --- scale ----------------------------------------------------------------
+
+  /**
+   * Through the /scale subresource (autoscaling/v1 Scale,
+   * https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/#get-read-scale-of-the-specified-deployment):
+   * read spec.replicas, then merge-patch it when it differs. Helm's own fields
+   * are untouched; the next `helm upgrade` sets the chart's replicas again.
+   */
+  async scaleWorkload(
+    namespace: string,
+    kind: "Deployment" | "StatefulSet",
+    name: string,
+    replicas: number,
+  ): Promise<{ previousReplicas: number }> {
+    const what = `scale ${kind} ${namespace}/${name}`;
+    const params = { name, namespace };
+    const current = await this.call(what, () =>
+      kind === "Deployment"
+        ? this.apps.readNamespacedDeploymentScale(params, this.opts())
+        : this.apps.readNamespacedStatefulSetScale(params, this.opts()),
+    );
+    const previousReplicas = current.spec?.replicas ?? 0;
+    if (previousReplicas !== replicas) {
+      const body = { spec: { replicas } };
+      const options = this.opts({ contentType: MERGE_PATCH });
+      await this.call(what, () =>
+        kind === "Deployment"
+          ? this.apps.patchNamespacedDeploymentScale({ ...params, body }, options)
+          : this.apps.patchNamespacedStatefulSetScale({ ...params, body }, options),
+      );
+    }
+    return { previousReplicas };
+  }
+
   // --- secrets --------------------------------------------------------------
 
   /**

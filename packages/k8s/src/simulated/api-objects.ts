@@ -194,3 +194,29 @@ export function deleteJobAndPods(
   store.delete("Job", namespace, name);
   return { deleted: true };
 }
+
+/**
+ * As the scale subresource (KubeClient.scaleWorkload): only spec.replicas
+ * changes; the simulated workload controllers then remove or start the pods.
+ */
+export function scaleWorkloadIn(
+  store: ObjectStore,
+  namespace: string,
+  kind: "Deployment" | "StatefulSet",
+  name: string,
+  replicas: number,
+): { previousReplicas: number } {
+  const workload = store.get(kind, namespace, name);
+  if (!workload) {
+    const resource = kind === "Deployment" ? "deployments" : "statefulsets";
+    throw new KubeError(
+      "NotFound",
+      `scale ${kind} ${namespace}/${name}: NotFound: ${resource}.apps "${name}" not found`,
+      { status: 404, reason: "NotFound" },
+    );
+  }
+  const spec = (workload.spec ?? {}) as { replicas?: number };
+  const previousReplicas = spec.replicas ?? 1;
+  if (previousReplicas !== replicas) store.put({ ...workload, spec: { ...spec, replicas } });
+  return { previousReplicas };
+}

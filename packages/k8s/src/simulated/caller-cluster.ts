@@ -22,6 +22,7 @@ import {
   createSecretOnce,
   deleteJobAndPods,
   ensureNamespace,
+  scaleWorkloadIn,
   secretData,
 } from "./api-objects.ts";
 import {
@@ -99,6 +100,13 @@ class CallerCluster {
         this.act("deleteJob", ns, this.core.latencies.apiCallMs, () => {
           const result = deleteJobAndPods(this.core.store, ns, name);
           if (result.deleted) this.core.touched(ns);
+          return result;
+        }),
+      scaleWorkload: (ns, kind, name, replicas) =>
+        this.act("scaleWorkload", ns, this.core.latencies.apiCallMs, () => {
+          const result = scaleWorkloadIn(this.core.store, ns, kind, name, replicas);
+          // The Deployment/StatefulSet controller's to act on (pods go or come).
+          this.core.touched(ns);
           return result;
         }),
       ensureSecret: (ns, name, labels, generate) =>

@@ -57,6 +57,7 @@ export function freshStats(): SimulatedClusterStats {
       applyObjects: 0,
       readJob: 0,
       deleteJob: 0,
+      scaleWorkload: 0,
       ensureSecret: 0,
       readSecret: 0,
       copySecret: 0,

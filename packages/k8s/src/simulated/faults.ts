@@ -13,6 +13,7 @@ export type ClusterMethod =
   | "applyObjects"
   | "readJob"
   | "deleteJob"
+  | "scaleWorkload"
   | "ensureSecret"
   | "readSecret"
   | "copySecret"

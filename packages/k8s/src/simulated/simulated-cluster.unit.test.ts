@@ -63,6 +63,37 @@ describe("simulated cluster", () => {
     expect(sim.stats().completedInstalls.get("store-a/store")).toBe(1);
   });
 
+  it("scaleWorkload stops an app Deployment's pods and brings them back, the database running throughout", async () => {
+    const { clock, sim, c } = setup();
+    await c.ensureNamespace({ name: "store-s", labels: { "storeplane.io/engine": "woocommerce" } });
+    const install = c.installRelease(spec("store-s"));
+    await clock.advance(100);
+    await install;
+    await clock.advance(1_000);
+    const app = "store-wordpress";
+    const owned = () =>
+      sim.list("Pod", { namespace: "store-s" }).filter((p) => p.metadata.name.startsWith(app));
+    expect(owned()).toHaveLength(1);
+    expect(await c.scaleWorkload("store-s", "Deployment", app, 0)).toEqual({ previousReplicas: 1 });
+    let ns = (await c.snapshot()).namespaces.get("store-s")!;
+    expect(ns.workloads.find((w) => w.name === app)).toMatchObject({
+      desiredReplicas: 0,
+      readyReplicas: 0,
+    });
+    expect(owned()).toHaveLength(0);
+    expect(ns.workloads.find((w) => w.kind === "StatefulSet")).toMatchObject({ readyReplicas: 1 });
+    expect(await c.scaleWorkload("store-s", "Deployment", app, 1)).toEqual({ previousReplicas: 0 });
+    await clock.advance(1_000);
+    ns = (await c.snapshot()).namespaces.get("store-s")!;
+    expect(ns.workloads.find((w) => w.name === app)).toMatchObject({
+      desiredReplicas: 1,
+      readyReplicas: 1,
+    });
+    await expect(c.scaleWorkload("store-s", "Deployment", "nope", 0)).rejects.toMatchObject({
+      reason: "NotFound",
+    });
+  });
+
   it("a backup Job applied by the controller runs to Complete after the Job delay; deleting it removes its pod (a test tool: nothing is dumped)", async () => {
     const { clock, sim, c } = setup();
     await c.ensureNamespace({ name: "store-a", labels: {} });

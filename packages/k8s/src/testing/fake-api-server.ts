@@ -10,6 +10,7 @@
 //   fake-api-list.ts        selectors, metadata-only lists, limit/continue
 //   fake-api-status.ts      Status error bodies (apimachinery errors.go)
 //   fake-api-routes.ts      paths → resource, and the verb RBAC sees
+//   fake-api-scale.ts       the scale subresource of Deployments and StatefulSets
 // It records every request (with what RBAC would check) and lets a test
 // inject failures or hang a request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -20,6 +21,7 @@ import { Lister } from "./fake-api-list.ts";
 import { NamespaceLifecycle } from "./fake-api-namespaces.ts";
 import { decodeProtobufObject } from "./fake-api-protobuf.ts";
 import { parseRoute, type RbacRequest, rbacRequest, typeOfObject } from "./fake-api-routes.ts";
+import { isScaleRoute, serveScale } from "./fake-api-scale.ts";
 import { methodNotAllowed, notFound, StatusError, statusBody } from "./fake-api-status.ts";
 import { type KubeObj, ObjectStore } from "./fake-api-store.ts";
 import { isWatchRequest, WatchHub } from "./fake-api-watch.ts";
@@ -381,6 +383,8 @@ export class FakeApiServer {
         return create({ store: this.store, namespaces: this.namespaces }, write);
       throw methodNotAllowed(req.method);
     }
+    if (isScaleRoute(route))
+      return serveScale(this.store, req.method, route, write.contentType, req.body);
     const ctx = { store: this.store, namespaces: this.namespaces };
     switch (req.method) {
       case "GET": {
