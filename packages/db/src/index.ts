@@ -44,6 +44,17 @@ export {
   appendAudit,
 } from "./repositories/audit-log.ts";
 export {
+  type DeletedStoreBackups,
+  listDeletedStoresWithBackups,
+} from "./repositories/backup-purge.ts";
+export {
+  finishVerification,
+  listActiveVerifications,
+  markVerificationRunning,
+  requestBackupVerification,
+  type VerificationOutcome,
+} from "./repositories/backup-verifications.ts";
+export {
   activeRestoreForStore,
   backupsBeyondKeep,
   completeBackup,
@@ -51,6 +62,7 @@ export {
   failBackup,
   findBackupById,
   findBackupSchedule,
+  latestSucceededBackup,
   listActiveBackups,
   listStoreBackups,
   markBackupRunning,

@@ -10,6 +10,7 @@ import * as suspend from "./migrations/2026-12-02-0201-suspend.ts";
 import * as chartVersions from "./migrations/2026-12-02-0202-chart-versions.ts";
 import * as filteredListIndexes from "./migrations/2026-12-02-0300-filtered-list-indexes.ts";
 import * as rollouts from "./migrations/2026-12-02-0301-rollouts.ts";
+import * as backupVerification from "./migrations/2026-12-02-0400-backup-verification.ts";
 import type { Database } from "./schema.ts";
 
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-02-0202-chart-versions": chartVersions,
   "2026-12-02-0300-filtered-list-indexes": filteredListIndexes,
   "2026-12-02-0301-rollouts": rollouts,
+  "2026-12-02-0400-backup-verification": backupVerification,
 };
 
 const provider: MigrationProvider = {
