@@ -25,7 +25,7 @@
 #                MEDUSA_CLI (default: medusa), MEDUSA_DIR (the app; default: .), VERIFY_PORT (default 9000)
 #   woocommerce: WORDPRESS_DB_HOST WORDPRESS_DB_USER WORDPRESS_DB_PASSWORD: the SCRATCH server,
 #                WP_PATH (WordPress whose wp-config.php reads WORDPRESS_DB_* from the environment),
-#                WP_CONTENT_DIR (a scratch wp-content: its uploads folder is replaced), WP_ADMIN_USER
+#                WP_CONTENT_DIR (a scratch wp-content: its uploads folder is replaced)
 #
 # The last line on stdout is one JSON object, the Job's result:
 #   {"verified":true,"backupId":…,"engine":…,"order":…,"orders":N,"restoreMs":…,"checkMs":…}
@@ -69,7 +69,7 @@ fi
 pg_admin() { psql -X -q -v ON_ERROR_STOP=1 --dbname=postgres "$@"; }
 maria_options() {
   : "${WORDPRESS_DB_HOST:?WORDPRESS_DB_HOST must be set}" "${WORDPRESS_DB_USER:?WORDPRESS_DB_USER must be set}"
-  : "${WORDPRESS_DB_PASSWORD:?WORDPRESS_DB_PASSWORD must be set}"
+  : "${WORDPRESS_DB_PASSWORD?WORDPRESS_DB_PASSWORD must be set (it may be empty)}"
   host=${WORDPRESS_DB_HOST%%:*}
   port=3306
   case "$WORDPRESS_DB_HOST" in *:*) port=${WORDPRESS_DB_HOST##*:} ;; esac
