@@ -1,5 +1,7 @@
 // The controller process: configuration, logger, database, cluster, loop,
 // health/metrics server, and a graceful shutdown on SIGTERM/SIGINT.
+
+import { createObjectStore } from "@storeplane/backup";
 import {
   claimDatabaseMode,
   countStoresByPhase,
@@ -9,7 +11,13 @@ import {
 import { createLogger } from "@storeplane/k8s/logging";
 import { sql } from "kysely";
 import { readBackupSettings } from "./backups/backup-env.ts";
+import { startBackupPurge } from "./backups/purge-deleted.ts";
 import { BACKUP_PASS_INTERVAL_MS, createBackupRunner } from "./backups/runner.ts";
+import {
+  createVerifyRunner,
+  readVerifyImages,
+  VERIFY_PASS_INTERVAL_MS,
+} from "./backups/verify-runner.ts";
 import { createCluster } from "./cluster.ts";
 import { ChartCatalog } from "./desired.ts";
 import { readControllerConfig } from "./env.ts";
@@ -100,6 +108,25 @@ async function main(): Promise<void> {
     ? createBackupRunner({ db: handle.db, cluster, settings: backupSettings, logger })
     : null;
   backups?.start(BACKUP_PASS_INTERVAL_MS);
+  // Verifications and the removal of deleted stores' backups: runners of
+  // their own beside the backup runner, with the same settings.
+  const verifications = backupSettings
+    ? createVerifyRunner({
+        db: handle.db,
+        cluster,
+        settings: backupSettings,
+        images: readVerifyImages(process.env, backupSettings.image),
+        logger,
+      })
+    : null;
+  verifications?.start(VERIFY_PASS_INTERVAL_MS);
+  const stopPurge = backupSettings
+    ? startBackupPurge({
+        db: handle.db,
+        objects: createObjectStore(backupSettings.objectStore),
+        logger,
+      })
+    : null;
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
@@ -109,6 +136,8 @@ async function main(): Promise<void> {
     clearInterval(infoTimer);
     stopRetention();
     await backups?.stop().catch(() => undefined);
+    await verifications?.stop().catch(() => undefined);
+    await stopPurge?.().catch(() => undefined);
     await rollouts.stop().catch(() => undefined);
     try {
       await loop?.stop();

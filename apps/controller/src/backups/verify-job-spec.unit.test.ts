@@ -70,7 +70,9 @@ describe("verify Job", () => {
       namespace: "store-acme",
       labels: { "app.kubernetes.io/component": VERIFY_COMPONENT },
     });
-    expect((job as { spec: Record<string, unknown> }).spec).toMatchObject({ backoffLimit: 0 });
+    expect((job as unknown as { spec: Record<string, unknown> }).spec).toMatchObject({
+      backoffLimit: 0,
+    });
     const pod = podOf(job);
     expect(pod.initContainers.map((c) => c.name)).toEqual(["scratch-db", "restore"]);
     expect(pod.containers.map((c) => c.name)).toEqual(["check"]);
@@ -176,7 +178,7 @@ describe("verify NetworkPolicy", () => {
     const policy = buildVerifyNetworkPolicy({ store: { ...store, engine: "medusa" }, target });
     expect(policy.metadata).toMatchObject({ name: VERIFY_POLICY_NAME, namespace: "store-acme" });
     expect(VERIFY_POLICY_NAME).not.toBe(BACKUP_POLICY_NAME);
-    expect((policy as { spec: unknown }).spec).toEqual({
+    expect((policy as unknown as { spec: unknown }).spec).toEqual({
       podSelector: { matchLabels: { "app.kubernetes.io/component": VERIFY_COMPONENT } },
       policyTypes: ["Egress"],
       egress: [
@@ -187,7 +189,7 @@ describe("verify NetworkPolicy", () => {
       store: { ...store, engine: "woocommerce" },
       target: { ...target, egress: { namespace: "storeplane-s3", port: 9000 } },
     });
-    expect((inCluster as { spec: { egress: unknown[] } }).spec.egress).toEqual([
+    expect((inCluster as unknown as { spec: { egress: unknown[] } }).spec.egress).toEqual([
       {
         to: [
           {
