@@ -28,9 +28,9 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 COPY --from=node /usr/local/bin/node /usr/local/bin/node
 COPY --from=build /out/storeplane-backup.mjs /opt/storeplane/storeplane-backup.mjs
-COPY images/backup/backup.sh images/backup/restore.sh images/backup/rewrite-url.php /opt/storeplane/
+COPY images/backup/backup.sh images/backup/restore.sh images/backup/verify.sh images/backup/rewrite-url.php /opt/storeplane/
 RUN printf '#!/bin/sh\nexec /usr/local/bin/node /opt/storeplane/storeplane-backup.mjs "$@"\n' > /usr/local/bin/storeplane-backup \
-  && chmod 0755 /usr/local/bin/storeplane-backup /opt/storeplane/backup.sh /opt/storeplane/restore.sh
+  && chmod 0755 /usr/local/bin/storeplane-backup /opt/storeplane/backup.sh /opt/storeplane/restore.sh /opt/storeplane/verify.sh
 # No secret is baked in: database and object-store credentials come from the Job's environment.
 USER 65532:65532
 ENTRYPOINT []

@@ -4,7 +4,8 @@
 // with pg_dump/pg_restore from this machine, and their objects in a real
 // S3-compatible server (s3rver). Seed, order A, back up, order B, restore →
 // only order A and the Store API works; clone into a new database served at a
-// new URL with new secrets → order A there, and CORS follows the new URL; a
+// new URL with new secrets → order A there, the source's admin login refused
+// and the clone's own admin working, and CORS follows the new URL; a
 // corrupted backup object is refused before the database is touched.
 //
 // Needs TEST_DATABASE_URL (a Postgres superuser URL; two databases
@@ -18,7 +19,7 @@ import { Readable } from "node:stream";
 import { createObjectStore, partKey } from "@storeplane/backup";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { listMedusaOrders, placeMedusaOrder } from "../src/orders/medusa.ts";
+import { listMedusaOrders, medusaAdminToken, placeMedusaOrder } from "../src/orders/medusa.ts";
 import {
   type BackupHarness,
   type BackupSummary,
@@ -54,6 +55,18 @@ async function admin(sql: string) {
   await client.connect();
   try {
     await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function countIn(database: string, sql: string, params: unknown[] = []) {
+  const url = new URL(databaseUrl as string);
+  url.pathname = `/${database}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return Number((await client.query(sql, params)).rows[0]?.n);
   } finally {
     await client.end();
   }
@@ -212,7 +225,7 @@ describeEngine(
       }
     }, 120_000);
 
-    it("clones into a new database served at a new URL with new secrets: order A is there and CORS follows the new URL", async () => {
+    it("clones into a new database served at a new URL with new secrets: order A is there, the source admin's login is refused and the clone's own works, and CORS follows the new URL", async () => {
       await admin(`create database ${dbB}`);
       created.push(dbB);
       clone = await medusaInstance(urlOf(dbB), "Storeplane Backup Clone");
@@ -229,8 +242,20 @@ describeEngine(
         }),
       );
       expect(restore.code, restore.output).toBe(0);
+      expect(restore.output).toContain(
+        "clone: the source store's admin users and secret API keys removed",
+      );
       figure("clone restore duration", restore.ms);
-      // The clone's own admin, as its init Job creates it from the clone's new Secret.
+      // The source's admin did not come along: no user, no email/password identity.
+      expect(await countIn(dbB, 'select count(*)::int as n from "user"')).toBe(0);
+      expect(
+        await countIn(
+          dbB,
+          "select count(*)::int as n from provider_identity where entity_id = $1",
+          [adminEmail],
+        ),
+      ).toBe(0);
+      // The clone's own admin, as its setup Job creates it from the clone's new Secret.
       const cloneAdmin = {
         email: "owner@clone.test",
         password: randomBytes(12).toString("base64url"),
@@ -238,6 +263,13 @@ describeEngine(
       await clone.cli("user", "-e", cloneAdmin.email, "-p", cloneAdmin.password);
       await clone.start();
       expect(await orders(clone, cloneAdmin.email, cloneAdmin.password)).toEqual([orderA]);
+      // The source store's admin login is refused on the clone, and still works on the source.
+      await expect(
+        medusaAdminToken({ baseUrl: clone.baseUrl, adminEmail, adminPassword }),
+      ).rejects.toThrow(/401/);
+      expect(
+        await medusaAdminToken({ baseUrl: shop.baseUrl, adminEmail, adminPassword }),
+      ).toBeTruthy();
       const placed = await placeMedusaOrder({ baseUrl: clone.baseUrl, email: "clone@example.com" });
       expect(placed.orderId).toMatch(/^order_/);
       // The source store is untouched by its clone.

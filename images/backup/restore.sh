@@ -93,6 +93,23 @@ case "$BACKUP_ENGINE" in
       --exit-on-error --dbname="$PGDATABASE" "$parts/database.dump" \
       || die "pg_restore into $PGDATABASE failed (rolled back)"
     say "database $PGDATABASE restored"
+    if [ -n "${CLONE_FROM_URL:-}" ]; then
+      # A clone gets its own credentials: the source's admin users, their
+      # email/password identities (scrypt hashes), pending invites and secret
+      # API keys go. Shoppers' accounts stay (they are the shop's data). The
+      # clone's admin is then created from the clone's Secret by its setup
+      # Job (`medusa user`, Medusa's own hashing), as for any new store.
+      psql -X -q -v ON_ERROR_STOP=1 --single-transaction --dbname="$PGDATABASE" <<'SQL' \
+        || die "clone: removing the source store's admin credentials from $PGDATABASE failed"
+DELETE FROM provider_identity WHERE auth_identity_id IN
+  (SELECT id FROM auth_identity WHERE app_metadata ? 'user_id');
+DELETE FROM auth_identity WHERE app_metadata ? 'user_id';
+DELETE FROM invite;
+DELETE FROM "user";
+DELETE FROM api_key WHERE type = 'secret';
+SQL
+      say "clone: the source store's admin users and secret API keys removed"
+    fi
     ;;
   woocommerce)
     : "${WORDPRESS_DB_HOST:?WORDPRESS_DB_HOST must be set}" "${WORDPRESS_DB_NAME:?WORDPRESS_DB_NAME must be set}"

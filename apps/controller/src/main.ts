@@ -1,5 +1,7 @@
 // The controller process: configuration, logger, database, cluster, loop,
 // health/metrics server, and a graceful shutdown on SIGTERM/SIGINT.
+
+import { createObjectStore } from "@storeplane/backup";
 import {
   BACKUP_WORK_CHANNEL,
   claimDatabaseMode,
@@ -11,7 +13,13 @@ import { createLogger } from "@storeplane/k8s/logging";
 import { sql } from "kysely";
 import { readBackupSettings } from "./backups/backup-env.ts";
 import { createRestoreRunner, RESTORE_PASS_INTERVAL_MS } from "./backups/restore-runner.ts";
+import { startBackupPurge } from "./backups/purge-deleted.ts";
 import { BACKUP_PASS_INTERVAL_MS, createBackupRunner } from "./backups/runner.ts";
+import {
+  createVerifyRunner,
+  readVerifyImages,
+  VERIFY_PASS_INTERVAL_MS,
+} from "./backups/verify-runner.ts";
 import { createCluster } from "./cluster.ts";
 import { ChartCatalog } from "./desired.ts";
 import { readControllerConfig } from "./env.ts";
@@ -118,6 +126,25 @@ async function main(): Promise<void> {
           restores?.wake();
         })
       : null;
+  // Verifications and the removal of deleted stores' backups: runners of
+  // their own beside the backup runner, with the same settings.
+  const verifications = backupSettings
+    ? createVerifyRunner({
+        db: handle.db,
+        cluster,
+        settings: backupSettings,
+        images: readVerifyImages(process.env, backupSettings.image),
+        logger,
+      })
+    : null;
+  verifications?.start(VERIFY_PASS_INTERVAL_MS);
+  const stopPurge = backupSettings
+    ? startBackupPurge({
+        db: handle.db,
+        objects: createObjectStore(backupSettings.objectStore),
+        logger,
+      })
+    : null;
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
@@ -129,6 +156,8 @@ async function main(): Promise<void> {
     await unlistenBackups?.().catch(() => undefined);
     await backups?.stop().catch(() => undefined);
     await restores?.stop().catch(() => undefined);
+    await verifications?.stop().catch(() => undefined);
+    await stopPurge?.().catch(() => undefined);
     await rollouts.stop().catch(() => undefined);
     try {
       await loop?.stop();

@@ -13,6 +13,7 @@ import { type CommandResult, type RunAs, runCommand } from "../harness/processes
 const repoRoot = resolve(import.meta.dirname, "../../..");
 export const BACKUP_SCRIPT = join(repoRoot, "images/backup/backup.sh");
 export const RESTORE_SCRIPT = join(repoRoot, "images/backup/restore.sh");
+export const VERIFY_SCRIPT = join(repoRoot, "images/backup/verify.sh");
 const TSX = join(repoRoot, "node_modules/.bin/tsx");
 const CLI = join(repoRoot, "packages/backup/src/bin/storeplane-backup.ts");
 
@@ -32,6 +33,8 @@ export interface BackupHarness {
     runAs?: RunAs,
     phase?: { args: ["download" | "apply"]; script?: string },
   ) => Promise<CommandResult>;
+  /** Runs verify.sh (all phases by default); `result.result` is its last JSON line when it passed. */
+  verify: (env: Record<string, string>, runAs?: RunAs, phase?: string) => Promise<VerifyRun>;
   stop: () => Promise<void>;
 }
 
@@ -44,6 +47,20 @@ export interface BackupSummary {
 
 export interface BackupRun extends CommandResult {
   summary?: BackupSummary;
+}
+
+export interface VerifyRun extends CommandResult {
+  // biome-ignore lint/suspicious/noExplicitAny: each engine suite reads its own fields
+  result?: any;
+}
+
+function lastJsonLine(output: string): unknown {
+  const last = output
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .pop();
+  return last ? JSON.parse(last) : undefined;
 }
 
 export async function startBackupHarness(): Promise<BackupHarness> {
@@ -93,6 +110,15 @@ export async function startBackupHarness(): Promise<BackupHarness> {
         timeoutMs: 300_000,
         runAs,
       }),
+    verify: async (env, runAs, phase) => {
+      const result: VerifyRun = await runCommand("sh", [VERIFY_SCRIPT, ...(phase ? [phase] : [])], {
+        env: { ...base(), ...env },
+        timeoutMs: 400_000,
+        runAs,
+      });
+      if (result.code === 0) result.result = lastJsonLine(result.output);
+      return result;
+    },
     stop: async () => {
       await s3.stop();
       rmSync(bin, { recursive: true, force: true });

@@ -8,7 +8,8 @@ import { join, resolve } from "node:path";
 import { type Daemon, freePort, runCommand, startDaemon, waitFor } from "../harness/processes.ts";
 
 export const MEDUSA_DIR = resolve(import.meta.dirname, "../../../images/medusa");
-const CLI = join(MEDUSA_DIR, "node_modules/@medusajs/cli/cli.js");
+export const MEDUSA_CLI = join(MEDUSA_DIR, "node_modules/@medusajs/cli/cli.js");
+const CLI = MEDUSA_CLI;
 const INSTALLED_MARKER = join(MEDUSA_DIR, "node_modules/.package-lock.json");
 
 // Nested npm under `npm test` would take the workspace's lifecycle variables.

@@ -120,6 +120,17 @@ export function toBackupView(backup: Backup) {
     startedAt: backup.started_at,
     finishedAt: backup.finished_at,
     prunedAt: backup.pruned_at,
+    /** The last verification (a restore into a scratch database, checked); null: never verified. */
+    verification: backup.verification_status
+      ? {
+          status: backup.verification_status,
+          requestedBy: backup.verification_requested_by,
+          requestedAt: backup.verification_requested_at,
+          verifiedAt: backup.verified_at,
+          error: backup.verification_error,
+          durationMs: backup.verification_duration_ms,
+        }
+      : null,
   };
 }
 export type BackupView = ReturnType<typeof toBackupView>;

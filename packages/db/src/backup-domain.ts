@@ -9,6 +9,10 @@ export const BACKUP_STATUSES = ["requested", "running", "succeeded", "failed"] a
 export type BackupStatus = (typeof BACKUP_STATUSES)[number];
 export const ACTIVE_BACKUP_STATUSES = ["requested", "running"] as const;
 
+/** A backup's last verification; only `requested` and `running` are active. */
+export const VERIFICATION_STATUSES = ["requested", "running", "passed", "failed"] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
 export const RESTORE_KINDS = ["restore", "clone"] as const;
 export type RestoreKind = (typeof RESTORE_KINDS)[number];
 

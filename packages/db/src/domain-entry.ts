@@ -2,7 +2,12 @@
 // bundle (no pg, no kysely), by name, only what other packages import through
 // it. Everything else in domain.ts stays internal or goes through the main entry.
 
-export { BACKUP_FREQUENCIES, MAX_BACKUPS_KEPT } from "./backup-domain.ts";
+export {
+  BACKUP_FREQUENCIES,
+  MAX_BACKUPS_KEPT,
+  VERIFICATION_STATUSES,
+  type VerificationStatus,
+} from "./backup-domain.ts";
 export {
   type ConditionType,
   conditionRank,

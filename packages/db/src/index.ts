@@ -44,6 +44,17 @@ export {
   appendAudit,
 } from "./repositories/audit-log.ts";
 export {
+  type DeletedStoreBackups,
+  listDeletedStoresWithBackups,
+} from "./repositories/backup-purge.ts";
+export {
+  finishVerification,
+  listActiveVerifications,
+  markVerificationRunning,
+  requestBackupVerification,
+  type VerificationOutcome,
+} from "./repositories/backup-verifications.ts";
+export {
   activeRestoreForStore,
   backupsBeyondKeep,
   completeBackup,
@@ -52,6 +63,7 @@ export {
   findBackupById,
   findBackupSchedule,
   finishRestore,
+  latestSucceededBackup,
   listActiveBackups,
   listStoreBackups,
   markBackupRunning,

@@ -10,6 +10,7 @@ import * as suspend from "./migrations/2026-12-02-0201-suspend.ts";
 import * as chartVersions from "./migrations/2026-12-02-0202-chart-versions.ts";
 import * as filteredListIndexes from "./migrations/2026-12-02-0300-filtered-list-indexes.ts";
 import * as rollouts from "./migrations/2026-12-02-0301-rollouts.ts";
+import * as backupVerification from "./migrations/2026-12-02-0400-backup-verification.ts";
 import * as restoreRuns from "./migrations/2026-12-02-0400-restore-runs.ts";
 import * as storeRollback from "./migrations/2026-12-02-0410-store-rollback.ts";
 import type { Database } from "./schema.ts";
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   "2026-12-02-0202-chart-versions": chartVersions,
   "2026-12-02-0300-filtered-list-indexes": filteredListIndexes,
   "2026-12-02-0301-rollouts": rollouts,
+  "2026-12-02-0400-backup-verification": backupVerification,
   "2026-12-02-0400-restore-runs": restoreRuns,
   "2026-12-02-0410-store-rollback": storeRollback,
 };

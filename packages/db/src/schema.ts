@@ -8,7 +8,13 @@ import type {
   Selectable,
   Updateable,
 } from "kysely";
-import type { BackupFrequency, BackupKind, BackupStatus, RestoreKind } from "./backup-domain.ts";
+import type {
+  BackupFrequency,
+  BackupKind,
+  BackupStatus,
+  RestoreKind,
+  VerificationStatus,
+} from "./backup-domain.ts";
 import type { Condition, Engine, EventType, Phase, Plan, UserRole } from "./domain.ts";
 import type { RolloutState, RolloutStoreState, WaveStep } from "./rollout-domain.ts";
 
@@ -158,6 +164,15 @@ export interface BackupsTable {
   finished_at: NullableTimestamp;
   pruned_at: NullableTimestamp;
   updated_at: GeneratedTimestamp;
+  /** The last verification (restore into a scratch database and check); null: never verified. */
+  verification_status: VerificationStatus | null;
+  verification_requested_by: string | null;
+  verification_requested_at: NullableTimestamp;
+  verification_started_at: NullableTimestamp;
+  verified_at: NullableTimestamp;
+  verification_error: string | null;
+  verification_duration_ms: number | null;
+  verification_attempts: Generated<number>;
 }
 
 export interface StoreRestoresTable {

@@ -4,6 +4,7 @@
 import { BACKUP_FREQUENCIES } from "@storeplane/db/domain";
 import { type Command, Option } from "commander";
 import type { StoreplaneClient } from "../client/index.ts";
+import type { BackupView } from "../views.ts";
 import { type Output, printJson, table } from "./output.ts";
 
 type Connect = (command: Command) => Promise<{ client: StoreplaneClient; out: Output }>;
@@ -14,6 +15,14 @@ function size(bytes: number | null): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** "passed 2026-12-02T…", "running", or "-" when the backup was never verified. */
+function verification(v: BackupView["verification"]): string {
+  if (!v) return "-";
+  return v.verifiedAt && (v.status === "passed" || v.status === "failed")
+    ? `${v.status} ${new Date(v.verifiedAt).toISOString()}`
+    : v.status;
 }
 
 export function addBackupCommands(
@@ -43,7 +52,7 @@ export function addBackupCommands(
       if (backups.length === 0) return out.write("No backups.\n");
       out.write(
         `${table([
-          ["ID", "KIND", "STATUS", "SIZE", "DURATION", "CREATED", "SHA256 / ERROR"],
+          ["ID", "KIND", "STATUS", "SIZE", "DURATION", "CREATED", "VERIFIED", "SHA256 / ERROR"],
           ...backups.map((b) => [
             b.id,
             b.kind,
@@ -51,7 +60,8 @@ export function addBackupCommands(
             size(b.sizeBytes),
             b.durationMs === null ? "-" : `${(b.durationMs / 1000).toFixed(1)}s`,
             new Date(b.createdAt).toISOString(),
-            b.error ?? (b.sha256 ? b.sha256.slice(0, 16) : "-"),
+            verification(b.verification),
+            b.error ?? b.verification?.error ?? (b.sha256 ? b.sha256.slice(0, 16) : "-"),
           ]),
         ])}\n`,
       );
@@ -85,6 +95,20 @@ export function addBackupCommands(
       const clone = await client.backups.clone.mutate({ backupId, name });
       if (out.json) return printJson(out, clone);
       out.write(`Clone "${clone.store.name}" of backup ${backupId} requested.\n`);
+    });
+
+  backup
+    .command("verify <store> [backup-id]")
+    .description(
+      "restore a backup (default: the latest) into a scratch database, check the engine and an order, drop it; the store is not touched",
+    )
+    .action(async (ref: string, backupId: string | undefined, _options, command: Command) => {
+      const { client, out } = await connect(command);
+      const verified = await client.backups.verify.mutate({ store: ref, backupId });
+      if (out.json) return printJson(out, verified);
+      out.write(
+        `Verification of backup ${verified.id} of "${ref}" requested; \`storectl backup list ${ref}\` shows the result.\n`,
+      );
     });
 
   backup

@@ -7,14 +7,16 @@ import {
   appendStoreEvent,
   deleteBackupSchedule,
   findBackupSchedule,
+  latestSucceededBackup,
   listStoreBackups,
   notifyStoreChanged,
   requestBackup,
+  requestBackupVerification,
   requestRestore,
   setBackupSchedule,
 } from "@storeplane/db";
 import { audit } from "../audit.ts";
-import { findVisibleBackup } from "../backups/access.ts";
+import { backupNotFound, findVisibleBackup } from "../backups/access.ts";
 import { ConflictError, FieldValidationError, InvalidStateError } from "../errors.ts";
 import {
   backupScheduleInput,
@@ -22,6 +24,7 @@ import {
   createBackupInput,
   listBackupsInput,
   restoreBackupInput,
+  verifyBackupInput,
 } from "../schemas/backups.ts";
 import { storeRefInput } from "../schemas/stores.ts";
 import { findVisibleStore } from "../stores/access.ts";
@@ -152,6 +155,55 @@ export const backupsRouter = router({
       },
     );
     return { store: toStoreView(store), restoreId };
+  }),
+
+  /**
+   * Verifies a backup: the controller restores it into a scratch database in
+   * a Job of its own, starts the engine on it, runs its health check and an
+   * order lookup, records passed or failed on the backup, and drops the
+   * scratch database. The store's own data is never touched. Default: the
+   * store's latest complete backup.
+   */
+  verify: protectedProcedure.input(verifyBackupInput).mutation(async ({ ctx, input }) => {
+    return ctx.db.transaction().execute(async (trx) => {
+      const store = await findVisibleStore(trx, ctx.auth, input.store);
+      let backupId: string;
+      if (input.backupId) {
+        const { backup } = await findVisibleBackup(trx, ctx.auth, input.backupId);
+        // A backup of another store reads as one that does not exist, as for another owner's.
+        if (backup.store_id !== store.id) throw backupNotFound(input.backupId);
+        backupId = backup.id;
+      } else {
+        const latest = await latestSucceededBackup(trx, store.id);
+        if (!latest) {
+          throw new InvalidStateError(
+            `verify: store "${store.name}" has no complete backup to verify; back it up first`,
+          );
+        }
+        backupId = latest.id;
+      }
+      const result = await requestBackupVerification(
+        trx,
+        { backupId, requestedBy: ctx.auth.actor },
+        new Date(),
+      );
+      if ("refused" in result) throw new ConflictError(`verify: ${result.refused}`);
+      await appendStoreEvent(trx, {
+        storeId: store.id,
+        type: "Normal",
+        reason: "BackupVerifyRequested",
+        message: `verification of backup ${backupId} requested`,
+        actor: ctx.auth.actor,
+      });
+      await audit(trx, ctx, {
+        action: "store.backup.verify",
+        targetType: "store",
+        targetId: store.id,
+        details: { name: store.name, backupId },
+      });
+      await notifyStoreChanged(trx, store.id);
+      return toBackupView(result.backup);
+    });
   }),
 
   schedule: protectedProcedure.input(backupScheduleInput).mutation(async ({ ctx, input }) => {

@@ -38,6 +38,13 @@ export const cloneBackupInput = inputObject({
 });
 export type CloneBackupInput = z.infer<typeof cloneBackupInput>;
 
+/** Verify a backup (restore it into a scratch database and check it); default: the store's latest complete one. */
+export const verifyBackupInput = inputObject({
+  store: storeRefSchema,
+  backupId: backupIdSchema.optional(),
+});
+export type VerifyBackupInput = z.infer<typeof verifyBackupInput>;
+
 export const backupScheduleInput = inputObject({
   store: storeRefSchema,
   frequency: z.enum(BACKUP_FREQUENCIES, {
