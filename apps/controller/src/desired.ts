@@ -184,6 +184,14 @@ export function storeSite(config: Pick<DesiredConfig, "baseDomain" | "urlScheme"
   return { scheme: config.urlScheme, baseDomain: config.baseDomain };
 }
 
+/** A store's Helm release as the loop installs it, for code beside the loop (the restore runner). */
+export function storeReleaseOf(
+  config: DesiredConfig,
+  charts: ChartCatalog,
+): (store: Store) => ReleaseSpec {
+  return (store) => desiredStore(store, config, charts).release;
+}
+
 export function desiredStore(
   store: Store,
   config: DesiredConfig,

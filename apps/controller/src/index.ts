@@ -2,16 +2,12 @@
 // loop in-process (apps/dev). By name, only what other packages use; one name
 // per line. Everything else is internal to the controller.
 export { readBackupSettings } from "./backups/backup-env.ts";
-export {
-  createRestoreRunner,
-  RESTORE_PASS_INTERVAL_MS,
-} from "./backups/restore-runner.ts";
-export {
-  BACKUP_PASS_INTERVAL_MS,
-  createBackupRunner,
-} from "./backups/runner.ts";
+export { startBackupWork } from "./backups/backup-work.ts";
 export { createCluster } from "./cluster.ts";
-export { ChartCatalog } from "./desired.ts";
+export {
+  ChartCatalog,
+  storeReleaseOf,
+} from "./desired.ts";
 export {
   type ControllerConfig,
   readControllerConfig,

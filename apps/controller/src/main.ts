@@ -1,9 +1,6 @@
 // The controller process: configuration, logger, database, cluster, loop,
 // health/metrics server, and a graceful shutdown on SIGTERM/SIGINT.
-
-import { createObjectStore } from "@storeplane/backup";
 import {
-  BACKUP_WORK_CHANNEL,
   claimDatabaseMode,
   countStoresByPhase,
   migrateToLatest,
@@ -12,16 +9,9 @@ import {
 import { createLogger } from "@storeplane/k8s/logging";
 import { sql } from "kysely";
 import { readBackupSettings } from "./backups/backup-env.ts";
-import { createRestoreRunner, RESTORE_PASS_INTERVAL_MS } from "./backups/restore-runner.ts";
-import { startBackupPurge } from "./backups/purge-deleted.ts";
-import { BACKUP_PASS_INTERVAL_MS, createBackupRunner } from "./backups/runner.ts";
-import {
-  createVerifyRunner,
-  readVerifyImages,
-  VERIFY_PASS_INTERVAL_MS,
-} from "./backups/verify-runner.ts";
+import { startBackupWork } from "./backups/backup-work.ts";
 import { createCluster } from "./cluster.ts";
-import { ChartCatalog } from "./desired.ts";
+import { ChartCatalog, storeReleaseOf } from "./desired.ts";
 import { readControllerConfig } from "./env.ts";
 import { createHttpServer } from "./http.ts";
 import { ControllerLoop } from "./loop.ts";
@@ -109,40 +99,14 @@ async function main(): Promise<void> {
   rollouts.start();
   const stopRetention = startRetention(handle, config.retention, logger);
   // Beside the loop, never in it: a backup never holds a store's reconcile.
-  const backups = backupSettings
-    ? createBackupRunner({ db: handle.db, cluster, settings: backupSettings, logger })
-    : null;
-  backups?.start(BACKUP_PASS_INTERVAL_MS);
-  // Restores and clones: the same settings (image, object store), the same place.
-  const restores = backupSettings
-    ? createRestoreRunner({ db: handle.db, cluster, settings: backupSettings, logger })
-    : null;
-  restores?.start(RESTORE_PASS_INTERVAL_MS);
-  // A backup, restore or clone request wakes both runners at once (wakeup.ts).
-  const unlistenBackups =
-    backups || restores
-      ? await handle.listen(BACKUP_WORK_CHANNEL, () => {
-          backups?.wake();
-          restores?.wake();
-        })
-      : null;
-  // Verifications and the removal of deleted stores' backups: runners of
-  // their own beside the backup runner, with the same settings.
-  const verifications = backupSettings
-    ? createVerifyRunner({
-        db: handle.db,
+  const stopBackupWork = backupSettings
+    ? await startBackupWork({
+        handle,
         cluster,
         settings: backupSettings,
-        images: readVerifyImages(process.env, backupSettings.image),
         logger,
-      })
-    : null;
-  verifications?.start(VERIFY_PASS_INTERVAL_MS);
-  const stopPurge = backupSettings
-    ? startBackupPurge({
-        db: handle.db,
-        objects: createObjectStore(backupSettings.objectStore),
-        logger,
+        releaseOf: storeReleaseOf(config, charts),
+        env: process.env,
       })
     : null;
 
@@ -153,11 +117,7 @@ async function main(): Promise<void> {
     logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
     clearInterval(infoTimer);
     stopRetention();
-    await unlistenBackups?.().catch(() => undefined);
-    await backups?.stop().catch(() => undefined);
-    await restores?.stop().catch(() => undefined);
-    await verifications?.stop().catch(() => undefined);
-    await stopPurge?.().catch(() => undefined);
+    await stopBackupWork?.();
     await rollouts.stop().catch(() => undefined);
     try {
       await loop?.stop();

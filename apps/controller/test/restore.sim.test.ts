@@ -20,7 +20,15 @@ import { beforeEach, expect, it } from "vitest";
 import { readBackupSettings } from "../src/backups/backup-env.ts";
 import { restoreJobName } from "../src/backups/restore-job-spec.ts";
 import { createRestoreRunner, SIMULATED_NO_RESTORE } from "../src/backups/restore-runner.ts";
-import { createStores, startController, storesById, waitFor, waitForPhase } from "./harness.ts";
+import { ChartCatalog, storeReleaseOf } from "../src/desired.ts";
+import {
+  createStores,
+  startController,
+  storesById,
+  testConfig,
+  waitFor,
+  waitForPhase,
+} from "./harness.ts";
 
 describeEachDatabase("a restore on the simulated cluster", ({ handle }) => {
   beforeEach(async () => resetDatabase(handle()));
@@ -74,6 +82,11 @@ describeEachDatabase("a restore on the simulated cluster", ({ handle }) => {
         cluster: sim.connect("restore-runner"),
         settings,
         logger: pino({ level: process.env.RUNNER_LOG ?? "silent" }),
+        // A plain restore never runs helm; a clone's would go through the loop's own release.
+        releaseOf: storeReleaseOf(
+          testConfig(),
+          new ChartCatalog(testConfig().chartsDir, testConfig().valuesProfile),
+        ),
       });
       const row = () =>
         db

@@ -9,21 +9,18 @@
 import { randomBytes } from "node:crypto";
 import { type ApiConfig, readApiConfig } from "@storeplane/api";
 import {
-  BACKUP_PASS_INTERVAL_MS,
   ChartCatalog,
   type ControllerConfig,
   ControllerLoop,
-  createBackupRunner,
   createCluster,
   createRolloutHealthCheck,
-  createRestoreRunner,
-  RESTORE_PASS_INTERVAL_MS,
   RolloutDriver,
   readBackupSettings,
   readControllerConfig,
+  startBackupWork,
+  storeReleaseOf,
 } from "@storeplane/controller";
 import {
-  BACKUP_WORK_CHANNEL,
   claimDatabaseMode,
   type DatabaseHandle,
   migrateToLatest,
@@ -142,32 +139,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   await loop.start();
   // Only when backups are enabled (BACKUPS_ENABLED=true and an object store).
   const backupSettings = readBackupSettings({ ...process.env, ...options.controllerEnv });
-  const backups = backupSettings
-    ? createBackupRunner({
-        db: database.db,
+  const stopBackupWork = backupSettings
+    ? await startBackupWork({
+        handle: database,
         cluster: controllerCluster,
         settings: backupSettings,
         logger: logger.child({ component: "controller" }),
+        releaseOf: storeReleaseOf(controllerConfig, charts),
+        env: { ...process.env, ...options.controllerEnv },
       })
     : null;
-  backups?.start(BACKUP_PASS_INTERVAL_MS);
-  const restores = backupSettings
-    ? createRestoreRunner({
-        db: database.db,
-        cluster: controllerCluster,
-        settings: backupSettings,
-        logger: logger.child({ component: "controller" }),
-      })
-    : null;
-  restores?.start(RESTORE_PASS_INTERVAL_MS);
-  // A backup, restore or clone request wakes both runners at once.
-  const unlistenBackups =
-    backups || restores
-      ? await database.listen(BACKUP_WORK_CHANNEL, () => {
-          backups?.wake();
-          restores?.wake();
-        })
-      : null;
   rollouts.start();
 
   const apiConfig = readApiConfig({ ...process.env, ...options.apiEnv });
@@ -193,9 +174,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     clusterInfo: () => clusterReader.info(),
     async close() {
       await web.close();
-      await unlistenBackups?.();
-      await backups?.stop();
-      await restores?.stop();
+      await stopBackupWork?.();
       await rollouts.stop();
       await loop.stop(controllerConfig.shutdownGraceMs);
       helmAbort.abort();

@@ -13,7 +13,7 @@ import {
   type Store,
 } from "@storeplane/db";
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
-import { createKubeCluster, LABELS, storeNamespace } from "@storeplane/k8s";
+import { createKubeCluster, LABELS, type ReleaseSpec, storeNamespace } from "@storeplane/k8s";
 import { createRecordingHelm, FakeApiServer } from "@storeplane/k8s/testing";
 import type { Kysely } from "kysely";
 import pino from "pino";
@@ -180,10 +180,24 @@ describeEachDatabase("the restore runner", ({ handle }) => {
         .execute()
     ).map((e) => e.reason);
 
+  /** The helm the runner's cluster was given: a Medusa clone upgrades its release once. */
+  let helm = createRecordingHelm();
+  const releaseOf = (s: Store): ReleaseSpec => ({
+    namespace: storeNamespace(s.name),
+    release: "store",
+    chart: "/charts/medusa",
+    valuesFiles: [],
+    values: { store: { id: s.id } },
+    valuesDigest: "digest-of-the-loop",
+    timeoutSeconds: 300,
+  });
+  const upgrades = () => helm.calls.filter((c) => c.method === "upgradeInstall");
+
   function runner() {
+    helm = createRecordingHelm();
     const cluster = createKubeCluster({
       kubeConfig: api.kubeConfig(),
-      helm: createRecordingHelm(),
+      helm,
       timeoutMs: 2_000,
       watchCache: false,
     });
@@ -192,6 +206,7 @@ describeEachDatabase("the restore runner", ({ handle }) => {
       cluster,
       settings,
       logger: pino({ level: process.env.RUNNER_LOG ?? "silent" }),
+      releaseOf,
     });
   }
 
@@ -257,6 +272,8 @@ describeEachDatabase("the restore runner", ({ handle }) => {
     expect(replicas(ns, "deployments", "store-redis")).toBe(1);
     expect(api.get("batch", "jobs", ns, restoreJobName(restore.id))).toBeUndefined();
     expect(await events(store.id)).toEqual(["RestoreStarted", "RestoreSucceeded"]);
+    // A restore into the same store keeps its admin: no helm run at all.
+    expect(helm.calls).toEqual([]);
   });
 
   it("a failed Job fails the restore with the Job's reason (no retry) and still scales the app back", async () => {
@@ -328,5 +345,19 @@ describeEachDatabase("the restore runner", ({ handle }) => {
       CLONE_FROM_URL: source.store_url,
       STORE_URL: clone.store_url,
     });
+
+    // restore.sh removed the source's admins: before the clone is done, its
+    // release runs once more (same values), so the chart's setup Job creates
+    // the clone's own admin from its Secret.
+    expect(upgrades()).toEqual([]);
+    setJobStatus(ns, restoreJobName(restore.id), {
+      succeeded: 1,
+      conditions: [{ type: "Complete", status: "True" }],
+    });
+    await r.runOnce();
+    expect(await row(restore.id)).toMatchObject({ status: "succeeded" });
+    expect(upgrades()).toHaveLength(1);
+    expect(upgrades()[0]?.args[0]).toEqual(releaseOf(clone));
+    expect(replicas(ns, "deployments", "store-medusa")).toBe(2);
   });
 });

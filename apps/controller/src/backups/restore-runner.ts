@@ -23,7 +23,7 @@ import {
   type Store,
   type StoreRestore,
 } from "@storeplane/db";
-import { type Cluster, KubeError, storeNamespace } from "@storeplane/k8s";
+import { type Cluster, KubeError, type ReleaseSpec, storeNamespace } from "@storeplane/k8s";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { BackupSettings } from "./backup-env.ts";
@@ -43,6 +43,13 @@ export interface RestoreRunnerDeps {
   cluster: Cluster;
   settings: BackupSettings;
   logger: Logger;
+  /**
+   * The store's Helm release as the reconcile loop would install it
+   * (desired.ts): a Medusa clone runs it once more after its restore, so
+   * the chart's setup Job (a new one per revision) creates the clone's admin
+   * from the clone's own Secret — restore.sh removed the source's admins.
+   */
+  releaseOf: (store: Store) => ReleaseSpec;
   now?: () => Date;
 }
 
@@ -170,6 +177,17 @@ export function createRestoreRunner(deps: RestoreRunnerDeps): RestoreRunner {
               : { status: "failed" as const, error: next.reason };
         // Back to the replicas it had, whatever the outcome: the store serves again.
         await scaleAll(namespace, restore.scaled_workloads ?? []);
+        if (
+          outcome.status === "succeeded" &&
+          restore.kind === "clone" &&
+          store.engine === "medusa"
+        ) {
+          // One more revision of the same values: its setup Job creates the
+          // clone's admin (Medusa's own hashing). Still Restoring meanwhile, so
+          // the loop runs no helm of its own; a helm error retries this step.
+          await deps.cluster.installRelease(deps.releaseOf(store));
+          rlog.info("clone's release upgraded once: its setup Job creates the clone's admin");
+        }
         await finishRestore(deps.db, restore.id, outcome, now());
         if (outcome.status === "succeeded") {
           await event(store, "Normal", "RestoreSucceeded", `${what} done; the app is scaled back`);

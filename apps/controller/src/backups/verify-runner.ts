@@ -36,7 +36,10 @@ export const SIMULATED_NO_VERIFY =
  * engine charts' pins (a store whose engine image differs sets VERIFY_*_IMAGE).
  * A pure function of the environment it is given, called at the composition root.
  */
-export function readVerifyImages(env: NodeJS.ProcessEnv, backupImage: string): VerifyImages {
+export function readVerifyImages(
+  env: Record<string, string | undefined>,
+  backupImage: string,
+): VerifyImages {
   const d = DEFAULT_VERIFY_IMAGES;
   return {
     backup: backupImage,
@@ -64,6 +67,8 @@ export interface VerifyRunnerDeps {
 export interface VerifyRunner {
   /** One pass over the active verifications; resolves when every one has moved. */
   runOnce(): Promise<void>;
+  /** Run a pass soon (a verification was requested). */
+  wake(): void;
   start(intervalMs: number): void;
   stop(): Promise<void>;
 }
@@ -168,6 +173,7 @@ export function createVerifyRunner(deps: VerifyRunnerDeps): VerifyRunner {
 
   return {
     runOnce,
+    wake: tick,
     start(intervalMs) {
       if (timer) return;
       timer = setInterval(tick, intervalMs);

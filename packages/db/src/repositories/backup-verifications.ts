@@ -2,9 +2,11 @@
 // verify runner works through (running → passed | failed). Only the latest
 // verification of a backup is kept, on the backup's own row. Refusals are
 // values carrying the reason a person reads; the API maps them to CONFLICT.
+
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import type { Backup, Database } from "../schema.ts";
+import { notifyBackupWork } from "../wakeup.ts";
 import type { Refusal } from "./backups.ts";
 
 /**
@@ -54,6 +56,8 @@ export async function requestBackupVerification(
       .where("id", "=", backup.id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    // Delivered on commit: the verify runner starts it now, not at its next pass.
+    await notifyBackupWork(trx, backup.store_id);
     return { backup: updated };
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
