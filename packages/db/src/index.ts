@@ -61,6 +61,12 @@ export {
   setBackupSchedule,
 } from "./repositories/backups.ts";
 export {
+  type ChartHistoryEntry,
+  type ChartHistoryOutcome,
+  type StoreChartHistory,
+  storeChartHistory,
+} from "./repositories/chart-history.ts";
+export {
   claimDueStores,
   makeStoresDue,
   releaseAllClaims,
@@ -85,6 +91,7 @@ export {
   findRollout,
   haltRollout,
   listRolloutStores,
+  listRollouts,
   markRolloutStoreRolledBack,
   markRolloutStoresSucceeded,
   type RolloutAction,
