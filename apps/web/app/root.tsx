@@ -66,7 +66,14 @@ export function Layout({ children }: { children: ReactNode }) {
                   </NavLink>
                   <NavLink to="/stores/new">New store</NavLink>
                   <NavLink to="/tokens">API tokens</NavLink>
-                  {data.user.role === "admin" ? <NavLink to="/admin">Admin</NavLink> : null}
+                  {data.user.role === "admin" ? (
+                    <>
+                      <NavLink to="/admin" end>
+                        Admin
+                      </NavLink>
+                      <NavLink to="/admin/rollouts">Rollouts</NavLink>
+                    </>
+                  ) : null}
                 </nav>
                 <div className="user-menu">
                   <span>

@@ -2,8 +2,8 @@
 // production server, real Postgres, the real controller loop and the
 // SIMULATED cluster (test tool). axe-core 4 (from npm, injected into each
 // page) audits every page a user meets in the first hour: signed out, signed
-// in, a store's detail in each phase, the simulated store page, tokens, admin
-// and the create form with errors. Any serious or critical violation fails.
+// in, a store's detail in each phase, the simulated store page, tokens, admin,
+// the Rollouts pages and the create forms with errors. Any serious or critical violation fails.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
@@ -60,7 +60,7 @@ describeBrowser(
     latencies: { workloadsReadyMs: 2_500, jobCompleteMs: 1_000, namespaceTerminationMs: 2_500 },
   },
   (suite) => {
-    it("signed out, signed in, create form with errors, stores, every store phase, simulated pages, tokens and admin", async () => {
+    it("signed out, signed in, create form with errors, stores, every store phase, simulated pages, tokens, admin and rollouts", async () => {
       const user = await suite.newUser();
       const { page } = user;
       const found: string[] = [];
@@ -149,6 +149,27 @@ describeBrowser(
       await page.goto("/admin");
       await page.getByRole("heading", { name: "All stores" }).waitFor();
       found.push(...(await audit(page, "admin")));
+
+      // Rollouts: the list with the start form's errors showing, then a
+      // rollout halted at its canary (0.9.0 is not in the controller image).
+      await page.goto("/admin/rollouts");
+      await page.getByLabel("Chart version").fill("latest");
+      await page.getByRole("button", { name: "Start rollout" }).click();
+      await page.locator("#chartVersion-error").waitFor();
+      found.push(...(await audit(page, "rollouts with form errors")));
+      await page.getByLabel("Chart version").fill("0.9.0");
+      await page.getByRole("button", { name: "Start rollout" }).click();
+      await page.waitForURL(/\/admin\/rollouts\/[0-9a-f-]{36}$/);
+      await page.getByTestId("halted").waitFor({ timeout: 30_000 });
+      found.push(...(await audit(page, "rollout (halted)")));
+      await page.getByRole("button", { name: "Abort" }).click();
+      await page.locator('h1 [data-rollout-state="aborted"]').waitFor();
+      await page.goto("/admin/rollouts");
+      found.push(...(await audit(page, "rollouts (list)")));
+      // The canary's page now has a chart version history with a failed entry.
+      await page.goto(`/stores/${id}`);
+      await page.getByTestId("chart-history").locator("li").nth(1).waitFor();
+      found.push(...(await audit(page, "store detail (chart history)")));
 
       expect(found).toEqual([]);
     });

@@ -3,7 +3,8 @@
 // page's Backups card: "Back up now" requests a backup that the table shows;
 // a completed backup (its completion written as the controller's record step
 // writes it) shows size, duration and sha256; a restore needs the store's
-// name typed, refuses anything else in the page, and records the request.
+// name typed, refuses anything else in the page, and records the request; a
+// clone names the field it refuses and, accepted, opens the new store's page.
 import { completeBackup, markBackupRunning } from "@storeplane/db";
 import { expect, it } from "vitest";
 import { describeBrowser, uniqueName } from "./support/browser.ts";
@@ -77,6 +78,71 @@ describeBrowser(
         `a restore into store ${name} is already requested`,
       );
       expect(user.unexpectedConsoleErrors()).toEqual([]);
+    });
+
+    it("clones a succeeded backup into a new store, naming the field it refuses", async () => {
+      const user = await suite.newUser();
+      await user.signUp();
+      const { page } = user;
+      const name = uniqueName("src");
+      const storeId = await user.createStore({ name, engine: "woocommerce" });
+      await page.locator('h1 [data-phase="Ready"]').waitFor({ timeout: 30_000 });
+      const card = page.locator("section", { has: page.getByRole("heading", { name: "Backups" }) });
+      // Only a complete backup can be cloned: no form before there is one.
+      await card.getByRole("button", { name: "Back up now" }).click();
+      await card.locator("tbody tr").first().waitFor();
+      expect(await card.getByTestId("clone-form").count()).toBe(0);
+
+      const { db } = suite.platform().database;
+      const backupId = (await card
+        .locator("tbody tr")
+        .first()
+        .getAttribute("data-backup-id")) as string;
+      await markBackupRunning(db, backupId, new Date(Date.now() - 1_000));
+      await completeBackup(
+        db,
+        backupId,
+        { sizeBytes: 59_457, durationMs: 1_000, sha256: "f".repeat(64), objectKey: "k" },
+        new Date(),
+      );
+      await page.reload();
+      const form = card.getByTestId("clone-form");
+      const nameField = form.getByLabel("New store's name");
+
+      // Refused by the API's own rules, each under the name field; nothing written.
+      user.expectConsoleError(/status of 400/);
+      await nameField.fill("Not_A_Name");
+      await form.getByRole("button", { name: "Clone into a new store" }).click();
+      await expect(form.locator("#clone-name-error").textContent()).resolves.toMatch(
+        /^New store's name /,
+      );
+      await nameField.fill(name);
+      await form.getByRole("button", { name: "Clone into a new store" }).click();
+      await expect
+        .poll(() => form.locator("#clone-name-error").textContent())
+        .toMatch(/^New store's name .*taken/);
+      const clones = () =>
+        db.selectFrom("store_restores").selectAll().where("kind", "=", "clone").execute();
+      expect(await clones()).toEqual([]);
+
+      const cloneName = uniqueName("copy");
+      await form.getByLabel("New store's name").fill(cloneName);
+      await form.getByRole("button", { name: "Clone into a new store" }).click();
+      await page.waitForURL(
+        (url) => /\/stores\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(storeId),
+      );
+      const cloneId = page.url().split("/").pop() as string;
+      user.track(cloneId);
+      await expect(page.locator("h1").textContent()).resolves.toContain(cloneName);
+      await page.locator(".activity").filter({ hasText: "CloneRequested" }).waitFor();
+      expect(await clones()).toEqual([
+        expect.objectContaining({
+          backup_id: backupId,
+          target_store_id: cloneId,
+          kind: "clone",
+          status: "requested",
+        }),
+      ]);
     });
   },
 );

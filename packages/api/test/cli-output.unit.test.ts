@@ -1,6 +1,6 @@
 // storectl's printing: the live progress line and the progress description.
 import { describe, expect, it } from "vitest";
-import { age, type Output, progressPrinter, table } from "../src/cli/output.ts";
+import { age, chartHistoryLines, type Output, progressPrinter, table } from "../src/cli/output.ts";
 import { type ClientStore, currentCondition, describeProgress } from "../src/client/progress.ts";
 
 function fakeOutput(progressIsTTY: boolean) {
@@ -151,5 +151,41 @@ describe("tables", () => {
     expect(age(new Date(now - 10 * 60_000), now)).toBe("10m");
     expect(age(new Date(now - 5 * 3600_000), now)).toBe("5h");
     expect(age(new Date(now - 3 * 86_400_000), now)).toBe("3d");
+  });
+});
+
+describe("chartHistoryLines", () => {
+  it("prints the first version, then each rollout with its outcome and reason", () => {
+    const text = chartHistoryLines({
+      initial: { version: "0.1.0", at: new Date("2026-12-01T09:00:00Z") },
+      entries: [
+        {
+          fromVersion: "0.1.0",
+          toVersion: "0.2.0",
+          outcome: "succeeded",
+          reason: null,
+          at: new Date("2026-12-01T10:00:00Z"),
+        },
+        {
+          fromVersion: "0.2.0",
+          toVersion: "0.3.0",
+          outcome: "rolled-back",
+          reason: "not Ready on 0.3.0 within 600s",
+          at: "2026-12-01T11:00:00.000Z",
+        },
+      ],
+    });
+    expect(text.split("\n")).toEqual([
+      "Chart history:",
+      "  WHEN                      VERSION         OUTCOME      REASON",
+      "  2026-12-01T09:00:00.000Z  0.1.0           first",
+      "  2026-12-01T10:00:00.000Z  0.1.0 -> 0.2.0  succeeded",
+      "  2026-12-01T11:00:00.000Z  0.2.0 -> 0.3.0  rolled-back  not Ready on 0.3.0 within 600s",
+    ]);
+  });
+
+  it("says (default) while no version is assigned yet", () => {
+    const text = chartHistoryLines({ initial: { version: null, at: new Date(0) }, entries: [] });
+    expect(text).toContain("1970-01-01T00:00:00.000Z  (default)  first");
   });
 });

@@ -147,6 +147,8 @@ describe("storectl (real processes, HTTP, PGlite)", () => {
 
     const get = await storectl("stores", "get", "cli-shop");
     expect(get.stdout).toContain(`ID:          ${store.id}`);
+    // Not yet assigned a chart (no controller runs here): the history says so.
+    expect(get.stdout).toMatch(/Chart history:\n.*\n {2}\S+Z\s+\(default\)\s+first/);
     expect(JSON.parse((await storectl("--json", "stores", "get", store.id)).stdout).name).toBe(
       "cli-shop",
     );

@@ -19,4 +19,4 @@ export {
   type Plan,
   STEP_CONDITION_TYPES,
 } from "./domain.ts";
-export { waveStepsProblem } from "./rollout-domain.ts";
+export { ROLLOUT_STORE_STATES, waveStepsProblem } from "./rollout-domain.ts";

@@ -74,6 +74,12 @@ export {
   setBackupSchedule,
 } from "./repositories/backups.ts";
 export {
+  type ChartHistoryEntry,
+  type ChartHistoryOutcome,
+  type StoreChartHistory,
+  storeChartHistory,
+} from "./repositories/chart-history.ts";
+export {
   claimDueStores,
   makeStoresDue,
   releaseAllClaims,
@@ -103,6 +109,7 @@ export {
   findRollout,
   haltRollout,
   listRolloutStores,
+  listRollouts,
   markRolloutStoreRolledBack,
   markRolloutStoresSucceeded,
   type RolloutAction,

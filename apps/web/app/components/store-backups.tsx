@@ -1,10 +1,12 @@
 // The store detail page's Backups card: the store's backups with status,
 // size, duration and sha256, a "Back up now" form, and per complete backup a
-// restore form that needs the store's name typed (the API checks it too).
+// restore form that needs the store's name typed (the API checks it too),
+// and a clone form that makes a new store from a complete backup.
 // Plain forms: they work without JavaScript.
 import { Form } from "@remix-run/react";
 import { formatDateTime, formatDuration } from "../utils/format.ts";
 import { CsrfInput } from "./csrf-input.tsx";
+import { Field } from "./field.tsx";
 
 export interface BackupRow {
   id: string;
@@ -25,15 +27,26 @@ function formatSize(bytes: number | null): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+export interface CloneFormState {
+  /** A fresh key per page view: a double submit makes one store, not two. */
+  idempotencyKey: string;
+  /** The API's message per field (name, backupId) from the last clone attempt. */
+  fieldErrors: Record<string, string[] | undefined>;
+  /** What was typed, shown again after a refusal. */
+  name: string;
+}
+
 export function StoreBackups({
   storeName,
   backups,
   note,
   error,
   busyIntent,
+  clone,
 }: {
   storeName: string;
   backups: BackupRow[];
+  clone: CloneFormState;
   /** Why the list could not be read, if it could not. */
   note: string | null;
   /** The last backup or restore action's refusal, shown to the person who asked. */
@@ -122,6 +135,36 @@ export function StoreBackups({
           </div>
           <button type="submit" className="btn btn-danger" disabled={busyIntent === "restore"}>
             {busyIntent === "restore" ? "Requesting…" : "Restore"}
+          </button>
+        </Form>
+      ) : null}
+      {restorable.length > 0 ? (
+        <Form method="post" className="stack" data-testid="clone-form">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="clone" />
+          <input type="hidden" name="idempotencyKey" value={clone.idempotencyKey} />
+          <div className="field">
+            <label htmlFor="clone-backup">Clone from</label>
+            <select id="clone-backup" name="backupId" defaultValue={restorable[0]?.id}>
+              {restorable.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {formatDateTime(b.createdAt)} · {formatSize(b.sizeBytes)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <Field
+            id="clone-name"
+            name="name"
+            label="New store's name"
+            hint="Same engine and plan, new URL and credentials; counts against your store quota."
+            autoComplete="off"
+            spellCheck={false}
+            defaultValue={clone.name}
+            errors={clone.fieldErrors.name}
+          />
+          <button type="submit" className="btn" disabled={busyIntent === "clone"}>
+            {busyIntent === "clone" ? "Requesting…" : "Clone into a new store"}
           </button>
         </Form>
       ) : null}

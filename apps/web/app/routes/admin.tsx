@@ -83,6 +83,9 @@ export default function AdminPage() {
             limit {limits.perUser} stores per user
           </p>
         </div>
+        <Link to="/admin/rollouts" className="btn">
+          Rollouts
+        </Link>
       </div>
       <section className="card" style={{ padding: 0 }} aria-labelledby="all-stores">
         <h2 id="all-stores" style={{ padding: "1.1rem 1.25rem 0" }}>

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   type ActionFunctionArgs,
   json,
@@ -11,9 +12,10 @@ import { CopyButton } from "../components/copy-button.tsx";
 import { CsrfInput } from "../components/csrf-input.tsx";
 import { StoreBackups } from "../components/store-backups.tsx";
 import { EngineLabel, PhaseBadge } from "../components/store-bits.tsx";
+import { StoreChartHistory } from "../components/store-chart-history.tsx";
 import { requireUser } from "../utils/auth.server.ts";
 import { validateCsrf } from "../utils/csrf.server.ts";
-import { apiErrorCode, isApiError } from "../utils/errors.server.ts";
+import { apiErrorCode, formErrorsFrom, isApiError } from "../utils/errors.server.ts";
 import { formatAge, formatClock, formatDateTime, formatDuration } from "../utils/format.ts";
 import { buildPipeline } from "../utils/pipeline.ts";
 import { storeLinks } from "../utils/store-links.ts";
@@ -37,7 +39,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     }
     throw error;
   }
-  const [events, resources, cluster, backups] = await Promise.all([
+  const [events, resources, cluster, backups, chartHistory] = await Promise.all([
     api.stores.events({ id: store.id, limit: 100 }),
     // The cluster may be slow or absent: its failure never breaks the page.
     store.deletedAt
@@ -62,6 +64,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         items: [],
         note: `Backups unavailable: ${(error as Error).message}`,
       })),
+    // A history that cannot be read is a note on its card, never a broken page.
+    api.stores.chartHistory({ id: store.id }).catch(() => null),
   ]);
   return json({
     now: Date.now(),
@@ -96,6 +100,23 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       actor: event.actor,
     })),
     resources,
+    cloneKey: `web-${randomUUID()}`,
+    chartHistory: chartHistory
+      ? {
+          initial: {
+            version: chartHistory.initial.version,
+            at: chartHistory.initial.at.toISOString(),
+          },
+          entries: chartHistory.entries.map((entry) => ({
+            rolloutId: entry.rolloutId,
+            fromVersion: entry.fromVersion,
+            toVersion: entry.toVersion,
+            outcome: entry.outcome,
+            reason: entry.reason,
+            at: entry.at.toISOString(),
+          })),
+        }
+      : null,
     backups: {
       note: backups.note,
       items: backups.items.map((b) => ({
@@ -123,7 +144,13 @@ type ActionResult =
         email: string | null;
       };
     }
-  | { intent: string; error: string };
+  | { intent: string; error: string }
+  | {
+      intent: "clone";
+      error: string | null;
+      fieldErrors: Record<string, string[]>;
+      name: string;
+    };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { api } = await requireUser(request, context);
@@ -170,6 +197,21 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       });
       return redirect(`/stores/${id}`);
     }
+    if (intent === "clone") {
+      const name = String(formData.get("name") ?? "").trim();
+      try {
+        const { store: clone } = await api.backups.clone({
+          backupId: String(formData.get("backupId") ?? ""),
+          name,
+          idempotencyKey: String(formData.get("idempotencyKey") ?? "") || undefined,
+        });
+        return redirect(`/stores/${clone.id}`);
+      } catch (error) {
+        if (isApiError(error, "NOT_FOUND")) throw error;
+        const { fieldErrors, formError } = formErrorsFrom(error, ["name"]);
+        return json<ActionResult>({ intent, error: formError, fieldErrors, name }, 400);
+      }
+    }
     if (intent === "suspend" || intent === "resume") {
       await (intent === "suspend" ? api.stores.suspend({ id }) : api.stores.resume({ id }));
       return redirect(`/stores/${id}`);
@@ -208,7 +250,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function StoreDetailPage() {
-  const { store, events, resources, now, links, backups } = useLoaderData<typeof loader>();
+  const { store, events, resources, now, links, backups, chartHistory, cloneKey } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<ActionResult>();
   const navigation = useNavigation();
   useStoreEvents((storeId) => storeId === store.id);
@@ -271,7 +314,11 @@ export default function StoreDetailPage() {
           </Form>
         </div>
       ) : null}
-      {actionData && "error" in actionData && actionData.intent !== "delete" ? (
+      {actionData &&
+      "error" in actionData &&
+      actionData.error &&
+      actionData.intent !== "delete" &&
+      actionData.intent !== "clone" ? (
         <div className="form-error" role="alert">
           {actionData.error}
         </div>
@@ -416,13 +463,22 @@ export default function StoreDetailPage() {
               error={
                 actionData &&
                 "error" in actionData &&
-                (actionData.intent === "backup" || actionData.intent === "restore")
+                (actionData.intent === "backup" ||
+                  actionData.intent === "restore" ||
+                  actionData.intent === "clone")
                   ? actionData.error
                   : null
               }
               busyIntent={busyIntent}
+              clone={{
+                idempotencyKey: cloneKey,
+                fieldErrors:
+                  actionData && "fieldErrors" in actionData ? actionData.fieldErrors : {},
+                name: actionData && "fieldErrors" in actionData ? actionData.name : "",
+              }}
             />
           ) : null}
+          <StoreChartHistory history={chartHistory} />
           {!gone && !deleting ? (
             <Suspension
               suspended={store.suspended}

@@ -28,6 +28,8 @@ export interface TestPlatformOptions {
   trustProxy?: string;
   /** API settings over the suite defaults (e.g. a low RATE_LIMIT_LOGIN). */
   apiEnv?: Record<string, string>;
+  /** Controller settings over the suite defaults (e.g. STORE_CHARTS_DIR, ROLLOUT_INTERVAL_MS). */
+  controllerEnv?: Record<string, string>;
 }
 
 export interface TestPlatform {
@@ -58,6 +60,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
       PROVISIONING_DEADLINE_SECONDS: String(options.provisioningDeadlineSeconds ?? 120),
       SHUTDOWN_GRACE_SECONDS: "1",
       METRICS_PORT: "0",
+      ...options.controllerEnv,
     },
     apiEnv: {
       NODE_ENV: "test",

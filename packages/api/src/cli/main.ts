@@ -18,6 +18,7 @@ import { addBackupCommands } from "./backup-commands.ts";
 import { loadConfig, saveConfig } from "./config.ts";
 import { type CliEnv, readCliEnv } from "./env.ts";
 import {
+  chartHistoryLines,
   createOutput,
   type Output,
   printJson,
@@ -207,7 +208,10 @@ export function buildProgram(env: CliEnv): Command {
       const { client, out } = await connect(command);
       const store = await client.stores.get.query({ id: ref });
       if (out.json) printJson(out, store);
-      else out.write(`${storeDetails(store)}\n`);
+      else {
+        const history = await client.stores.chartHistory.query({ id: store.id });
+        out.write(`${storeDetails(store)}\n${chartHistoryLines(history)}\n`);
+      }
     });
 
   withWait(stores.command("delete <store>").description("request deletion of a store")).action(

@@ -100,6 +100,36 @@ export function storeDetails(store: ClientStore): string {
   return lines.join("\n");
 }
 
+/** What `stores.chartHistory` answers, as far as the printout needs it. */
+export interface ChartHistoryLike {
+  initial: { version: string | null; at: Date | string };
+  entries: Array<{
+    fromVersion: string;
+    toVersion: string;
+    outcome: string;
+    reason: string | null;
+    at: Date | string;
+  }>;
+}
+
+/** `stores get`'s chart history: the first version, then each rollout that touched the store. */
+export function chartHistoryLines(history: ChartHistoryLike): string {
+  const when = (at: Date | string) => new Date(at).toISOString();
+  return [
+    "Chart history:",
+    table([
+      ["  WHEN", "VERSION", "OUTCOME", "REASON"],
+      [`  ${when(history.initial.at)}`, history.initial.version ?? "(default)", "first", ""],
+      ...history.entries.map((e) => [
+        `  ${when(e.at)}`,
+        `${e.fromVersion} -> ${e.toVersion}`,
+        e.outcome,
+        e.reason ?? "",
+      ]),
+    ]),
+  ].join("\n");
+}
+
 /** A live status line: rewritten in place on a terminal, one line per change otherwise. */
 export function progressPrinter(out: Output) {
   let last = "";

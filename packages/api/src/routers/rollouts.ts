@@ -7,6 +7,7 @@ import {
   type Database,
   findRollout,
   listRolloutStores,
+  listRollouts,
   type RolloutAction,
   startRollout,
 } from "@storeplane/db";
@@ -98,6 +99,12 @@ export const rolloutsRouter = router({
       return result.rollout.id;
     });
     return rolloutStatus(ctx.db, id);
+  }),
+
+  /** Rollouts, newest first (the 50 latest), without their stores. */
+  list: adminProcedure.query(async ({ ctx }) => {
+    const rollouts = await listRollouts(ctx.db, 50);
+    return rollouts.map(toRolloutView);
   }),
 
   /** The rollout with its waves and stores. */

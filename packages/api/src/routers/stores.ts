@@ -9,6 +9,7 @@ import {
   type Store,
   setDeletionProtection,
   setStoreSuspended,
+  storeChartHistory,
 } from "@storeplane/db";
 import { audit } from "../audit.ts";
 import {
@@ -71,6 +72,18 @@ export const storesRouter = router({
   /** By id or by name. */
   get: protectedProcedure.input(storeRefInput).query(async ({ ctx, input }) => {
     return toStoreView(await findVisibleStore(ctx.db, ctx.auth, input.id));
+  }),
+
+  /**
+   * The store's engine chart versions over time: its first version, then every
+   * rollout that touched it (from → to, outcome, reason, when), oldest first.
+   * Read-only, derived from the rollout rows; another owner's store is NOT_FOUND.
+   */
+  chartHistory: protectedProcedure.input(storeRefInput).query(async ({ ctx, input }) => {
+    const store = await findVisibleStore(ctx.db, ctx.auth, input.id);
+    const history = await storeChartHistory(ctx.db, store.id);
+    if (!history) throw storeNotFound(input.id);
+    return history;
   }),
 
   /**

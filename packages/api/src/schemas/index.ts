@@ -12,6 +12,7 @@ export {
 } from "./common.ts";
 export { cursorSchema } from "./pages.ts";
 export { PLAN_CHOICES } from "./plans.ts";
+export { startRolloutInput } from "./rollouts.ts";
 export {
   createStoreInput,
   engineSchema,
