@@ -36,6 +36,7 @@ export {
 export {
   buildGuardrails,
   expectedGuardrails,
+  GUARDRAIL_NAMES,
   type PlanLimits,
 } from "./guardrails.ts";
 export { resolveHelmBinary } from "./helm/binary.ts";
@@ -52,6 +53,8 @@ export {
 } from "./readers/namespace-problems.ts";
 export { whatHoldsNamespace } from "./readers/what-holds.ts";
 export {
+  BACKUP_COMPONENT,
+  COMPONENT_LABEL,
   LABELS,
   PLATFORM_NAME,
   STORE_PAUSED_PAGE,
