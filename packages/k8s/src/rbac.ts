@@ -71,6 +71,10 @@ export const controllerPolicyRules: PolicyRule[] = [
     verbs: HELM_VERBS,
   },
   { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: HELM_VERBS },
+  // Restore maintenance (issue 15): a restore scales the store's Deployments
+  // to zero and back through the scale subresource (read, then patch; update
+  // for clients that PUT the Scale object).
+  { apiGroups: ["apps"], resources: ["deployments/scale"], verbs: ["get", "patch", "update"] },
   // Also the backup runner: server-side apply of a backup Job (create,
   // patch), readJob (get), deleteJob (delete); its Secret and NetworkPolicy
   // use the secrets and networkpolicies rules above.
