@@ -36,7 +36,6 @@ export {
 export {
   buildGuardrails,
   expectedGuardrails,
-  GUARDRAIL_NAMES,
   type PlanLimits,
 } from "./guardrails.ts";
 export { resolveHelmBinary } from "./helm/binary.ts";
