@@ -23,8 +23,7 @@ import { clusterProblem } from "../src/tools.ts";
 const problem = clusterProblem();
 const ENGINES = ["woocommerce", "medusa"] as const;
 // The default reporter shows a skipped file only as "skipped": say why, once, in the output.
-if (problem)
-  console.warn(`rollouts on a real cluster — skipped: ${problem}`);
+if (problem) console.warn(`rollouts on a real cluster — skipped: ${problem}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts a rollout of every eligible store to `version` and waits until it completed. */
@@ -91,9 +90,7 @@ const cases = ENGINES.map((engine) => {
 for (const c of cases) if (c.skip && !problem) console.warn(c.title);
 
 (problem ? describe.skip : describe)(
-  problem
-    ? `rollouts on a real cluster — skipped: ${problem}`
-    : "rollouts on a real cluster",
+  problem ? `rollouts on a real cluster — skipped: ${problem}` : "rollouts on a real cluster",
   () => {
     const config = readConfig();
     const log = (line: string) => console.log(line);

@@ -99,7 +99,11 @@ describe("buildGuardrails", () => {
         { key: "app.kubernetes.io/component", operator: "NotIn", values: ["backup"] },
       ],
     };
-    for (const name of ["allow-same-namespace", "allow-ingress-controller", "allow-internet-egress"])
+    for (const name of [
+      "allow-same-namespace",
+      "allow-ingress-controller",
+      "allow-internet-egress",
+    ])
       expect(spec(byName(objects, name)).podSelector, name).toEqual(notBackup);
     // The deny and DNS still select every pod, backup pods included.
     expect(spec(byName(objects, "default-deny")).podSelector).toEqual({});

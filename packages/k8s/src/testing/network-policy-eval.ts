@@ -99,7 +99,8 @@ export function matchesSelector(
   labels: Record<string, string>,
 ): boolean {
   if (!selector) return true;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {}))
+    if (labels[k] !== v) return false;
   for (const e of selector.matchExpressions ?? []) {
     const has = Object.hasOwn(labels, e.key);
     const values = e.values ?? [];
@@ -127,13 +128,20 @@ function ipToInt(ip: string): number {
   const parts = ip.split(".").map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
     throw new Error(`not an IPv4 address: ${ip}`);
-  return (((parts[0] as number) << 24) | ((parts[1] as number) << 16) | ((parts[2] as number) << 8) | (parts[3] as number)) >>> 0;
+  return (
+    (((parts[0] as number) << 24) |
+      ((parts[1] as number) << 16) |
+      ((parts[2] as number) << 8) |
+      (parts[3] as number)) >>>
+    0
+  );
 }
 
 export function inCidr(ip: string, cidr: string): boolean {
   const [base, bitsText] = cidr.split("/");
   const bits = Number(bitsText);
-  if (!base || !Number.isInteger(bits) || bits < 0 || bits > 32) throw new Error(`not a CIDR: ${cidr}`);
+  if (!base || !Number.isInteger(bits) || bits < 0 || bits > 32)
+    throw new Error(`not a CIDR: ${cidr}`);
   const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
   return (ipToInt(ip) & mask) === (ipToInt(base) & mask);
 }
@@ -222,15 +230,25 @@ export function evaluateConnection(network: ClusterNetwork, c: Connection): Verd
   if (c.from.kind === "pod") {
     const egress = sideAllows(network, c.from, "Egress", c.to, c.port, protocol);
     if (!egress.allowed)
-      return { allowed: false, reason: `${what}: denied by egress isolation of ${describe(c.from)}` };
-    reasons.push(egress.isolated ? `egress by ${egress.by.join(", ")}` : "source not isolated for egress");
+      return {
+        allowed: false,
+        reason: `${what}: denied by egress isolation of ${describe(c.from)}`,
+      };
+    reasons.push(
+      egress.isolated ? `egress by ${egress.by.join(", ")}` : "source not isolated for egress",
+    );
   }
   if (c.to.kind === "pod") {
     const ingress = sideAllows(network, c.to, "Ingress", c.from, c.port, protocol);
     if (!ingress.allowed)
-      return { allowed: false, reason: `${what}: denied by ingress isolation of ${describe(c.to)}` };
+      return {
+        allowed: false,
+        reason: `${what}: denied by ingress isolation of ${describe(c.to)}`,
+      };
     reasons.push(
-      ingress.isolated ? `ingress by ${ingress.by.join(", ")}` : "destination not isolated for ingress",
+      ingress.isolated
+        ? `ingress by ${ingress.by.join(", ")}`
+        : "destination not isolated for ingress",
     );
   }
   return { allowed: true, reason: `${what}: allowed (${reasons.join("; ")})` };

@@ -38,8 +38,12 @@ describe("NetworkPolicy evaluation", () => {
     const deny = policy("a", "deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
     const n = net([deny]);
     expect(evaluateConnection(n, { from: a, to: db, port: 5432 }).allowed).toBe(false);
-    expect(evaluateConnection(n, { from: other, to: a, port: 80 }).reason).toMatch(/ingress isolation/);
-    expect(evaluateConnection(n, { from: a, to: internet, port: 443 }).reason).toMatch(/egress isolation/);
+    expect(evaluateConnection(n, { from: other, to: a, port: 80 }).reason).toMatch(
+      /ingress isolation/,
+    );
+    expect(evaluateConnection(n, { from: a, to: internet, port: 443 }).reason).toMatch(
+      /egress isolation/,
+    );
     // b is not isolated: it may send; a refuses at ingress.
     expect(evaluateConnection(n, { from: other, to: internet, port: 443 }).allowed).toBe(true);
   });
@@ -51,8 +55,12 @@ describe("NetworkPolicy evaluation", () => {
       egress: [{ to: [{ namespaceSelector: { matchLabels: { team: "b" } } }] }],
     });
     const bDeny = policy("b", "deny", { podSelector: {}, policyTypes: ["Ingress"] });
-    expect(evaluateConnection(net([egressOnly]), { from: a, to: other, port: 80 }).allowed).toBe(true);
-    expect(evaluateConnection(net([egressOnly, bDeny]), { from: a, to: other, port: 80 }).allowed).toBe(false);
+    expect(evaluateConnection(net([egressOnly]), { from: a, to: other, port: 80 }).allowed).toBe(
+      true,
+    );
+    expect(
+      evaluateConnection(net([egressOnly, bDeny]), { from: a, to: other, port: 80 }).allowed,
+    ).toBe(false);
   });
 
   it("adds allowances of every selecting policy (union), by peer and port", () => {
@@ -60,7 +68,12 @@ describe("NetworkPolicy evaluation", () => {
     const toDb = policy("a", "to-db", {
       podSelector: { matchLabels: { app: "web" } },
       policyTypes: ["Egress"],
-      egress: [{ to: [{ podSelector: { matchLabels: { app: "db" } } }], ports: [{ protocol: "TCP", port: 5432 }] }],
+      egress: [
+        {
+          to: [{ podSelector: { matchLabels: { app: "db" } } }],
+          ports: [{ protocol: "TCP", port: 5432 }],
+        },
+      ],
     });
     const dbIn = policy("a", "db-in", {
       podSelector: { matchLabels: { app: "db" } },
@@ -69,7 +82,9 @@ describe("NetworkPolicy evaluation", () => {
     const n = net([deny, toDb, dbIn]);
     expect(evaluateConnection(n, { from: a, to: db, port: 5432 }).allowed).toBe(true);
     expect(evaluateConnection(n, { from: a, to: db, port: 22 }).allowed).toBe(false);
-    expect(evaluateConnection(n, { from: a, to: db, port: 5432, protocol: "UDP" }).allowed).toBe(false);
+    expect(evaluateConnection(n, { from: a, to: db, port: 5432, protocol: "UDP" }).allowed).toBe(
+      false,
+    );
     // A podSelector-only peer means the policy's own namespace.
     const bDb = pod("b", "db", { app: "db" }, "10.244.1.11");
     expect(evaluateConnection(n, { from: a, to: bDb, port: 5432 }).allowed).toBe(false);
@@ -77,9 +92,13 @@ describe("NetworkPolicy evaluation", () => {
 
   it("defaults policyTypes to Ingress, plus Egress when egress rules exist", () => {
     const ingressOnly = policy("a", "in", { podSelector: {}, ingress: [] });
-    expect(evaluateConnection(net([ingressOnly]), { from: a, to: internet, port: 443 }).allowed).toBe(true);
+    expect(
+      evaluateConnection(net([ingressOnly]), { from: a, to: internet, port: 443 }).allowed,
+    ).toBe(true);
     const withEgress = policy("a", "both", { podSelector: {}, egress: [] });
-    expect(evaluateConnection(net([withEgress]), { from: a, to: internet, port: 443 }).allowed).toBe(false);
+    expect(
+      evaluateConnection(net([withEgress]), { from: a, to: internet, port: 443 }).allowed,
+    ).toBe(false);
   });
 
   it("matches ipBlock with its exceptions, against pod IPs too (the permissive reading)", () => {
@@ -87,7 +106,12 @@ describe("NetworkPolicy evaluation", () => {
     const out = policy("a", "out", {
       podSelector: {},
       policyTypes: ["Egress"],
-      egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }], ports: [{ port: 443 }] }],
+      egress: [
+        {
+          to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }],
+          ports: [{ port: 443 }],
+        },
+      ],
     });
     const n = net([deny, out]);
     expect(evaluateConnection(n, { from: a, to: internet, port: 443 }).allowed).toBe(true);
@@ -97,15 +121,21 @@ describe("NetworkPolicy evaluation", () => {
       policyTypes: ["Egress"],
       egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }],
     });
-    expect(evaluateConnection(net([deny, wide]), { from: a, to: other, port: 443 }).allowed).toBe(true);
+    expect(evaluateConnection(net([deny, wide]), { from: a, to: other, port: 443 }).allowed).toBe(
+      true,
+    );
   });
 
   it("reads selectors as the API does (NotIn matches pods without the key)", () => {
-    const sel = { matchExpressions: [{ key: "c", operator: "NotIn" as const, values: ["backup"] }] };
+    const sel = {
+      matchExpressions: [{ key: "c", operator: "NotIn" as const, values: ["backup"] }],
+    };
     expect(matchesSelector(sel, {})).toBe(true);
     expect(matchesSelector(sel, { c: "db" })).toBe(true);
     expect(matchesSelector(sel, { c: "backup" })).toBe(false);
-    expect(matchesSelector({ matchExpressions: [{ key: "c", operator: "Exists" }] }, {})).toBe(false);
+    expect(matchesSelector({ matchExpressions: [{ key: "c", operator: "Exists" }] }, {})).toBe(
+      false,
+    );
     expect(matchesSelector({}, { any: "thing" })).toBe(true);
     expect(inCidr("10.1.2.3", "10.0.0.0/8")).toBe(true);
     expect(inCidr("11.1.2.3", "10.0.0.0/8")).toBe(false);
