@@ -106,12 +106,15 @@ build storeplane/web images/web.Dockerfile .
 build storeplane/controller images/controller.Dockerfile .
 build storeplane/medusa images/medusa/Dockerfile images/medusa
 build storeplane/woocommerce images/woocommerce/Dockerfile images/woocommerce
+# The store backup Jobs' image (values-local.yaml turns backups on against the bundled object store).
+build storeplane/backup images/backup.Dockerfile .
 
 step "platform chart (values-local.yaml)"
 helm upgrade --install storeplane charts/platform --namespace "$NAMESPACE" --create-namespace \
   -f charts/platform/values-local.yaml \
   --set-string images.web.tag="${TAG[storeplane/web]}" \
   --set-string images.controller.tag="${TAG[storeplane/controller]}" \
+  --set-string backups.image.tag="${TAG[storeplane/backup]}" \
   --timeout 10m
 kubectl -n "$NAMESPACE" rollout status deployment/storeplane-web --timeout 5m
 kubectl -n "$NAMESPACE" rollout status deployment/storeplane-controller --timeout 5m

@@ -168,6 +168,7 @@ function images(objects: K8sObject[]): { image: string; pullPolicy: string; wher
 describe("images the local values reference", () => {
   it("scripts/up.sh builds images from Dockerfiles that exist", () => {
     expect(built.map((b) => b.repository).sort()).toEqual([
+      "storeplane/backup",
       "storeplane/controller",
       "storeplane/medusa",
       "storeplane/web",
@@ -470,6 +471,11 @@ describe("pinned tool versions (infra/tool-versions.env)", () => {
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(steps.find((s) => s.run?.trim() === "npm run down")?.if).toBe("always()");
+    // The backup/restore and rollout suites run between e2e and down, on the same cluster.
+    const suites = steps.findIndex((s) => /test\/backup\.cluster\.test\.ts/.test(s.run ?? ""));
+    expect(suites).toBeGreaterThan(order[1] as number);
+    expect(suites).toBeLessThan(order[2] as number);
+    expect(steps[suites]?.run).toContain("test/rollout.cluster.test.ts");
   });
 
   it("the workflow uploads the controller's logs and all events when it fails", () => {

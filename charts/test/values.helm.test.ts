@@ -31,6 +31,11 @@ const BAD_VALUES: Record<"platform" | Engine, [string, string[], RegExp][]> = {
     ["a bad pull policy", ["--set", "images.web.pullPolicy=Sometimes"], /pullPolicy/],
     ["zero web replicas", ["--set", "web.replicas=0"], /replicas/],
     [
+      "a rollout interval below the controller's minimum (10 ms)",
+      ["--set", "controller.rollouts.intervalMs=5"],
+      /intervalMs/,
+    ],
+    [
       "a password in values",
       ["--set", "database.password=hunter2"],
       /additional properties 'password' not allowed/,

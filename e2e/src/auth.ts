@@ -1,5 +1,7 @@
 // A token for the typed client: the one given, or a fresh account's. On a fresh
-// platform the first sign-up is the admin; otherwise E2E_EMAIL/E2E_PASSWORD log in.
+// platform the first sign-up is the admin; otherwise E2E_EMAIL/E2E_PASSWORD log
+// in (and sign up with those once, when no such account exists yet: the CI
+// workflow runs several suites as one admin on a fresh cluster).
 import { clientErrorCode, createClient } from "@storeplane/api/client";
 import type { E2EConfig } from "./config.ts";
 
@@ -9,9 +11,14 @@ export async function obtainToken(config: E2EConfig, log: (line: string) => void
   let sessionToken: string;
   if (config.email && config.password) {
     log(`logging in as ${config.email}`);
-    sessionToken = (
-      await anonymous.auth.login.mutate({ email: config.email, password: config.password })
-    ).sessionToken;
+    const credentials = { email: config.email, password: config.password };
+    try {
+      sessionToken = (await anonymous.auth.login.mutate(credentials)).sessionToken;
+    } catch (error) {
+      if (clientErrorCode(error) !== "UNAUTHORIZED") throw error;
+      log(`no account ${config.email} yet: signing up`);
+      sessionToken = (await anonymous.auth.signup.mutate(credentials)).sessionToken;
+    }
   } else {
     const email = `e2e+${config.runId}@example.com`;
     const password = `e2e-${crypto.randomUUID()}`;

@@ -38,7 +38,7 @@ export interface SuiteResult {
 
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 
-async function placeAndConfirm(
+export async function placeAndConfirm(
   client: StoreplaneClient,
   store: ClientStore,
   outcome: StoreOutcome,
@@ -74,7 +74,7 @@ async function placeAndConfirm(
   outcome.orderSeconds = seconds(started);
 }
 
-async function provisionAndOrder(
+export async function provisionAndOrder(
   client: StoreplaneClient,
   config: E2EConfig,
   outcome: StoreOutcome,
@@ -107,7 +107,7 @@ async function provisionAndOrder(
   await placeAndConfirm(client, store, outcome, log);
 }
 
-async function deleteAndProve(
+export async function deleteAndProve(
   client: StoreplaneClient,
   config: E2EConfig,
   outcome: StoreOutcome,

@@ -8,7 +8,14 @@
 // - every rule of those ClusterRoles must have been used, or be listed below
 //   as an exception with its reason.
 // It drives its own lifecycle, so it depends on no other suite or its order.
-import { type DatabaseHandle, migrateToLatest, openDatabase, type Store } from "@storeplane/db";
+import {
+  type DatabaseHandle,
+  findBackupById,
+  migrateToLatest,
+  openDatabase,
+  requestBackup,
+  type Store,
+} from "@storeplane/db";
 import {
   createClusterReader,
   createHelm,
@@ -18,9 +25,13 @@ import {
 } from "@storeplane/k8s";
 import { authorizes, type PolicyRule } from "@storeplane/k8s/rbac";
 import { FakeApiCluster, type RecordedRequest } from "@storeplane/k8s/testing";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChartCatalog } from "../src/desired.ts";
 import { createRolloutHealthCheck } from "../src/rollouts/health-check.ts";
+import { readBackupSettings } from "../src/backups/backup-env.ts";
+import { backupJobName } from "../src/backups/job-spec.ts";
+import { createBackupRunner } from "../src/backups/runner.ts";
 import {
   CHARTS_DIR,
   createStores,
@@ -167,6 +178,20 @@ describe.skipIf(missing)(
       await handle?.close();
     });
 
+    it("the backup runner's requests are among them (Job, its Secret and NetworkPolicy applied, the Job read)", () => {
+      const runner = byCaller(CONTROLLER_TOKEN).flatMap((r) =>
+        r.rbac.map((a) => `${a.verb} ${a.apiGroup}/${a.resource} ${a.name}`),
+      );
+      expect(runner).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^patch batch\/jobs backup-/),
+          expect.stringMatching(/^get batch\/jobs backup-/),
+          "patch networking.k8s.io/networkpolicies allow-backup-egress",
+          "patch /secrets storeplane-backup-target",
+        ]),
+      );
+    });
+
     it("the lifecycle made requests as both callers", () => {
       expect(byCaller(CONTROLLER_TOKEN).length).toBeGreaterThan(20);
       expect(byCaller(WEB_TOKEN).length).toBeGreaterThan(3);
@@ -229,6 +254,56 @@ describe.skipIf(missing)(
 );
 
 /**
+ * One backup of `store` as the controller's backup runner (beside the loop)
+ * makes it, with the controller's credentials: the target Secret, the
+ * allow-backup-egress NetworkPolicy and the Job server-side applied, then
+ * the Job read until the fake cluster's job controller completes it, then the
+ * manifest looked for in an object store that refuses connections (the
+ * attempt is put back for a retry: no S3 here, only the Kubernetes requests
+ * matter).
+ */
+async function driveBackup(cluster: FakeApiCluster, handle: DatabaseHandle, store: Store) {
+  const settings = readBackupSettings({
+    BACKUPS_ENABLED: "true",
+    BACKUP_IMAGE: "storeplane/backup:rbac",
+    BACKUP_S3_ENDPOINT: "http://127.0.0.1:9",
+    BACKUP_S3_BUCKET: "rbac-backups",
+    AWS_ACCESS_KEY_ID: "rbac-key",
+    AWS_SECRET_ACCESS_KEY: "rbac-secret",
+    BACKUP_EGRESS_NAMESPACE: "storeplane",
+    BACKUP_EGRESS_PORT: "7070",
+  });
+  if (!settings) throw new Error("backup settings should parse");
+  const runner = createBackupRunner({
+    db: handle.db,
+    cluster: cluster.connect("backup-runner", CONTROLLER_TOKEN),
+    settings,
+    logger: pino({ level: "silent" }),
+  });
+  const requested = await requestBackup(handle.db, {
+    storeId: store.id,
+    kind: "on-demand",
+    requestedBy: "rbac-test",
+  });
+  if (!("backup" in requested)) throw new Error(requested.refused);
+  const id = requested.backup.id;
+  await runner.runOnce();
+  expect(await findBackupById(handle.db, id)).toMatchObject({ status: "running" });
+  const jobName = backupJobName(id, 1);
+  await waitFor(
+    "the backup Job read back and its result looked for",
+    async () => {
+      await runner.runOnce();
+      const row = await findBackupById(handle.db, id);
+      return row?.status !== "running" && row?.error ? row : undefined;
+    },
+    20_000,
+    50,
+  );
+  expect(cluster.api.get("batch", "jobs", `store-${store.name}`, jobName)).toBeDefined();
+}
+
+/**
  * A store's whole life as the controller and the API see it: create with a
  * pull Secret to copy → Ready; a second store whose namespace a dead replica
  * created without labels and whose release it left pending-install (label
@@ -277,6 +352,8 @@ async function driveLifecycle(cluster: FakeApiCluster, handle: DatabaseHandle): 
       chartVersion: new ChartCatalog(CHARTS_DIR, "local").defaultVersion("woocommerce"),
     });
     expect(health).toMatchObject({ ok: true, status: 200, path: "/wp-login.php" });
+
+    await driveBackup(cluster, handle, shop);
 
     const reader = createClusterReader({ kubeConfig: api.kubeConfig(WEB_TOKEN) });
     expect((await reader.info()).reachable).toBe(true);

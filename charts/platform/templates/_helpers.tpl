@@ -83,38 +83,72 @@ imagePullSecrets:
     limits: { cpu: 100m, memory: 64Mi }
 {{- end }}
 
+{{/* The bundled object store (object-store.yaml): its name, port and credentials Secret. */}}
+{{- define "sp.objectStoreName" -}}{{ printf "%s-object-store" (include "sp.name" .) }}{{- end }}
+{{- define "sp.objectStorePort" -}}7070{{- end }}
+{{- define "sp.objectStoreSecretName" -}}
+{{- .Values.backups.bundledObjectStore.existingSecret | default (include "sp.objectStoreName" .) -}}
+{{- end }}
+
 {{/*
 The backup settings the controller passes to each store's backup Jobs
-(docs/backups.md). The access key is read from the credentials Secret by
-reference; its value never appears in values or the rendered manifest.
+(docs/backups.md; read by apps/controller/src/backups/backup-env.ts). The
+access key is read from the credentials Secret by reference; its value never
+appears in values or the rendered manifest. With the bundled object store,
+endpoint, bucket, credentials and the Jobs' egress all point at it.
 */}}
 {{- define "sp.backupEnv" -}}
 {{- if .Values.backups.enabled }}
 {{- $os := .Values.backups.objectStore }}
+{{- $bundled := .Values.backups.bundledObjectStore }}
+{{- $endpoint := $os.endpoint }}
+{{- $bucket := $os.bucket }}
+{{- $forcePathStyle := $os.forcePathStyle }}
+{{- $secret := $os.credentialsSecret.name }}
+{{- $accessKeyIdKey := $os.credentialsSecret.accessKeyIdKey }}
+{{- $secretAccessKeyKey := $os.credentialsSecret.secretAccessKeyKey }}
+{{- if $bundled.enabled }}
+{{- if or $os.endpoint $os.bucket $os.credentialsSecret.name }}
+{{- fail "backups.bundledObjectStore.enabled uses the bundled server: leave backups.objectStore.endpoint, bucket and credentialsSecret.name empty (or turn the bundled server off to use your own bucket)" }}
+{{- end }}
+{{- $endpoint = printf "http://%s.%s.svc:%s" (include "sp.objectStoreName" .) .Release.Namespace (include "sp.objectStorePort" .) }}
+{{- $bucket = $bundled.bucket }}
+{{- $forcePathStyle = true }}
+{{- $secret = include "sp.objectStoreSecretName" . }}
+{{- $accessKeyIdKey = "access-key-id" }}
+{{- $secretAccessKeyKey = "secret-access-key" }}
+{{- end }}
 - name: BACKUPS_ENABLED
   value: "true"
 - name: BACKUP_IMAGE
   value: {{ printf "%s:%s" .Values.backups.image.repository .Values.backups.image.tag | quote }}
 - name: BACKUP_S3_ENDPOINT
-  value: {{ required "backups.objectStore.endpoint is required when backups.enabled (an http(s) URL)" $os.endpoint | quote }}
+  value: {{ required "backups.objectStore.endpoint is required when backups.enabled (an http(s) URL), or set backups.bundledObjectStore.enabled" $endpoint | quote }}
 - name: BACKUP_S3_REGION
   value: {{ $os.region | quote }}
 - name: BACKUP_S3_BUCKET
-  value: {{ required "backups.objectStore.bucket is required when backups.enabled" $os.bucket | quote }}
+  value: {{ required "backups.objectStore.bucket is required when backups.enabled" $bucket | quote }}
 - name: BACKUP_S3_PREFIX
   value: {{ $os.prefix | quote }}
 - name: BACKUP_S3_FORCE_PATH_STYLE
-  value: {{ $os.forcePathStyle | quote }}
+  value: {{ $forcePathStyle | quote }}
 - name: AWS_ACCESS_KEY_ID
   valueFrom:
     secretKeyRef:
-      name: {{ required "backups.objectStore.credentialsSecret.name is required when backups.enabled (a Secret in this namespace)" $os.credentialsSecret.name }}
-      key: {{ $os.credentialsSecret.accessKeyIdKey }}
+      name: {{ required "backups.objectStore.credentialsSecret.name is required when backups.enabled (a Secret in this namespace)" $secret }}
+      key: {{ $accessKeyIdKey }}
 - name: AWS_SECRET_ACCESS_KEY
   valueFrom:
     secretKeyRef:
-      name: {{ $os.credentialsSecret.name }}
-      key: {{ $os.credentialsSecret.secretAccessKeyKey }}
+      name: {{ $secret }}
+      key: {{ $secretAccessKeyKey }}
+{{- if $bundled.enabled }}
+# Backup Jobs may reach this namespace on the object store's port only (and its NetworkPolicy admits only them and the controller).
+- name: BACKUP_EGRESS_NAMESPACE
+  value: {{ .Release.Namespace | quote }}
+- name: BACKUP_EGRESS_PORT
+  value: {{ include "sp.objectStorePort" . | quote }}
+{{- else }}
 {{- if .Values.backups.egress.namespace }}
 - name: BACKUP_EGRESS_NAMESPACE
   value: {{ .Values.backups.egress.namespace | quote }}
@@ -127,6 +161,7 @@ reference; its value never appears in values or the rendered manifest.
 {{- with .Values.backups.restoreWordpressImage }}
 - name: RESTORE_WORDPRESS_IMAGE
   value: {{ . | quote }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- end }}

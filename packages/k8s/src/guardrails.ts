@@ -3,7 +3,7 @@
 // touch objects it does not own), so a tenant chart cannot loosen them.
 import type { KubeObject } from "./cluster.ts";
 import { shortDigest } from "./digest.ts";
-import { LABELS, PLATFORM_NAME } from "./store-contract.ts";
+import { BACKUP_COMPONENT, COMPONENT_LABEL, LABELS, PLATFORM_NAME } from "./store-contract.ts";
 
 export interface PlanLimits {
   /** Total CPU limit for the namespace, e.g. "2" or "1500m". */
@@ -133,13 +133,24 @@ function limitRange(input: GuardrailInput): KubeObject {
   });
 }
 
+/**
+ * Every pod but the backup and restore Jobs' (NotIn also matches pods without
+ * the label). NetworkPolicies only ever add allowances, so an allowance that
+ * selected backup pods would widen their own policy (allow-backup-egress:
+ * their database and the object store) to the whole store and the internet.
+ */
+export const NOT_BACKUP_PODS = {
+  matchExpressions: [{ key: COMPONENT_LABEL, operator: "NotIn", values: [BACKUP_COMPONENT] }],
+};
+
 function networkPolicy(
   input: GuardrailInput,
   name: string,
   spec: Record<string, unknown>,
+  podSelector: Record<string, unknown> = {},
 ): KubeObject {
   return finish("NetworkPolicy", "networking.k8s.io/v1", name, input.namespace, {
-    podSelector: {},
+    podSelector,
     ...spec,
   });
 }
@@ -173,30 +184,47 @@ function networkPolicies(input: GuardrailInput): KubeObject[] {
       ],
     }),
     // The app, its database, cache and setup job talk to each other freely.
-    networkPolicy(input, GUARDRAIL_NAMES.allowSameNamespace, {
-      policyTypes: ["Ingress", "Egress"],
-      ingress: [{ from: [{ podSelector: {} }] }],
-      egress: [{ to: [{ podSelector: {} }] }],
-    }),
-    networkPolicy(input, GUARDRAIL_NAMES.allowIngressController, {
-      policyTypes: ["Ingress"],
-      ingress: [{ from: [ingressPeer] }],
-    }),
+    // Backup pods are not selected: their egress is allow-backup-egress alone.
+    // Their connections INTO the database are admitted here, by its ingress
+    // from every pod of the namespace (both ends must allow a connection).
+    networkPolicy(
+      input,
+      GUARDRAIL_NAMES.allowSameNamespace,
+      {
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [{ from: [{ podSelector: {} }] }],
+        egress: [{ to: [{ podSelector: {} }] }],
+      },
+      NOT_BACKUP_PODS,
+    ),
+    // Backup pods serve nothing: the ingress controller has no business with them.
+    networkPolicy(
+      input,
+      GUARDRAIL_NAMES.allowIngressController,
+      { policyTypes: ["Ingress"], ingress: [{ from: [ingressPeer] }] },
+      NOT_BACKUP_PODS,
+    ),
   ];
   if (input.allowInternetEgress ?? true) {
+    // Not for backup pods: an external bucket is allowed by their own policy.
     policies.push(
-      networkPolicy(input, GUARDRAIL_NAMES.allowInternetEgress, {
-        policyTypes: ["Egress"],
-        egress: [
-          {
-            to: [{ ipBlock: { cidr: "0.0.0.0/0", except: NON_PUBLIC_CIDRS } }],
-            ports: [
-              { protocol: "TCP", port: 80 },
-              { protocol: "TCP", port: 443 },
-            ],
-          },
-        ],
-      }),
+      networkPolicy(
+        input,
+        GUARDRAIL_NAMES.allowInternetEgress,
+        {
+          policyTypes: ["Egress"],
+          egress: [
+            {
+              to: [{ ipBlock: { cidr: "0.0.0.0/0", except: NON_PUBLIC_CIDRS } }],
+              ports: [
+                { protocol: "TCP", port: 80 },
+                { protocol: "TCP", port: 443 },
+              ],
+            },
+          ],
+        },
+        NOT_BACKUP_PODS,
+      ),
     );
   }
   return policies;

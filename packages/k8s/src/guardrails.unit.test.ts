@@ -92,6 +92,24 @@ describe("buildGuardrails", () => {
     expect(s.egress).toEqual([{ to: [{ podSelector: {} }] }]);
   });
 
+  it("selects no backup or restore pod with any allowance (allow-backup-egress is theirs alone)", () => {
+    const objects = buildGuardrails(base);
+    const notBackup = {
+      matchExpressions: [
+        { key: "app.kubernetes.io/component", operator: "NotIn", values: ["backup"] },
+      ],
+    };
+    for (const name of [
+      "allow-same-namespace",
+      "allow-ingress-controller",
+      "allow-internet-egress",
+    ])
+      expect(spec(byName(objects, name)).podSelector, name).toEqual(notBackup);
+    // The deny and DNS still select every pod, backup pods included.
+    expect(spec(byName(objects, "default-deny")).podSelector).toEqual({});
+    expect(spec(byName(objects, "allow-dns")).podSelector).toEqual({});
+  });
+
   it.each([
     ["kube-system", "k3s Traefik"],
     ["traefik", "kind bring-up"],

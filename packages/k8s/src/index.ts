@@ -52,6 +52,8 @@ export {
 } from "./readers/namespace-problems.ts";
 export { whatHoldsNamespace } from "./readers/what-holds.ts";
 export {
+  BACKUP_COMPONENT,
+  COMPONENT_LABEL,
   LABELS,
   PLATFORM_NAME,
   STORE_PAUSED_PAGE,

@@ -17,6 +17,15 @@ export const LABELS = {
   specDigest: "storeplane.io/spec-digest",
 } as const;
 
+/**
+ * Pods of a store's backup and restore Jobs carry COMPONENT_LABEL=BACKUP_COMPONENT.
+ * The guardrails' allowances leave them out, so the backup NetworkPolicy
+ * (apps/controller/src/backups/job-spec.ts) is their only allowance besides DNS,
+ * and the bundled object store's ingress policy (charts/platform) admits them by it.
+ */
+export const COMPONENT_LABEL = "app.kubernetes.io/component";
+export const BACKUP_COMPONENT = "backup";
+
 /** Label selector that matches everything the platform created for stores. */
 export const MANAGED_SELECTOR = `${LABELS.managedBy}=${PLATFORM_NAME}`;
 

@@ -6,6 +6,8 @@
 // same shapes with restore.sh. Unit-tested in job-spec.unit.test.ts.
 import type { Engine } from "@storeplane/db";
 import {
+  BACKUP_COMPONENT,
+  COMPONENT_LABEL,
   type KubeObject,
   LABELS,
   PLATFORM_NAME,
@@ -14,9 +16,8 @@ import {
   storeNamespace,
 } from "@storeplane/k8s";
 
-/** Pods of backup and restore Jobs carry this component label (the NetworkPolicy selects it). */
-export const BACKUP_COMPONENT = "backup";
-export const COMPONENT_LABEL = "app.kubernetes.io/component";
+/** Pods of backup and restore Jobs carry this component label (the NetworkPolicy selects it; packages/k8s store-contract.ts). */
+export { BACKUP_COMPONENT, COMPONENT_LABEL };
 /** The platform's object-store credentials, copied into the store's namespace (secretKeyRef cannot cross namespaces). */
 export const BACKUP_TARGET_SECRET = "storeplane-backup-target";
 export const BACKUP_POLICY_NAME = "allow-backup-egress";

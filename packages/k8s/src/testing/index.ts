@@ -7,4 +7,11 @@ export {
   FakeApiServer,
   startFakeApiServer,
 } from "./fake-api-server.ts";
+export {
+  type ClusterNetwork,
+  type Endpoint,
+  evaluateConnection,
+  type NetworkPolicyObject,
+  type PodEndpoint,
+} from "./network-policy-eval.ts";
 export { createRecordingHelm } from "./recording-helm.ts";
