@@ -27,11 +27,11 @@ import { authorizes, type PolicyRule } from "@storeplane/k8s/rbac";
 import { FakeApiCluster, type RecordedRequest } from "@storeplane/k8s/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ChartCatalog } from "../src/desired.ts";
-import { createRolloutHealthCheck } from "../src/rollouts/health-check.ts";
 import { readBackupSettings } from "../src/backups/backup-env.ts";
 import { backupJobName } from "../src/backups/job-spec.ts";
 import { createBackupRunner } from "../src/backups/runner.ts";
+import { ChartCatalog } from "../src/desired.ts";
+import { createRolloutHealthCheck } from "../src/rollouts/health-check.ts";
 import {
   CHARTS_DIR,
   createStores,
