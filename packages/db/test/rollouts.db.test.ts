@@ -216,6 +216,26 @@ describeEachDatabase("rollouts repository", ({ handle }) => {
       (m) => m.store_id === canary.store_id,
     );
     expect(member).toMatchObject({ state: "failed", reason, finished_at: T1 });
+    // Visible: an audit entry by the controller, and a Warning in the store's activity.
+    expect(
+      await db.selectFrom("audit_log").selectAll().where("target_id", "=", rollout.id).execute(),
+    ).toMatchObject([
+      {
+        actor: "controller",
+        action: "rollout.halt",
+        target_type: "rollout",
+        details: { storeId: canary.store_id, reason, chartVersion: "0.3.0" },
+      },
+    ]);
+    const events = await db
+      .selectFrom("store_events")
+      .selectAll()
+      .where("store_id", "=", canary.store_id)
+      .execute();
+    expect(events).toMatchObject([
+      { type: "Warning", reason: "RolloutHalted", actor: "controller" },
+    ]);
+    expect(events[0]?.message).toContain(reason);
 
     expect(await assignRolloutStores(db, rollout.id, [other.store_id], T1)).toBe(0);
     expect((await storeRow(other.store_id)).chart_version).toBe("0.2.0");
@@ -281,5 +301,9 @@ describeEachDatabase("rollouts repository", ({ handle }) => {
       finished_at: T1,
     });
     expect(await completeRollout(db, rollout.id, T1)).toBe(false);
+    // One audit entry, for the completion that happened, by the controller.
+    expect(
+      await db.selectFrom("audit_log").selectAll().where("target_id", "=", rollout.id).execute(),
+    ).toMatchObject([{ actor: "controller", action: "rollout.complete", target_type: "rollout" }]);
   });
 });

@@ -15,7 +15,12 @@ import {
   waveStepsProblem,
 } from "../rollout-domain.ts";
 import type { Database, Rollout, RolloutStore } from "../schema.ts";
+import { appendAudit } from "./audit-log.ts";
 import type { Refusal } from "./backups.ts";
+import { appendStoreEvent } from "./store-events.ts";
+
+/** Who the audit log names for what the rollout driver decides (halt, completion). */
+export const ROLLOUT_DRIVER_ACTOR = "controller";
 
 async function inTransaction<T>(
   db: Kysely<Database>,
@@ -356,6 +361,27 @@ export async function haltRollout(
       .where("id", "=", rolloutId)
       .returningAll()
       .executeTakeFirstOrThrow();
+    // Seen by admins in the audit log and by the store's owner in its activity.
+    await appendAudit(trx, {
+      actorUserId: null,
+      actor: ROLLOUT_DRIVER_ACTOR,
+      action: "rollout.halt",
+      targetType: "rollout",
+      targetId: rolloutId,
+      details: {
+        engine: rollout.engine,
+        chartVersion: rollout.target_chart_version,
+        storeId: failure.storeId,
+        reason: failure.reason,
+      },
+    });
+    await appendStoreEvent(trx, {
+      storeId: failure.storeId,
+      type: "Warning",
+      reason: "RolloutHalted",
+      message: `upgrade to chart ${rollout.target_chart_version} failed its health gate; going back to ${member.from_chart_version}: ${failure.reason}`,
+      actor: ROLLOUT_DRIVER_ACTOR,
+    });
     return { rollout };
   });
 }
@@ -376,17 +402,29 @@ export async function markRolloutStoreRolledBack(
     .execute();
 }
 
-/** Every store is done: the rollout is completed (only from running). */
+/** Every store is done: the rollout is completed (only from running), audited as the controller's. */
 export async function completeRollout(
   db: Kysely<Database>,
   rolloutId: string,
   now: Date,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable("rollouts")
-    .set({ state: "completed", finished_at: now, updated_at: now })
-    .where("id", "=", rolloutId)
-    .where("state", "=", "running")
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return inTransaction(db, async (trx) => {
+    const done = await trx
+      .updateTable("rollouts")
+      .set({ state: "completed", finished_at: now, updated_at: now })
+      .where("id", "=", rolloutId)
+      .where("state", "=", "running")
+      .returning(["engine", "target_chart_version"])
+      .executeTakeFirst();
+    if (!done) return false;
+    await appendAudit(trx, {
+      actorUserId: null,
+      actor: ROLLOUT_DRIVER_ACTOR,
+      action: "rollout.complete",
+      targetType: "rollout",
+      targetId: rolloutId,
+      details: { engine: done.engine, chartVersion: done.target_chart_version },
+    });
+    return true;
+  });
 }
