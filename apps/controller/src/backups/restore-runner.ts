@@ -28,6 +28,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { BackupSettings } from "./backup-env.ts";
 import { buildBackupNetworkPolicy, buildBackupTargetSecret } from "./job-spec.ts";
+import { createPassRunner, type PassRunner } from "./pass-runner.ts";
 import { planRestore } from "./plan-restore.ts";
 import { buildRestoreJob, restoreJobName } from "./restore-job-spec.ts";
 import { BACKUP_PASS_INTERVAL_MS } from "./runner.ts";
@@ -53,21 +54,12 @@ export interface RestoreRunnerDeps {
   now?: () => Date;
 }
 
-export interface RestoreRunner {
-  /** One pass over the active restores; resolves when every one has moved. */
-  runOnce(): Promise<void>;
-  /** Run a pass soon (a restore was requested). */
-  wake(): void;
-  start(intervalMs: number): void;
-  stop(): Promise<void>;
-}
+/** One pass over the active restores at a time (pass-runner.ts). */
+export type RestoreRunner = PassRunner;
 
 export function createRestoreRunner(deps: RestoreRunnerDeps): RestoreRunner {
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: "restore-runner" });
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let again = false;
 
   async function event(store: Store, type: "Normal" | "Warning", reason: string, message: string) {
     await appendStoreEvent(deps.db, {
@@ -254,41 +246,5 @@ export function createRestoreRunner(deps: RestoreRunnerDeps): RestoreRunner {
     }
   }
 
-  async function runOnce(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await pass();
-        } while (again);
-      } finally {
-        running = null;
-      }
-    })();
-    return running;
-  }
-
-  const tick = () => {
-    runOnce().catch((error) => log.error({ err: (error as Error).message }, "restore pass failed"));
-  };
-
-  return {
-    runOnce,
-    wake: tick,
-    start(intervalMs) {
-      if (timer) return;
-      timer = setInterval(tick, intervalMs);
-      timer.unref();
-      tick();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
-  };
+  return createPassRunner(pass, log, "restore");
 }

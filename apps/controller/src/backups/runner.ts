@@ -25,6 +25,7 @@ import {
   buildBackupNetworkPolicy,
   buildBackupTargetSecret,
 } from "./job-spec.ts";
+import { createPassRunner, type PassRunner } from "./pass-runner.ts";
 import { type BackupPolicy, backoffMs, DEFAULT_BACKUP_POLICY, planBackup } from "./plan-backup.ts";
 import { recordCompletedBackup } from "./record-backup.ts";
 
@@ -45,23 +46,14 @@ export interface BackupRunnerDeps {
   now?: () => Date;
 }
 
-export interface BackupRunner {
-  /** One pass over the due and active backups; resolves when every one has moved. */
-  runOnce(): Promise<void>;
-  /** Run a pass soon (a backup was requested). */
-  wake(): void;
-  start(intervalMs: number): void;
-  stop(): Promise<void>;
-}
+/** One pass over the due and active backups at a time (pass-runner.ts). */
+export type BackupRunner = PassRunner;
 
 export function createBackupRunner(deps: BackupRunnerDeps): BackupRunner {
   const objects = deps.objects ?? createObjectStore(deps.settings.objectStore);
   const policy = deps.policy ?? DEFAULT_BACKUP_POLICY;
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: "backup-runner" });
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let again = false;
 
   async function step(backup: Backup): Promise<void> {
     const store = await findStoreById(deps.db, backup.store_id);
@@ -192,41 +184,5 @@ export function createBackupRunner(deps: BackupRunnerDeps): BackupRunner {
     }
   }
 
-  async function runOnce(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await pass();
-        } while (again);
-      } finally {
-        running = null;
-      }
-    })();
-    return running;
-  }
-
-  const tick = () => {
-    runOnce().catch((error) => log.error({ err: (error as Error).message }, "backup pass failed"));
-  };
-
-  return {
-    runOnce,
-    wake: tick,
-    start(intervalMs) {
-      if (timer) return;
-      timer = setInterval(tick, intervalMs);
-      timer.unref();
-      tick();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
-  };
+  return createPassRunner(pass, log, "backup");
 }

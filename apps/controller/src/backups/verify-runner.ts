@@ -18,6 +18,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { BackupSettings } from "./backup-env.ts";
 import { buildBackupTargetSecret } from "./job-spec.ts";
+import { createPassRunner, type PassRunner } from "./pass-runner.ts";
 import {
   buildVerifyJob,
   buildVerifyNetworkPolicy,
@@ -64,21 +65,13 @@ export interface VerifyRunnerDeps {
   now?: () => Date;
 }
 
-export interface VerifyRunner {
-  /** One pass over the active verifications; resolves when every one has moved. */
-  runOnce(): Promise<void>;
-  /** Run a pass soon (a verification was requested). */
-  wake(): void;
-  start(intervalMs: number): void;
-  stop(): Promise<void>;
-}
+/** One pass over the active verifications at a time (pass-runner.ts). */
+export type VerifyRunner = PassRunner;
 
 export function createVerifyRunner(deps: VerifyRunnerDeps): VerifyRunner {
   const now = deps.now ?? (() => new Date());
   const images = deps.images ?? readVerifyImages({}, deps.settings.image);
   const log = deps.logger.child({ component: "verify-runner" });
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
 
   const fail = (backup: Backup, error: string, durationMs?: number) =>
     finishVerification(deps.db, backup.id, { status: "failed", error, durationMs }, now());
@@ -148,42 +141,16 @@ export function createVerifyRunner(deps: VerifyRunnerDeps): VerifyRunner {
     else await watch(backup, store);
   }
 
-  async function runOnce(): Promise<void> {
-    if (running) return running;
-    running = (async () => {
+  async function pass(): Promise<void> {
+    for (const backup of await listActiveVerifications(deps.db)) {
       try {
-        for (const backup of await listActiveVerifications(deps.db)) {
-          try {
-            await step(backup);
-          } catch (error) {
-            // One verification's failure (an API error) never stops the others; it is tried next pass.
-            log.warn({ backupId: backup.id, err: (error as Error).message }, "verify step failed");
-          }
-        }
-      } finally {
-        running = null;
+        await step(backup);
+      } catch (error) {
+        // One verification's failure (an API error) never stops the others; it is tried next pass.
+        log.warn({ backupId: backup.id, err: (error as Error).message }, "verify step failed");
       }
-    })();
-    return running;
+    }
   }
 
-  const tick = () => {
-    runOnce().catch((error) => log.error({ err: (error as Error).message }, "verify pass failed"));
-  };
-
-  return {
-    runOnce,
-    wake: tick,
-    start(intervalMs) {
-      if (timer) return;
-      timer = setInterval(tick, intervalMs);
-      timer.unref();
-      tick();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
-  };
+  return createPassRunner(pass, log, "verify");
 }
