@@ -6,8 +6,8 @@
 // re-check every 3 s, driver pass every 5 s and after each reconcile) and the
 // simulated cluster's DEFAULT_LATENCIES (helm upgrade 200 ms, pods Ready 1 s
 // after creation, setup Job 0.8 s). On one fleet of STORES WooCommerce stores,
-// all Ready on 0.1.0, four rollouts in a row:
-//   1. a good version (0.2.0), default waves (1, 10 %, 50 %, 100 %): total time,
+// all Ready on 0.1.0 (the real first release, charts/archive), four rollouts in a row:
+//   1. a good version (0.2.0, the real current chart), default waves (1, 10 %, 50 %, 100 %): total time,
 //      time per wave, helm upgrades per store (must be exactly 1), peak
 //      upgrading stores vs max unavailable, process RSS and heap peaks;
 //   2. a version whose helm upgrade fails (0.3.0): time from the failure to the
@@ -16,9 +16,10 @@
 //      controller retries), so the canary is never Ready within a short
 //      deadline: time from the deadline to `halted`, stores touched (must be 1);
 //   4. a version whose helm upgrade succeeds but whose app then crash-loops
-//      (0.4.0): must halt like 3. Found by this benchmark: it does not (the
-//      gate passes on the pre-upgrade workload status); the script then
-//      aborts the rollout after its canary and reports it as a failed check.
+//      (0.4.0): must halt like 3 (the gate waits for workload status read
+//      after the upgrade; before that fix it passed on the pre-upgrade one and
+//      this benchmark found it). If it does not halt, the script aborts the
+//      rollout after its canary and reports a failed check.
 // Database: PGlite in this process by default; real Postgres when
 // TEST_DATABASE_URL (or DATABASE_URL) names a server: a fresh database is
 // made in it and dropped at the end.
@@ -205,7 +206,9 @@ async function main() {
   const adminUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
   const { handle, drop } = await openTestDatabase(adminUrl);
   const charts = chartsWithArchive();
-  for (const v of [GOOD, FAILS, CRASHES, TIMES_OUT])
+  // FROM (0.1.0, charts/archive) and GOOD (0.2.0, charts/) are the real
+  // releases; the faulty versions are copies the HelmWatch below sabotages.
+  for (const v of [FAILS, CRASHES, TIMES_OUT])
     addArchivedVersion(charts.dir, "woocommerce", v);
   const memory = new MemoryPeaks();
   const sim = createSimulatedCluster();
@@ -252,7 +255,11 @@ async function main() {
 
     // ---- The fleet: STORES WooCommerce stores Ready on FROM ---------------
     const t0 = Date.now();
-    const stores = await createStores(handle, STORES, { engine: "woocommerce", prefix: "roll" });
+    const stores = await createStores(handle, STORES, {
+      engine: "woocommerce",
+      prefix: "roll",
+      chartVersion: FROM,
+    });
     const release = new Map(stores.map((x) => [x.id, `store-${x.name}/store`]));
     let lastLog = t0;
     await waitFor(

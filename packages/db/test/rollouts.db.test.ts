@@ -193,6 +193,48 @@ describeEachDatabase("rollouts repository", ({ handle }) => {
     });
   });
 
+  it("skips a store under a restore when its turn comes: it keeps its version", async () => {
+    const { db } = handle();
+    await storesOn(3);
+    const { rollout, stores: members } = await started();
+    const [canary, restoring] = members;
+    if (!canary || !restoring) throw new Error("no members");
+    const target = await storeRow(restoring.store_id);
+    const backup = await db
+      .insertInto("backups")
+      .values({
+        store_id: target.id,
+        owner_id: target.owner_id,
+        kind: "on-demand",
+        status: "succeeded",
+        requested_by: "t",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto("store_restores")
+      .values({
+        backup_id: backup.id,
+        target_store_id: target.id,
+        kind: "restore",
+        status: "running",
+        requested_by: "t",
+      })
+      .execute();
+    expect(
+      await assignRolloutStores(db, rollout.id, [canary.store_id, restoring.store_id], T0),
+    ).toBe(1);
+    const after = await listRolloutStores(db, rollout.id);
+    expect(after.find((m) => m.store_id === restoring.store_id)).toMatchObject({
+      state: "skipped",
+      reason: expect.stringContaining("a restore into the store was in progress"),
+    });
+    expect(await storeRow(restoring.store_id)).toMatchObject({
+      chart_version: "0.2.0",
+      generation: target.generation,
+    });
+  });
+
   it("halts on a failed gate: the store goes back to its version with the reason, and nothing more is assigned", async () => {
     const { db } = handle();
     await storesOn(3);

@@ -219,8 +219,8 @@ export async function changeRolloutState(
  * the target version and bumps `generation` (the ordinary reconcile loop then
  * runs exactly one `helm upgrade`, since the digest changes once) and records
  * the generation the health gate waits for. Does nothing unless the rollout
- * is still running. A store being deleted by now is `skipped` instead (never
- * upgraded, and its wave does not wait for it). Returns how many stores it moved.
+ * is still running. A store being deleted, or being restored, by now is
+ * `skipped` instead (never upgraded, and its wave does not wait for it). Returns how many stores it moved.
  */
 export async function assignRolloutStores(
   db: Kysely<Database>,
@@ -235,31 +235,44 @@ export async function assignRolloutStores(
     const candidates = await trx
       .selectFrom("rollout_stores")
       .innerJoin("stores", "stores.id", "rollout_stores.store_id")
-      .select(["rollout_stores.store_id", "stores.deletion_requested_at", "stores.deleted_at"])
+      .select((eb) => [
+        "rollout_stores.store_id",
+        "stores.deletion_requested_at",
+        "stores.deleted_at",
+        // A restore or clone into the store (requestRestore refuses the
+        // converse: a restore while the store is upgrading).
+        eb
+          .exists(
+            eb
+              .selectFrom("store_restores")
+              .select("store_restores.id")
+              .whereRef("store_restores.target_store_id", "=", "stores.id")
+              .where("store_restores.status", "in", ["requested", "running"]),
+          )
+          .as("restoring"),
+      ])
       .where("rollout_stores.rollout_id", "=", rolloutId)
       .where("rollout_stores.store_id", "in", storeIds)
       .where("rollout_stores.state", "=", "pending")
       .forUpdate()
       .execute();
-    const leaving = candidates.filter((c) => c.deletion_requested_at || c.deleted_at);
-    if (leaving.length > 0) {
+    const skipReason = (c: (typeof candidates)[number]): string | null =>
+      c.deletion_requested_at || c.deleted_at
+        ? "the store is being deleted"
+        : c.restoring
+          ? "a restore into the store was in progress when its turn came; it keeps its version"
+          : null;
+    for (const c of candidates) {
+      const reason = skipReason(c);
+      if (!reason) continue;
       await trx
         .updateTable("rollout_stores")
-        .set({
-          state: "skipped",
-          reason: "the store is being deleted",
-          finished_at: now,
-          updated_at: now,
-        })
+        .set({ state: "skipped", reason, finished_at: now, updated_at: now })
         .where("rollout_id", "=", rolloutId)
-        .where(
-          "store_id",
-          "in",
-          leaving.map((c) => c.store_id),
-        )
+        .where("store_id", "=", c.store_id)
         .execute();
     }
-    const pending = candidates.filter((c) => !c.deletion_requested_at && !c.deleted_at);
+    const pending = candidates.filter((c) => skipReason(c) === null);
     if (pending.length === 0) return 0;
     const moved = await trx
       .updateTable("stores")
