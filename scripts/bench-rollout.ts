@@ -97,7 +97,7 @@ class MemoryPeaks {
  * retried with backoff, so the store stays not Ready); one to CRASHES succeeds, and from then on the
  * store's app container crashes on every start (the simulated cluster's
  * `failContainerStart`: CrashLoopBackOff, never Ready) until an upgrade to
- * another chart. The simulated cluster's own fault dice cannot pick one chart
+ * another chart or a rollback. The simulated cluster's own fault dice cannot pick one chart
  * version, and a faulty upgrade must not also fail the rollback after it.
  */
 class HelmWatch implements ConnectableCluster {
@@ -122,6 +122,12 @@ class HelmWatch implements ConnectableCluster {
     const cluster = this.sim.connect(replicaId);
     return {
       ...cluster,
+      // The controller's automatic rollback goes back to the previous
+      // revision: the app then starts again (the fault belongs to CRASHES only).
+      rollbackRelease: async (namespace, release, target, opts) => {
+        if (this.crashing.delete(namespace)) this.sim.clearContainerStartFailure(namespace);
+        return cluster.rollbackRelease(namespace, release, target, opts);
+      },
       installRelease: async (spec: ReleaseSpec, opts) => {
         this.upgrades.set(spec.namespace, (this.upgrades.get(spec.namespace) ?? 0) + 1);
         this.inFlight += 1;
