@@ -214,8 +214,7 @@ async function main() {
   const charts = chartsWithArchive();
   // FROM (0.1.0, charts/archive) and GOOD (0.2.0, charts/) are the real
   // releases; the faulty versions are copies the HelmWatch below sabotages.
-  for (const v of [FAILS, CRASHES, TIMES_OUT])
-    addArchivedVersion(charts.dir, "woocommerce", v);
+  for (const v of [FAILS, CRASHES, TIMES_OUT]) addArchivedVersion(charts.dir, "woocommerce", v);
   const memory = new MemoryPeaks();
   const sim = createSimulatedCluster();
   const archived = (v: string) => join(charts.dir, "archive", "woocommerce", v);
