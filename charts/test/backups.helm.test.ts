@@ -61,10 +61,10 @@ describe("platform chart: backups", () => {
   });
 
   it("pass the WooCommerce restore image only when one is set (the controller has a default)", () => {
-    const unset = controllerEnv(render("platform", "values-local.yaml", ON));
+    const unset = controllerEnv(render("platform", "values.yaml", ON));
     expect(unset.RESTORE_WORDPRESS_IMAGE).toBeUndefined();
     const set = controllerEnv(
-      render("platform", "values-local.yaml", [
+      render("platform", "values.yaml", [
         ...ON,
         "--set",
         "backups.restoreWordpressImage=registry.example/wp-cli:1",
