@@ -81,8 +81,9 @@ if [ "$mode" != apply ]; then
   if [ "$mode" = download ]; then exit 0; fi
 fi
 
-[ -f "$verified" ] && [ "$(cat "$verified")" = "$RESTORE_BACKUP_ID" ] \
-  || die "backup $RESTORE_BACKUP_ID not restored: $work holds no verified download of it (nothing was changed)"
+if ! [ -f "$verified" ] || [ "$(cat "$verified")" != "$RESTORE_BACKUP_ID" ]; then
+  die "backup $RESTORE_BACKUP_ID not restored: $work holds no verified download of it (nothing was changed)"
+fi
 say "all parts verified; replacing the store's data"
 
 case "$BACKUP_ENGINE" in
@@ -122,7 +123,7 @@ SQL
       "$WORDPRESS_DB_USER" "$WORDPRESS_DB_PASSWORD" > "$work/client.cnf"
     db() { mariadb --defaults-extra-file="$work/client.cnf" "$@"; }
     # Unpack the media beside the live folder first: a broken archive fails here, before the database.
-    rm -rf "$work/media" && mkdir "$work/media"
+    rm -rf "${work:?}/media" && mkdir "$work/media"
     tar -C "$work/media" -xzf "$parts/uploads.tar.gz" || die "media archive of $RESTORE_BACKUP_ID is unreadable"
     # The dump recreates the tables it holds (DROP TABLE IF EXISTS); tables made
     # after the backup (a plugin installed since) are dropped first, so the

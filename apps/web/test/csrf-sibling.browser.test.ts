@@ -462,7 +462,7 @@ describeSiblingSites(
           return {
             path: "/admin/rollouts",
             routeId: "routes/admin_.rollouts._index",
-            fields: { engine: "medusa", chartVersion: "0.2.0" },
+            fields: { engine: "medusa", chartVersion: "0.3.0" },
           };
         },
       },
@@ -561,7 +561,7 @@ describeSiblingSites(
           await promote(v);
           await endActiveRollouts();
           await medusaReadyStore(v);
-          return { engine: "medusa", chartVersion: "0.2.0" };
+          return { engine: "medusa", chartVersion: "0.3.0" };
         },
       },
       ...(["pause", "resume", "abort"] as const).map((action) => ({

@@ -16,11 +16,11 @@ import { afterAll, expect, it } from "vitest";
 import { describeBrowser, uniqueName } from "./support/browser.ts";
 
 const REPO_CHARTS = resolve(import.meta.dirname, "../../../charts");
-const GOOD_VERSION = "0.2.0";
+const GOOD_VERSION = "0.3.0";
 /** Not in the charts directory below: the canary fails with ChartVersionMissing. */
 const MISSING_VERSION = "0.9.0";
 
-/** The repository's engine charts plus archive/woocommerce/0.2.0, as a controller image carries them. */
+/** The repository's engine charts plus archive/woocommerce/0.3.0, as a controller image carries them. */
 const charts = mkdtempSync(join(tmpdir(), "storeplane-web-charts-"));
 for (const engine of ["woocommerce", "medusa"]) {
   cpSync(join(REPO_CHARTS, engine), join(charts, engine), { recursive: true });
@@ -78,7 +78,7 @@ describeBrowser(
         .poll(async () => (await versions()).map((s) => `${s.phase} ${s.deployed_chart_version}`), {
           timeout: 30_000,
         })
-        .toEqual(names.map(() => "Ready 0.1.0"));
+        .toEqual(names.map(() => "Ready 0.2.0"));
 
       await page.goto("/stores");
       await page
@@ -200,13 +200,13 @@ describeBrowser(
       await page.waitForURL(`**/stores/${canary.id}`);
       const history = page.getByTestId("chart-history");
       await expect(history.locator("li").first().textContent()).resolves.toMatch(
-        /0\.1\.0.*first version/,
+        /0\.2\.0.*first version/,
       );
       await expect(history.locator("li").nth(1).textContent()).resolves.toMatch(
-        /0\.1\.0 → 0\.2\.0.*succeeded/,
+        /0\.2\.0 → 0\.3\.0.*succeeded/,
       );
       await expect(history.locator("li").nth(2).textContent()).resolves.toMatch(
-        new RegExp(`0\\.2\\.0 → 0\\.9\\.0.*(failed|rolled-back).*${MISSING_VERSION}`),
+        new RegExp(`0\\.3\\.0 → 0\\.9\\.0.*(failed|rolled-back).*${MISSING_VERSION}`),
       );
     });
 
