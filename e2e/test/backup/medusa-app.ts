@@ -53,8 +53,8 @@ export interface MedusaInstance {
 
 /** A Medusa configuration for one store: its own database, URL, port and secrets. */
 export async function medusaInstance(databaseUrl: string, title: string): Promise<MedusaInstance> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  let port = await freePort();
+  let baseUrl = `http://127.0.0.1:${port}`;
   const env = cleanEnv({
     NODE_ENV: "development",
     DATABASE_URL: databaseUrl,
@@ -81,12 +81,29 @@ export async function medusaInstance(databaseUrl: string, title: string): Promis
     return result.output;
   };
   return {
-    baseUrl,
+    get baseUrl() {
+      return baseUrl;
+    },
     databaseUrl,
     env,
     cli,
     log: () => daemon?.log() ?? "",
     start: async () => {
+      // The port is picked now, not when the instance was made: migrations and
+      // the seed take tens of seconds, and a port that stays unbound that long
+      // can be taken meanwhile (another suite's server, any outgoing
+      // connection), after which /health would be answered by someone else.
+      const answers = (url: string) =>
+        fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) }).then(
+          () => true,
+          () => false,
+        );
+      do {
+        port = await freePort();
+        baseUrl = `http://127.0.0.1:${port}`;
+      } while (await answers(baseUrl));
+      env.PORT = String(port);
+      env.STORE_URL = baseUrl;
       daemon = startDaemon("node", [CLI, "start"], { cwd: MEDUSA_DIR, env });
       const server = daemon;
       await waitFor(
