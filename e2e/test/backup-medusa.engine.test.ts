@@ -29,6 +29,7 @@ import {
 import { ensureMedusaInstalled, type MedusaInstance, medusaInstance } from "./backup/medusa-app.ts";
 import { describeEngine } from "./harness/engine-suite.ts";
 import { runCommand } from "./harness/processes.ts";
+import { acquireSuiteLock } from "./harness/suite-lock.ts";
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const PG_BIN = (() => {
@@ -113,7 +114,12 @@ describeEngine(
       ...extra,
     });
 
+    let releaseMedusaLock: (() => void) | undefined;
+    // Registered first, so it runs last (vitest runs after-hooks as a stack), even if the clean-up fails.
+    afterAll(() => releaseMedusaLock?.());
     beforeAll(async () => {
+      // One real-Medusa suite at a time (suite-lock.ts says why).
+      releaseMedusaLock = await acquireSuiteLock("medusa");
       const installed = await ensureMedusaInstalled();
       console.log(`medusa backup: images/medusa dependencies ${installed}`);
       await admin(`create database ${dbA}`);

@@ -32,6 +32,7 @@ import {
 } from "./backup/medusa-app.ts";
 import { describeEngine } from "./harness/engine-suite.ts";
 import { freePort } from "./harness/processes.ts";
+import { acquireSuiteLock } from "./harness/suite-lock.ts";
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 const PG_BIN = (() => {
@@ -98,7 +99,12 @@ describeEngine(
       ...extra,
     });
 
+    let releaseMedusaLock: (() => void) | undefined;
+    // Registered first, so it runs last (vitest runs after-hooks as a stack), even if the clean-up fails.
+    afterAll(() => releaseMedusaLock?.());
     beforeAll(async () => {
+      // One real-Medusa suite at a time (suite-lock.ts says why).
+      releaseMedusaLock = await acquireSuiteLock("medusa");
       await ensureMedusaInstalled();
       await query(`create database ${live}`);
       created.push(live);

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { confirmMedusaOrder, listMedusaOrders, placeMedusaOrder } from "../src/orders/medusa.ts";
 import { describeEngine, itInChromium } from "./harness/engine-suite.ts";
 import { freePort, stopGroup } from "./harness/processes.ts";
+import { acquireSuiteLock } from "./harness/suite-lock.ts";
 
 const MEDUSA_DIR = resolve(import.meta.dirname, "../../images/medusa");
 const CLI = join(MEDUSA_DIR, "node_modules/@medusajs/cli/cli.js");
@@ -171,7 +172,12 @@ describeEngine(
     let dbCreated = false;
     const placedOrderIds: string[] = [];
 
+    let releaseMedusaLock: (() => void) | undefined;
+    // Registered first, so it runs last (vitest runs after-hooks as a stack), even if the clean-up fails.
+    afterAll(() => releaseMedusaLock?.());
     beforeAll(async () => {
+      // One real-Medusa suite at a time (suite-lock.ts says why).
+      releaseMedusaLock = await acquireSuiteLock("medusa");
       // npm writes node_modules/.package-lock.json last: without it an earlier
       // install did not finish. ≈ 1 min on an idle machine, 3 min seen under load.
       if (!existsSync(CLI) || !existsSync(INSTALLED_MARKER)) {

@@ -187,11 +187,14 @@ describeBrowser(
         .where("action", "like", "rollout.%")
         .orderBy("id")
         .execute();
+      // The admin's actions, and the driver's completion and halt (actor: controller).
       expect(audit.map((a) => a.action)).toEqual([
         "rollout.start",
         "rollout.pause",
         "rollout.resume",
+        "rollout.complete",
         "rollout.start",
+        "rollout.halt",
         "rollout.abort",
       ]);
 
