@@ -326,7 +326,6 @@ export class ControllerLoop {
     this.inFlight.set(claimed.id, storeAbort);
     this.changedWhileHeld.delete(claimed.id);
     const started = Date.now();
-    for (const observer of this.deps.observers) observer.reconcileStarted?.(claimed, started);
     try {
       // The claimed row is fresh when the batch is; a store that waited in the
       this.log.debug({ storeId: claimed.id }, "reconcile started");
@@ -336,6 +335,10 @@ export class ControllerLoop {
           ? claimed
           : await findStoreById(this.deps.handle.db, claimed.id);
       if (!store || store.deleted_at || store.claimed_by !== this.deps.replicaId) return;
+      // Only now is this a reconcile: a store whose claim was lost while it
+      // waited in the queue is not reconciled, and observers see neither its
+      // start nor its finish (a start without a finish reads as still running).
+      for (const observer of this.deps.observers) observer.reconcileStarted?.(store, started);
       const report = await reconcileStore(
         {
           db: this.deps.handle.db,
