@@ -70,9 +70,14 @@ describeEachDatabase("status written like Flux's", ({ handle }) => {
         reason: "ChartMissing",
       });
       expect(failed!.conditions.some((c) => c.type === "Reconciling")).toBe(false);
-      const events = await listStoreEvents(handle().db, store!.id);
-      const warnings = events.filter((e) => e.type === "Warning").map((e) => e.reason);
-      expect(warnings).toEqual(expect.arrayContaining(["ChartMissing", "PhaseFailed"]));
+      // The events follow the status write; under load, a moment later.
+      const warnings = async () =>
+        (await listStoreEvents(handle().db, store!.id))
+          .filter((e) => e.type === "Warning")
+          .map((e) => e.reason);
+      await expect
+        .poll(warnings, { timeout: 10_000 })
+        .toEqual(expect.arrayContaining(["ChartMissing", "PhaseFailed"]));
     } finally {
       await loop.stop();
     }

@@ -133,7 +133,8 @@ describeBrowser(
       );
       const cloneId = page.url().split("/").pop() as string;
       user.track(cloneId);
-      await expect(page.locator("h1").textContent()).resolves.toContain(cloneName);
+      // The URL changes before the new page has rendered: wait for its heading.
+      await page.locator("h1", { hasText: cloneName }).waitFor();
       await page.locator(".activity").filter({ hasText: "CloneRequested" }).waitFor();
       expect(await clones()).toEqual([
         expect.objectContaining({
