@@ -200,6 +200,17 @@ export function buildBackupJob(input: BackupJobInput): KubeObject {
   };
 }
 
+/** The NetworkPolicy peer of the object store: its address range, or the namespace of an in-cluster server. */
+export function objectStorePolicyPeer(target: ObjectStoreTarget): Record<string, unknown> {
+  return "cidr" in target.egress
+    ? { ipBlock: { cidr: target.egress.cidr } }
+    : {
+        namespaceSelector: {
+          matchLabels: { "kubernetes.io/metadata.name": target.egress.namespace },
+        },
+      };
+}
+
 /**
  * Egress for backup and restore pods: DNS comes from the guardrails; this adds
  * the store's database (its pods, on its port) and the object store, nothing
@@ -210,14 +221,7 @@ export function buildBackupNetworkPolicy(
   input: Pick<BackupJobInput, "store" | "target">,
 ): KubeObject {
   const db = DATABASE[input.store.engine];
-  const objectStorePeer =
-    "cidr" in input.target.egress
-      ? { ipBlock: { cidr: input.target.egress.cidr } }
-      : {
-          namespaceSelector: {
-            matchLabels: { "kubernetes.io/metadata.name": input.target.egress.namespace },
-          },
-        };
+  const objectStorePeer = objectStorePolicyPeer(input.target);
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",

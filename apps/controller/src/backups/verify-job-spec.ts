@@ -9,7 +9,12 @@
 // Unit-tested in verify-job-spec.unit.test.ts.
 import type { Engine } from "@storeplane/db";
 import { type KubeObject, LABELS, PLATFORM_NAME, storeNamespace } from "@storeplane/k8s";
-import { BACKUP_TARGET_SECRET, COMPONENT_LABEL, type ObjectStoreTarget } from "./job-spec.ts";
+import {
+  BACKUP_TARGET_SECRET,
+  COMPONENT_LABEL,
+  type ObjectStoreTarget,
+  objectStorePolicyPeer,
+} from "./job-spec.ts";
 
 /** Pods of verify Jobs carry this component label: not "backup", so they get no database allowance. */
 export const VERIFY_COMPONENT = "backup-verify";
@@ -273,14 +278,7 @@ function secretEnv(name: string, key: string) {
 export function buildVerifyNetworkPolicy(
   input: Pick<VerifyJobInput, "store" | "target">,
 ): KubeObject {
-  const objectStorePeer =
-    "cidr" in input.target.egress
-      ? { ipBlock: { cidr: input.target.egress.cidr } }
-      : {
-          namespaceSelector: {
-            matchLabels: { "kubernetes.io/metadata.name": input.target.egress.namespace },
-          },
-        };
+  const objectStorePeer = objectStorePolicyPeer(input.target);
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
