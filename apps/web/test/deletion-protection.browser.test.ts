@@ -3,6 +3,7 @@
 // SIMULATED cluster (test tool). Deletion protection (issue 16): ticked on the
 // create form, shown and toggled on the detail page, and a delete refused
 // with the API's message naming the flag until it is turned off.
+import { appendStoreEvent, notifyStoreStatusChanged } from "@storeplane/db";
 import { expect, it } from "vitest";
 import { describeBrowser, uniqueName } from "./support/browser.ts";
 
@@ -38,6 +39,26 @@ describeBrowser(
       await expect(page.locator(".activity").textContent()).resolves.not.toContain(
         "DeleteRequested",
       );
+
+      // A live update (the controller writing a condition) re-runs the page's
+      // loaders; the refusal must stay on screen through it, not vanish with
+      // Remix's cleared action data. The event is the proof the page did
+      // re-render with fresh data.
+      const { db } = suite.platform().database;
+      await appendStoreEvent(db, {
+        storeId: id,
+        type: "Normal",
+        reason: "LiveUpdateProbe",
+        message: "written by the test to make the page revalidate",
+        actor: "test:deletion-protection",
+      });
+      await notifyStoreStatusChanged(db, id);
+      await page.locator(".activity").filter({ hasText: "LiveUpdateProbe" }).waitFor();
+      await expect(
+        page
+          .getByText(`deletionProtection is on: turn it off before deleting store "${name}"`)
+          .isVisible(),
+      ).resolves.toBe(true);
 
       await page.getByRole("button", { name: "Turn off deletion protection" }).click();
       await page.getByText("Off: the store can be deleted.").waitFor();

@@ -10,7 +10,7 @@ import {
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { ROLLOUT_STORE_STATES } from "@storeplane/db/domain";
 import { CsrfInput } from "../components/csrf-input.tsx";
 import {
@@ -23,6 +23,7 @@ import { requireAdmin } from "../utils/auth.server.ts";
 import { validateCsrf } from "../utils/csrf.server.ts";
 import { apiErrorCode, isApiError } from "../utils/errors.server.ts";
 import { formatDateTime, formatDuration } from "../utils/format.ts";
+import { useActionResult } from "../utils/use-action-result.ts";
 import { usePollWhile } from "../utils/use-poll-while.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -105,7 +106,7 @@ const STATE_COLUMNS = ROLLOUT_STORE_STATES;
 
 export default function RolloutPage() {
   const { rollout, waveSummary, stores } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionResult<typeof action>();
   const navigation = useNavigation();
   const busyIntent =
     navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null;

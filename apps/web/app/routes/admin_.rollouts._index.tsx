@@ -8,7 +8,7 @@ import {
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { startRolloutInput } from "@storeplane/api/schemas";
 import { ENGINES } from "@storeplane/db/domain";
 import { CsrfInput } from "../components/csrf-input.tsx";
@@ -20,6 +20,7 @@ import { validateCsrf } from "../utils/csrf.server.ts";
 import { formErrorsFrom } from "../utils/errors.server.ts";
 import { formatDateTime } from "../utils/format.ts";
 import { type FieldErrors, formValues, parseWithSchema } from "../utils/forms.ts";
+import { useActionResult } from "../utils/use-action-result.ts";
 import { usePollWhile } from "../utils/use-poll-while.ts";
 
 export const meta: MetaFunction = () => [{ title: "Rollouts · storeplane" }];
@@ -81,7 +82,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function RolloutsPage() {
   const { rollouts } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const actionData = useActionResult<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting";
   const values: Record<string, string | undefined> = actionData?.values ?? {};

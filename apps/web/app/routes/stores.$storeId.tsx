@@ -6,7 +6,7 @@ import {
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { CopyButton } from "../components/copy-button.tsx";
 import { CsrfInput } from "../components/csrf-input.tsx";
@@ -19,6 +19,7 @@ import { apiErrorCode, formErrorsFrom, isApiError } from "../utils/errors.server
 import { formatAge, formatClock, formatDateTime, formatDuration } from "../utils/format.ts";
 import { buildPipeline } from "../utils/pipeline.ts";
 import { storeLinks } from "../utils/store-links.ts";
+import { useActionResult } from "../utils/use-action-result.ts";
 import { useStoreEvents } from "../utils/use-store-events.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -252,7 +253,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 export default function StoreDetailPage() {
   const { store, events, resources, now, links, backups, chartHistory, cloneKey } =
     useLoaderData<typeof loader>();
-  const actionData = useActionData<ActionResult>();
+  const actionData = useActionResult<ActionResult>();
   const navigation = useNavigation();
   useStoreEvents((storeId) => storeId === store.id);
   const pipeline = buildPipeline(store.conditions, store.phase);
