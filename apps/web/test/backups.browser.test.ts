@@ -4,8 +4,16 @@
 // a completed backup (its completion written as the controller's record step
 // writes it) shows size, duration and sha256; a restore needs the store's
 // name typed, refuses anything else in the page, and records the request; a
-// clone names the field it refuses and, accepted, opens the new store's page.
-import { completeBackup, markBackupRunning } from "@storeplane/db";
+// clone names the field it refuses and, accepted, opens the new store's page;
+// a verify is requested from the card, a second one while it is pending is
+// refused with the API's reason, and its result (written as the verify
+// runner's record step writes it) shows in the table.
+import {
+  completeBackup,
+  finishVerification,
+  markBackupRunning,
+  markVerificationRunning,
+} from "@storeplane/db";
 import { expect, it } from "vitest";
 import { describeBrowser, uniqueName } from "./support/browser.ts";
 
@@ -144,6 +152,75 @@ describeBrowser(
           status: "requested",
         }),
       ]);
+    });
+
+    it("verifies a backup from the card, refuses a second while one is pending, and shows the result", async () => {
+      const user = await suite.newUser();
+      await user.signUp();
+      const { page } = user;
+      const name = uniqueName("vf");
+      await user.createStore({ name, engine: "woocommerce" });
+      await page.locator('h1 [data-phase="Ready"]').waitFor({ timeout: 30_000 });
+      const card = page.locator("section", { has: page.getByRole("heading", { name: "Backups" }) });
+      await card.getByRole("button", { name: "Back up now" }).click();
+      const row = card.locator("tbody tr").first();
+      await row.waitFor();
+      // Only a complete backup can be verified: no form before there is one.
+      expect(await card.getByTestId("verify-form").count()).toBe(0);
+      const backupId = (await row.getAttribute("data-backup-id")) as string;
+      const { db } = suite.platform().database;
+      await markBackupRunning(db, backupId, new Date(Date.now() - 1_000));
+      await completeBackup(
+        db,
+        backupId,
+        { sizeBytes: 59_435, durationMs: 1_400, sha256: "e".repeat(64), objectKey: "k" },
+        new Date(),
+      );
+      await page.reload();
+      const verification = row.getByTestId("verification");
+      await expect(verification.textContent()).resolves.toBe("–");
+
+      const form = card.getByTestId("verify-form");
+      await form.getByRole("button", { name: "Verify backup" }).click();
+      await expect.poll(() => verification.textContent()).toBe("requested");
+      await page.locator(".activity").filter({ hasText: "BackupVerifyRequested" }).waitFor();
+      const stored = () =>
+        db
+          .selectFrom("backups")
+          .select(["verification_status", "verification_requested_by"])
+          .where("id", "=", backupId)
+          .executeTakeFirstOrThrow();
+      await expect(stored()).resolves.toEqual({
+        verification_status: "requested",
+        verification_requested_by: expect.stringMatching(/^user:/),
+      });
+
+      // A second request while the first is pending: the API's reason, in the card.
+      user.expectConsoleError(/status of 400/);
+      await form.getByRole("button", { name: "Verify backup" }).click();
+      await expect(card.getByTestId("backup-error").textContent()).resolves.toContain(
+        `a verification of backup ${backupId} is already requested`,
+      );
+
+      await markVerificationRunning(db, backupId, new Date(Date.now() - 2_900));
+      await finishVerification(
+        db,
+        backupId,
+        { status: "failed", error: "order lookup: no order in the restored database" },
+        new Date(),
+      );
+      await page.reload();
+      await expect(verification.textContent()).resolves.toBe(
+        "failed: order lookup: no order in the restored database",
+      );
+
+      // A failed verification can be asked for again; this one passes.
+      await form.getByRole("button", { name: "Verify backup" }).click();
+      await expect.poll(() => verification.textContent()).toBe("requested");
+      await markVerificationRunning(db, backupId, new Date(Date.now() - 2_900));
+      await finishVerification(db, backupId, { status: "passed", durationMs: 2_900 }, new Date());
+      await page.reload();
+      await expect(verification.textContent()).resolves.toBe("passed in 3 s");
     });
   },
 );

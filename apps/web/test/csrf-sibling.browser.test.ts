@@ -64,7 +64,11 @@ async function snapshot(db: Kysely<Database>) {
         .orderBy("id")
         .execute(),
       db.selectFrom("users").select(["id", "role", "store_limit"]).orderBy("id").execute(),
-      db.selectFrom("backups").select(["id", "status"]).orderBy("id").execute(),
+      db
+        .selectFrom("backups")
+        .select(["id", "status", "verification_status"])
+        .orderBy("id")
+        .execute(),
       db.selectFrom("store_restores").select(["id", "kind"]).orderBy("id").execute(),
       db
         .selectFrom("backup_schedules")
@@ -393,6 +397,17 @@ describeSiblingSites(
         },
       },
       {
+        name: "verify a backup",
+        target: async (victim) => {
+          const { store, backupId } = await storeWithBackup(victim);
+          return {
+            path: `/stores/${store.id}`,
+            routeId: "routes/stores.$storeId",
+            fields: { intent: "verify", backupId },
+          };
+        },
+      },
+      {
         name: "clone a backup into a new store",
         target: async (victim) => {
           const { store, backupId } = await storeWithBackup(victim);
@@ -539,6 +554,13 @@ describeSiblingSites(
         }),
       },
       {
+        path: "backups.verify",
+        input: async (v) => {
+          const { store, backupId } = await storeWithBackup(v);
+          return { store: store.id, backupId };
+        },
+      },
+      {
         path: "backups.schedule",
         input: async (v) => ({ store: (await readyStore(v)).id, frequency: "daily", keep: 7 }),
       },
@@ -606,6 +628,7 @@ describeSiblingSites(
     // change the database, so each refusal above refused something that would
     // otherwise have happened (the rollout set-ups above are not inert).
     const controls = [
+      "verify a backup",
       "clone a backup into a new store",
       "turn deletion protection off",
       "start a rollout (admin victim)",

@@ -1,7 +1,8 @@
 // The store detail page's Backups card: the store's backups with status,
 // size, duration and sha256, a "Back up now" form, and per complete backup a
 // restore form that needs the store's name typed (the API checks it too),
-// and a clone form that makes a new store from a complete backup.
+// a clone form that makes a new store from a complete backup, and a verify
+// form that proves a backup restores (its last result in the table).
 // Plain forms: they work without JavaScript.
 import { Form } from "@remix-run/react";
 import { formatDateTime, formatDuration } from "../utils/format.ts";
@@ -18,6 +19,23 @@ export interface BackupRow {
   error: string | null;
   createdAt: string;
   prunedAt: string | null;
+  /** The last verification; null: never verified. */
+  verification: {
+    status: string;
+    verifiedAt: string | null;
+    error: string | null;
+    durationMs: number | null;
+  } | null;
+}
+
+/** "passed in 2.9 s", "failed: <reason>", "requested", or "–" when never verified. */
+function verificationText(v: BackupRow["verification"]): string {
+  if (!v) return "–";
+  if (v.status === "failed") return `failed: ${v.error ?? "no reason recorded"}`;
+  if (v.status === "passed" && v.durationMs !== null) {
+    return `passed in ${formatDuration(v.durationMs)}`;
+  }
+  return v.status;
 }
 
 function formatSize(bytes: number | null): string {
@@ -87,6 +105,7 @@ export function StoreBackups({
                 <th scope="col">Size</th>
                 <th scope="col">Duration</th>
                 <th scope="col">sha256 / error</th>
+                <th scope="col">Verified</th>
               </tr>
             </thead>
             <tbody>
@@ -100,6 +119,9 @@ export function StoreBackups({
                   <td className="small">
                     {backup.error ??
                       (backup.sha256 ? <code>{backup.sha256.slice(0, 16)}…</code> : "–")}
+                  </td>
+                  <td className="small" data-testid="verification">
+                    {verificationText(backup.verification)}
                   </td>
                 </tr>
               ))}
@@ -135,6 +157,34 @@ export function StoreBackups({
           </div>
           <button type="submit" className="btn btn-danger" disabled={busyIntent === "restore"}>
             {busyIntent === "restore" ? "Requesting…" : "Restore"}
+          </button>
+        </Form>
+      ) : null}
+      {restorable.length > 0 ? (
+        <Form method="post" className="stack" data-testid="verify-form">
+          <CsrfInput />
+          <input type="hidden" name="intent" value="verify" />
+          <div className="field">
+            <label htmlFor="verify-backup">Verify</label>
+            <select
+              id="verify-backup"
+              name="backupId"
+              defaultValue={restorable[0]?.id}
+              aria-describedby="verify-hint"
+            >
+              {restorable.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {formatDateTime(b.createdAt)} · {formatSize(b.sizeBytes)}
+                </option>
+              ))}
+            </select>
+            <p className="hint" id="verify-hint">
+              Restores the backup into a scratch database, starts the engine on it, runs its health
+              check and an order lookup, then drops it. The store itself is not touched.
+            </p>
+          </div>
+          <button type="submit" className="btn" disabled={busyIntent === "verify"}>
+            {busyIntent === "verify" ? "Requesting…" : "Verify backup"}
           </button>
         </Form>
       ) : null}

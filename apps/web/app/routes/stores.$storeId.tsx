@@ -130,6 +130,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         error: b.error,
         createdAt: new Date(b.createdAt).toISOString(),
         prunedAt: b.prunedAt ? new Date(b.prunedAt).toISOString() : null,
+        verification: b.verification
+          ? {
+              status: b.verification.status,
+              verifiedAt: b.verification.verifiedAt
+                ? new Date(b.verification.verifiedAt).toISOString()
+                : null,
+              error: b.verification.error,
+              durationMs: b.verification.durationMs,
+            }
+          : null,
       })),
     },
   });
@@ -181,6 +191,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     if (intent === "backup") {
       await api.backups.create({ store: id });
+      return redirect(`/stores/${id}`);
+    }
+    if (intent === "verify") {
+      // No backup chosen (a page without one): the API verifies the latest.
+      const backupId = String(formData.get("backupId") ?? "") || undefined;
+      await api.backups.verify({ store: id, backupId });
       return redirect(`/stores/${id}`);
     }
     if (intent === "restore") {
@@ -466,6 +482,7 @@ export default function StoreDetailPage() {
                 "error" in actionData &&
                 (actionData.intent === "backup" ||
                   actionData.intent === "restore" ||
+                  actionData.intent === "verify" ||
                   actionData.intent === "clone")
                   ? actionData.error
                   : null
