@@ -8,19 +8,59 @@
 // a verify is requested from the card, a second one while it is pending is
 // refused with the API's reason, and its result (written as the verify
 // runner's record step writes it) shows in the table.
+
+import type { Database } from "@storeplane/db";
 import {
   completeBackup,
   finishVerification,
   markBackupRunning,
   markVerificationRunning,
 } from "@storeplane/db";
+import type { Kysely } from "kysely";
 import { expect, it } from "vitest";
-import { describeBrowser, uniqueName } from "./support/browser.ts";
+import { describeBrowser, type UserSession, uniqueName } from "./support/browser.ts";
+
+/** A backup's run and completion, written as the controller's backup runner records them. */
+async function recordCompleteBackup(
+  db: Kysely<Database>,
+  backupId: string,
+  result: { sizeBytes: number; durationMs: number; sha256: string },
+): Promise<void> {
+  await markBackupRunning(db, backupId, new Date(Date.now() - result.durationMs));
+  await completeBackup(db, backupId, { ...result, objectKey: "k" }, new Date());
+}
 
 describeBrowser(
   "store backups in a real browser",
   { latencies: { apiCallMs: 5, helmInstallMs: 50, workloadsReadyMs: 50, jobCompleteMs: 50 } },
   (suite) => {
+    /**
+     * A signed-up user's Ready WooCommerce store with one backup, completed as
+     * the backup runner records it, on the store's page. Before completion
+     * the card offers neither a clone nor a verify: only a complete backup can.
+     */
+    async function readyStoreWithCompleteBackup(user: UserSession, prefix: string) {
+      await user.signUp();
+      const { page } = user;
+      const name = uniqueName(prefix);
+      const storeId = await user.createStore({ name, engine: "woocommerce" });
+      await page.locator('h1 [data-phase="Ready"]').waitFor({ timeout: 30_000 });
+      const card = page.locator("section", { has: page.getByRole("heading", { name: "Backups" }) });
+      await card.getByRole("button", { name: "Back up now" }).click();
+      const row = card.locator("tbody tr").first();
+      await row.waitFor();
+      expect(await card.getByTestId("clone-form").count()).toBe(0);
+      expect(await card.getByTestId("verify-form").count()).toBe(0);
+      const backupId = (await row.getAttribute("data-backup-id")) as string;
+      await recordCompleteBackup(suite.platform().database.db, backupId, {
+        sizeBytes: 59_435,
+        durationMs: 1_400,
+        sha256: "e".repeat(64),
+      });
+      await page.reload();
+      return { name, storeId, backupId, card };
+    }
+
     it("backs up, shows the result, and restores only with the store's name typed", async () => {
       const user = await suite.newUser();
       await user.signUp();
@@ -38,18 +78,11 @@ describeBrowser(
       const backupId = (await row.first().getAttribute("data-backup-id")) as string;
 
       const { db } = suite.platform().database;
-      await markBackupRunning(db, backupId, new Date(Date.now() - 3_700));
-      await completeBackup(
-        db,
-        backupId,
-        {
-          sizeBytes: 446_853,
-          durationMs: 3_668,
-          sha256: "a1b2c3d4e5f60718".padEnd(64, "0"),
-          objectKey: "k",
-        },
-        new Date(),
-      );
+      await recordCompleteBackup(db, backupId, {
+        sizeBytes: 446_853,
+        durationMs: 3_668,
+        sha256: "a1b2c3d4e5f60718".padEnd(64, "0"),
+      });
       await page.reload();
       await expect(row.first().textContent()).resolves.toMatch(
         /succeeded.*436\.4 KiB.*a1b2c3d4e5f60718…/,
@@ -90,30 +123,9 @@ describeBrowser(
 
     it("clones a succeeded backup into a new store, naming the field it refuses", async () => {
       const user = await suite.newUser();
-      await user.signUp();
       const { page } = user;
-      const name = uniqueName("src");
-      const storeId = await user.createStore({ name, engine: "woocommerce" });
-      await page.locator('h1 [data-phase="Ready"]').waitFor({ timeout: 30_000 });
-      const card = page.locator("section", { has: page.getByRole("heading", { name: "Backups" }) });
-      // Only a complete backup can be cloned: no form before there is one.
-      await card.getByRole("button", { name: "Back up now" }).click();
-      await card.locator("tbody tr").first().waitFor();
-      expect(await card.getByTestId("clone-form").count()).toBe(0);
-
+      const { name, storeId, backupId, card } = await readyStoreWithCompleteBackup(user, "src");
       const { db } = suite.platform().database;
-      const backupId = (await card
-        .locator("tbody tr")
-        .first()
-        .getAttribute("data-backup-id")) as string;
-      await markBackupRunning(db, backupId, new Date(Date.now() - 1_000));
-      await completeBackup(
-        db,
-        backupId,
-        { sizeBytes: 59_457, durationMs: 1_000, sha256: "f".repeat(64), objectKey: "k" },
-        new Date(),
-      );
-      await page.reload();
       const form = card.getByTestId("clone-form");
       const nameField = form.getByLabel("New store's name");
 
@@ -156,27 +168,10 @@ describeBrowser(
 
     it("verifies a backup from the card, refuses a second while one is pending, and shows the result", async () => {
       const user = await suite.newUser();
-      await user.signUp();
       const { page } = user;
-      const name = uniqueName("vf");
-      await user.createStore({ name, engine: "woocommerce" });
-      await page.locator('h1 [data-phase="Ready"]').waitFor({ timeout: 30_000 });
-      const card = page.locator("section", { has: page.getByRole("heading", { name: "Backups" }) });
-      await card.getByRole("button", { name: "Back up now" }).click();
-      const row = card.locator("tbody tr").first();
-      await row.waitFor();
-      // Only a complete backup can be verified: no form before there is one.
-      expect(await card.getByTestId("verify-form").count()).toBe(0);
-      const backupId = (await row.getAttribute("data-backup-id")) as string;
+      const { backupId, card } = await readyStoreWithCompleteBackup(user, "vf");
       const { db } = suite.platform().database;
-      await markBackupRunning(db, backupId, new Date(Date.now() - 1_000));
-      await completeBackup(
-        db,
-        backupId,
-        { sizeBytes: 59_435, durationMs: 1_400, sha256: "e".repeat(64), objectKey: "k" },
-        new Date(),
-      );
-      await page.reload();
+      const row = card.locator(`tbody tr[data-backup-id="${backupId}"]`);
       const verification = row.getByTestId("verification");
       await expect(verification.textContent()).resolves.toBe("–");
 

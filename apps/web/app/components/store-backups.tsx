@@ -45,6 +45,27 @@ function formatSize(bytes: number | null): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/** A choice of the complete backups, in the list's order; the first is preselected. */
+function BackupSelect({
+  id,
+  backups,
+  describedBy,
+}: {
+  id: string;
+  backups: BackupRow[];
+  describedBy?: string;
+}) {
+  return (
+    <select id={id} name="backupId" defaultValue={backups[0]?.id} aria-describedby={describedBy}>
+      {backups.map((b) => (
+        <option key={b.id} value={b.id}>
+          {formatDateTime(b.createdAt)} · {formatSize(b.sizeBytes)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export interface CloneFormState {
   /** A fresh key per page view: a double submit makes one store, not two. */
   idempotencyKey: string;
@@ -135,13 +156,7 @@ export function StoreBackups({
           <input type="hidden" name="intent" value="restore" />
           <div className="field">
             <label htmlFor="restore-backup">Restore from</label>
-            <select id="restore-backup" name="backupId" defaultValue={restorable[0]?.id}>
-              {restorable.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {formatDateTime(b.createdAt)} · {formatSize(b.sizeBytes)}
-                </option>
-              ))}
-            </select>
+            <BackupSelect id="restore-backup" backups={restorable} />
           </div>
           <div className="field">
             <label htmlFor="restore-confirm">
@@ -166,18 +181,7 @@ export function StoreBackups({
           <input type="hidden" name="intent" value="verify" />
           <div className="field">
             <label htmlFor="verify-backup">Verify</label>
-            <select
-              id="verify-backup"
-              name="backupId"
-              defaultValue={restorable[0]?.id}
-              aria-describedby="verify-hint"
-            >
-              {restorable.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {formatDateTime(b.createdAt)} · {formatSize(b.sizeBytes)}
-                </option>
-              ))}
-            </select>
+            <BackupSelect id="verify-backup" backups={restorable} describedBy="verify-hint" />
             <p className="hint" id="verify-hint">
               Restores the backup into a scratch database, starts the engine on it, runs its health
               check and an order lookup, then drops it. The store itself is not touched.
@@ -195,13 +199,7 @@ export function StoreBackups({
           <input type="hidden" name="idempotencyKey" value={clone.idempotencyKey} />
           <div className="field">
             <label htmlFor="clone-backup">Clone from</label>
-            <select id="clone-backup" name="backupId" defaultValue={restorable[0]?.id}>
-              {restorable.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {formatDateTime(b.createdAt)} · {formatSize(b.sizeBytes)}
-                </option>
-              ))}
-            </select>
+            <BackupSelect id="clone-backup" backups={restorable} />
           </div>
           <Field
             id="clone-name"

@@ -5,10 +5,10 @@ import { BACKUP_FREQUENCIES } from "@storeplane/db/domain";
 import { type Command, Option } from "commander";
 import type { StoreplaneClient } from "../client/index.ts";
 import type { BackupView } from "../views.ts";
+import { UsageError } from "./errors.ts";
 import { type Output, printJson, table } from "./output.ts";
 
 type Connect = (command: Command) => Promise<{ client: StoreplaneClient; out: Output }>;
-type UsageErrorClass = new (message: string) => Error;
 
 function size(bytes: number | null): string {
   if (bytes === null) return "-";
@@ -25,11 +25,7 @@ function verification(v: BackupView["verification"]): string {
     : v.status;
 }
 
-export function addBackupCommands(
-  program: Command,
-  connect: Connect,
-  UsageError: UsageErrorClass,
-): void {
+export function addBackupCommands(program: Command, connect: Connect): void {
   const backup = program.command("backup").description("back up, restore and clone stores");
 
   backup

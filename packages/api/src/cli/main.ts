@@ -13,10 +13,12 @@ import {
 import { listAllStores } from "../client/pages.ts";
 import { describeProgress } from "../client/progress.ts";
 import { WaitTimeoutError, waitForStore } from "../client/wait.ts";
+import { RolloutWaitTimeoutError } from "../client/wait-rollout.ts";
 import { PLAN_CHOICES } from "../schemas/plans.ts";
 import { addBackupCommands } from "./backup-commands.ts";
 import { loadConfig, saveConfig } from "./config.ts";
 import { type CliEnv, readCliEnv } from "./env.ts";
+import { ReportedFailure, UsageError } from "./errors.ts";
 import {
   chartHistoryLines,
   createOutput,
@@ -29,10 +31,7 @@ import {
 } from "./output.ts";
 import { addRolloutCommands } from "./rollout-commands.ts";
 
-export class UsageError extends Error {}
-
-/** Exit with 1 without printing again (the command already reported). */
-class ReportedFailure extends Error {}
+export { UsageError };
 
 interface GlobalOptions {
   url?: string;
@@ -336,8 +335,8 @@ export function buildProgram(env: CliEnv): Command {
       for (const problem of resources.problems) out.write(`problem: ${problem}\n`);
     });
 
-  addBackupCommands(program, connect, UsageError);
-  addRolloutCommands(program, connect, UsageError);
+  addBackupCommands(program, connect);
+  addRolloutCommands(program, connect);
 
   return program;
 }
@@ -399,7 +398,7 @@ function report(error: unknown): number {
     process.stderr.write(`error: ${error.message}\n`);
     return 2;
   }
-  if (error instanceof WaitTimeoutError) {
+  if (error instanceof WaitTimeoutError || error instanceof RolloutWaitTimeoutError) {
     process.stderr.write(`error: ${error.message}\n`);
     return 1;
   }

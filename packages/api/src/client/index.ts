@@ -14,3 +14,4 @@ export {
   describeProgress,
 } from "./progress.ts";
 export { waitForStore } from "./wait.ts";
+export { type RolloutOutcome, waitForRollout } from "./wait-rollout.ts";
