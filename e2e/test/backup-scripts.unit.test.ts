@@ -1,9 +1,9 @@
-// Level: unit (real sh, shellcheck and php -l on the scripts the backup and
-// restore Jobs run; the engine suites run them for real end to end). What
+// Level: unit (real sh, shellcheck and php -l on the scripts the backup,
+// restore and verify Jobs run; the engine suites run them for real end to end). What
 // those runs cannot provoke cheaply: refusals before any work, with the
 // variable named.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -172,4 +172,52 @@ describe("backup and restore scripts — refusals before any work", () => {
       }
     });
   });
+});
+
+// In a pod, Kubernetes creates the termination-message file (empty) and
+// copies what a container wrote there into its status, where the controller
+// reads the reason for the row (packages/k8s podsTerminationReason).
+describe("backup, restore and verify scripts — the reason in the termination-message file", () => {
+  const refusals: Array<[string, Record<string, string>, string[], string]> = [
+    [
+      "backup.sh",
+      { BACKUP_ENGINE: "magento", BACKUP_STORE: "s", BACKUP_ID: "b", STOREPLANE_BACKUP: "false" },
+      [],
+      'backup: BACKUP_ENGINE must be medusa or woocommerce, got "magento"',
+    ],
+    [
+      "restore.sh",
+      {},
+      ["everything"],
+      'restore: usage: restore.sh [all | download | apply], got "everything"',
+    ],
+    [
+      "verify.sh",
+      { BACKUP_ENGINE: "medusa" },
+      ["everything"],
+      'verify: FAILED: unknown phase "everything" (all | restore | check | cleanup)',
+    ],
+  ];
+
+  it.each(refusals)(
+    "%s writes its one-line reason there when the file exists",
+    (script, env, args, reason) => {
+      const dir = mkdtempSync(join(tmpdir(), "termination-log-"));
+      try {
+        const log = join(dir, "termination-log");
+        writeFileSync(log, "");
+        const result = sh(script, { ...env, TERMINATION_LOG: log }, args);
+        expect(result.status).toBe(1);
+        expect(result.stderr.trim()).toBe(reason);
+        expect(readFileSync(log, "utf8")).toBe(`${reason}\n`);
+
+        // Outside a pod the file does not exist, and none is made.
+        const absent = join(dir, "absent");
+        expect(sh(script, { ...env, TERMINATION_LOG: absent }, args).status).toBe(1);
+        expect(existsSync(absent)).toBe(false);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -22,7 +22,15 @@
 set -eu
 
 say() { echo "backup: $*"; }
-die() { echo "backup: $*" >&2; exit 1; }
+# The reason also goes to the termination-message file, which Kubernetes
+# copies into the pod's status for the controller to record on the row
+# (packages/k8s podsTerminationReason). It exists only in a pod: elsewhere
+# nothing is written. TERMINATION_LOG overrides the path for tests.
+die() {
+  echo "backup: $*" >&2
+  [ ! -w "${TERMINATION_LOG:-/dev/termination-log}" ] || echo "backup: $*" >"${TERMINATION_LOG:-/dev/termination-log}"
+  exit 1
+}
 
 : "${BACKUP_ENGINE:?BACKUP_ENGINE must be set (medusa | woocommerce)}"
 : "${BACKUP_STORE:?BACKUP_STORE must be set}"

@@ -32,7 +32,15 @@
 set -eu
 
 say() { echo "restore: $*"; }
-die() { echo "restore: $*" >&2; exit 1; }
+# The reason also goes to the termination-message file, which Kubernetes
+# copies into the pod's status for the controller to record on the row
+# (packages/k8s podsTerminationReason). It exists only in a pod: elsewhere
+# nothing is written. TERMINATION_LOG overrides the path for tests.
+die() {
+  echo "restore: $*" >&2
+  [ ! -w "${TERMINATION_LOG:-/dev/termination-log}" ] || echo "restore: $*" >"${TERMINATION_LOG:-/dev/termination-log}"
+  exit 1
+}
 
 mode=${1:-all}
 case "$mode" in

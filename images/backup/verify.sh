@@ -33,7 +33,15 @@
 set -eu
 
 say() { echo "verify: $*"; }
-die() { echo "verify: FAILED: $*" >&2; exit 1; }
+# The reason also goes to the termination-message file, which Kubernetes
+# copies into the pod's status for the controller to record on the row
+# (packages/k8s podsTerminationReason). It exists only in a pod: elsewhere
+# nothing is written. TERMINATION_LOG overrides the path for tests.
+die() {
+  echo "verify: FAILED: $*" >&2
+  [ ! -w "${TERMINATION_LOG:-/dev/termination-log}" ] || echo "verify: FAILED: $*" >"${TERMINATION_LOG:-/dev/termination-log}"
+  exit 1
+}
 now_ms() { date +%s%3N; } # GNU date (the image is Debian's)
 
 phase=${1:-all}

@@ -101,6 +101,14 @@ export interface JobState {
   /** Job condition Failed=True, with its reason/message */
   failedReason: string | null;
   failedMessage: string | null;
+  /**
+   * Added by packages/k8s for a failed Job: the reason its script gave, the
+   * termination message of its newest pod that exited with an error
+   * (images/backup/*.sh write their one-line reason to /dev/termination-log).
+   * Null when no pod left one; absent where pods are not read (the simulated
+   * cluster).
+   */
+  scriptReason?: string | null;
 }
 
 export interface PvcState {

@@ -11,7 +11,7 @@ import type { Helm } from "./helm/helm.ts";
 import { toReleaseStatus } from "./helm/parse.ts";
 import { chooseRollbackRevision } from "./helm/rollback-target.ts";
 import { buildSnapshot, readSnapshotLists } from "./observe/build-snapshot.ts";
-import { jobToState } from "./observe/to-state.ts";
+import { jobToState, podsTerminationReason } from "./observe/to-state.ts";
 import { HELM_RELEASE_SELECTOR, LABELS } from "./store-contract.ts";
 import { ClusterCache } from "./watch/cluster-cache.ts";
 import { RecentWrites, withFreshNamespaces } from "./watch/fresh-reads.ts";
@@ -158,7 +158,20 @@ export function createKubeCluster(options: KubeClusterOptions): KubeCluster {
 
     async readJob(namespace, name) {
       const job = await client.readJob(namespace, name);
-      return job ? jobToState(job) : null;
+      if (!job) return null;
+      const state = jobToState(job);
+      if (state.failed === 0 && !state.failedReason) return state;
+      // A failed Job's pods say why: the script's termination message. The
+      // Job controller labels its pods job-name=<job>
+      // (kubernetes.io/docs/concepts/workloads/controllers/job/). Without
+      // them the Job's own reason still stands.
+      try {
+        const pods = await client.listPods(`job-name=${name}`, namespace);
+        return { ...state, scriptReason: podsTerminationReason(pods) };
+      } catch (error) {
+        logger.warn({ namespace, job: name, err: error }, "failed job's pods not read");
+        return { ...state, scriptReason: null };
+      }
     },
 
     async deleteJob(namespace, name) {

@@ -8,6 +8,7 @@
 //   running, Job complete        → record      (read the manifest, complete the row)
 //   running, Job failed or gone  → retry with backoff while attempts remain, else fail
 import type { JobState } from "@storeplane/k8s";
+import { describeJobFailure } from "./job-failure.ts";
 
 export interface BackupRowState {
   status: "requested" | "running" | "succeeded" | "failed";
@@ -57,7 +58,7 @@ export function planBackup(
   const reason = !job
     ? "the backup Job is gone (deleted, or removed before its result was read)"
     : job.failedReason || job.failed > 0
-      ? `the backup Job failed${job.failedReason ? ` (${job.failedReason}${job.failedMessage ? `: ${job.failedMessage}` : ""})` : ""}`
+      ? describeJobFailure("the backup Job", job)
       : null;
   if (reason === null) return { step: "wait" };
   if (row.attempts >= policy.maxAttempts) {

@@ -18,6 +18,7 @@
 // outcome, and deletes the Job.
 import type { ScaledWorkload, Store } from "@storeplane/db";
 import type { JobState, NamespaceState } from "@storeplane/k8s";
+import { describeJobFailure } from "./job-failure.ts";
 
 export interface RestoreRowState {
   status: "requested" | "running" | "succeeded" | "failed";
@@ -60,10 +61,11 @@ export function appWorkloads(ns: NamespaceState): ScaledWorkload[] {
 function jobFailure(job: JobState | null): string | null {
   if (!job) return "the restore Job is gone (deleted before its result was read)";
   if (job.failedReason || job.failed > 0) {
-    const why = job.failedReason
-      ? ` (${job.failedReason}${job.failedMessage ? `: ${job.failedMessage}` : ""})`
-      : "";
-    return `the restore Job failed${why}; see its logs for restore.sh's reason (a part that fails its checksum is refused before anything is changed)`;
+    return describeJobFailure(
+      "the restore Job",
+      job,
+      "see its logs for restore.sh's reason (a part that fails its checksum is refused before anything is changed)",
+    );
   }
   return null;
 }

@@ -276,7 +276,7 @@ describeEachDatabase("the restore runner", ({ handle }) => {
     expect(helm.calls).toEqual([]);
   });
 
-  it("a failed Job fails the restore with the Job's reason (no retry) and still scales the app back", async () => {
+  it("a failed Job fails the restore with the Job's reason and its script's (no retry) and still scales the app back", async () => {
     const store = await storeRow("Ready");
     const ns = seedCluster(store);
     const backup = await backupOf(store);
@@ -285,7 +285,38 @@ describeEachDatabase("the restore runner", ({ handle }) => {
     await r.runOnce();
     removeAppPods(ns);
     await r.runOnce();
-    setJobStatus(ns, restoreJobName(restore.id), {
+    // The Job controller's pod (labelled job-name=<job>, kubernetes.io/docs/concepts/workloads/controllers/job/),
+    // whose download container exited 1 after restore.sh wrote its reason to
+    // the termination-message file, which the kubelet copies into the status.
+    const jobName = restoreJobName(restore.id);
+    const reason = `restore: backup ${backup.id} not restored: its objects could not be fetched and verified (nothing was changed)`;
+    api.put({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        name: `${jobName}-x7k2p`,
+        namespace: ns,
+        labels: { "job-name": jobName, "batch.kubernetes.io/job-name": jobName },
+        ownerReferences: [
+          { apiVersion: "batch/v1", kind: "Job", name: jobName, controller: true, uid: "j" },
+        ],
+        creationTimestamp: new Date().toISOString(),
+      },
+      status: {
+        phase: "Failed",
+        initContainerStatuses: [
+          {
+            name: "download",
+            image: "storeplane-backup",
+            imageID: "",
+            ready: false,
+            restartCount: 0,
+            state: { terminated: { exitCode: 1, reason: "Error", message: `${reason}\n` } },
+          },
+        ],
+      },
+    });
+    setJobStatus(ns, jobName, {
       failed: 1,
       conditions: [
         {
@@ -299,9 +330,18 @@ describeEachDatabase("the restore runner", ({ handle }) => {
     await r.runOnce();
     const done = await row(restore.id);
     expect(done.status).toBe("failed");
-    expect(done.error).toMatch(
-      /^the restore Job failed \(BackoffLimitExceeded: Job has reached the specified backoff limit\)/,
+    expect(done.error).toBe(
+      `the restore Job failed (BackoffLimitExceeded: Job has reached the specified backoff limit): ${reason}`,
     );
+    // The pods were read by their label, in the store's namespace only.
+    expect(
+      api.requests.some(
+        (q) =>
+          q.method === "GET" &&
+          q.path === `/api/v1/namespaces/${ns}/pods` &&
+          q.query.labelSelector === `job-name=${jobName}`,
+      ),
+    ).toBe(true);
     expect(replicas(ns, "deployments", "store-medusa")).toBe(2);
     expect(replicas(ns, "deployments", "store-redis")).toBe(1);
     expect(await events(store.id)).toEqual(["RestoreStarted", "RestoreFailed"]);

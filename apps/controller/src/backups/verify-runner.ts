@@ -17,6 +17,7 @@ import { type Cluster, storeNamespace } from "@storeplane/k8s";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { BackupSettings } from "./backup-env.ts";
+import { describeJobFailure } from "./job-failure.ts";
 import { buildBackupTargetSecret } from "./job-spec.ts";
 import { createPassRunner, type PassRunner } from "./pass-runner.ts";
 import {
@@ -122,11 +123,14 @@ export function createVerifyRunner(deps: VerifyRunnerDeps): VerifyRunner {
       return;
     }
     if (job.failedReason || job.failed > 0) {
-      const why = [job.failedReason, job.failedMessage].filter(Boolean).join(": ") || "failed";
-      // verify.sh's own reason ("verify: FAILED: …") is the last line of the pod's log.
-      const error = `the verify Job ${name} failed (${why}); its reason is in \`kubectl -n ${namespace} logs job/${name} --all-containers\``;
+      // verify.sh's own reason ("verify: FAILED: …") when its pod left one; else where to read it.
+      const error = describeJobFailure(
+        `the verify Job ${name}`,
+        job,
+        `its reason is in \`kubectl -n ${namespace} logs job/${name} --all-containers\``,
+      );
       await fail(backup, error, durationMs);
-      log.warn({ backupId: backup.id, reason: why }, "backup verification failed");
+      log.warn({ backupId: backup.id, reason: error }, "backup verification failed");
     }
     // Still running: the Job's activeDeadlineSeconds bounds it.
   }

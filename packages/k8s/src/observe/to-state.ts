@@ -122,6 +122,40 @@ export function jobToState(j: V1Job): JobState {
   };
 }
 
+/** Longest script reason kept: one line in an error column, not a log. */
+const SCRIPT_REASON_MAX = 500;
+
+/**
+ * The termination message of the newest pod that has a container (init
+ * containers first) which exited with an error and left one. Kubernetes
+ * fills state.terminated.message from the container's terminationMessagePath
+ * (default /dev/termination-log; at most 4 KiB): "Determine the Reason for
+ * Pod Failure", kubernetes.io/docs/tasks/debug/debug-application/determine-reason-pod-failure/.
+ * A crashed container's previous run is in lastState. Folded to one line.
+ */
+export function podsTerminationReason(pods: readonly V1Pod[]): string | null {
+  const newestFirst = [...pods].sort((a, b) =>
+    (iso(b.metadata?.creationTimestamp) ?? "").localeCompare(
+      iso(a.metadata?.creationTimestamp) ?? "",
+    ),
+  );
+  for (const pod of newestFirst) {
+    const statuses = [
+      ...(pod.status?.initContainerStatuses ?? []),
+      ...(pod.status?.containerStatuses ?? []),
+    ];
+    for (const status of statuses) {
+      const terminated = status.state?.terminated ?? status.lastState?.terminated;
+      const message = terminated && terminated.exitCode !== 0 ? terminated.message?.trim() : "";
+      if (message) {
+        const line = message.replace(/\s*\n\s*/g, "; ");
+        return line.length > SCRIPT_REASON_MAX ? `${line.slice(0, SCRIPT_REASON_MAX)}…` : line;
+      }
+    }
+  }
+  return null;
+}
+
 export function pvcToState(p: V1PersistentVolumeClaim): PvcState {
   return {
     name: p.metadata?.name ?? "",

@@ -1,6 +1,13 @@
 // Level: unit (client-node objects → contract state types).
+import type { V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { eventToState, jobToState, podToState, pvcToState } from "./to-state.ts";
+import {
+  eventToState,
+  jobToState,
+  podsTerminationReason,
+  podToState,
+  pvcToState,
+} from "./to-state.ts";
 
 describe("podToState", () => {
   it("reads waiting reasons of init and app containers, with the spec image", () => {
@@ -142,6 +149,59 @@ describe("jobToState", () => {
 });
 
 describe("pvcToState and eventToState", () => {
+  it("takes a failed Job's reason from its newest pod's termination message, init containers first, folded to one line", () => {
+    const pod = (created: string, statuses: Record<string, unknown>) =>
+      ({
+        metadata: { name: created, creationTimestamp: new Date(created) },
+        status: statuses,
+      }) as unknown as V1Pod;
+    const terminated = (exitCode: number, message?: string) => ({
+      name: "c",
+      image: "",
+      imageID: "",
+      ready: false,
+      restartCount: 0,
+      state: { terminated: { exitCode, message } },
+    });
+    const older = pod("2026-12-02T10:00:00Z", {
+      containerStatuses: [terminated(1, "restore: an older attempt's reason")],
+    });
+    const newer = pod("2026-12-02T10:05:00Z", {
+      initContainerStatuses: [
+        terminated(
+          1,
+          "restore: backup b not restored: its objects could not be fetched\nand verified\n",
+        ),
+      ],
+      containerStatuses: [terminated(1, "a later container's message")],
+    });
+    expect(podsTerminationReason([older, newer])).toBe(
+      "restore: backup b not restored: its objects could not be fetched; and verified",
+    );
+    // A container that exited 0 says nothing about a failure; one with no message is passed over.
+    const quiet = pod("2026-12-02T10:10:00Z", {
+      containerStatuses: [terminated(0, "done"), terminated(137)],
+    });
+    expect(podsTerminationReason([quiet, older])).toBe("restore: an older attempt's reason");
+    // A crash-looped container's reason is in lastState.
+    const crashed = pod("2026-12-02T10:00:00Z", {
+      containerStatuses: [
+        {
+          ...terminated(0),
+          state: { waiting: {} },
+          lastState: { terminated: { exitCode: 2, message: "verify: FAILED: x" } },
+        },
+      ],
+    });
+    expect(podsTerminationReason([crashed])).toBe("verify: FAILED: x");
+    expect(podsTerminationReason([])).toBeNull();
+    // A long message is cut: it is one line in an error column, not a log.
+    const long = pod("2026-12-02T10:00:00Z", {
+      containerStatuses: [terminated(1, "x".repeat(4096))],
+    });
+    expect(podsTerminationReason([long])).toBe(`${"x".repeat(500)}…`);
+  });
+
   it("reports a PVC held by its finalizer as Terminating", () => {
     expect(
       pvcToState({
