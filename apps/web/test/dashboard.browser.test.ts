@@ -97,6 +97,9 @@ describeBrowser(
       await page.evaluate(() => {
         (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
       });
+      // The URL changes before the list has rendered: wait for the list (its
+      // quota meter), then for the row to go once the controller has removed it.
+      await page.getByTestId("quota").waitFor();
       await page
         .locator(`tr[data-store="${name}"]`)
         .waitFor({ state: "detached", timeout: 30_000 });

@@ -1,5 +1,10 @@
 import { beforeEach, expect, it } from "vitest";
 import {
+  finishVerification,
+  markVerificationRunning,
+  requestBackupVerification,
+} from "../src/repositories/backup-verifications.ts";
+import {
   activeRestoreForStore,
   completeBackup,
   failBackup,
@@ -16,6 +21,7 @@ import {
   setBackupSchedule,
 } from "../src/repositories/backups.ts";
 import { requestStoreDeletion } from "../src/repositories/stores.ts";
+import { STORE_STATUS_CHANNEL } from "../src/wakeup.ts";
 import { describeEachDatabase, resetDatabase } from "../testing/index.ts";
 import { insertStores, insertUser } from "./helpers.ts";
 
@@ -137,6 +143,43 @@ describeEachDatabase("backups repository", ({ handle }) => {
       "backup" in
         (await requestBackup(db, { storeId: store.id, kind: "on-demand", requestedBy: "user:a" })),
     ).toBe(true);
+  });
+
+  it("announces each change of a backup and of its verification to the dashboard's status channel, and nothing for a change that matched no row", async () => {
+    const h = handle();
+    const { store } = await storeOf();
+    const heard: string[] = [];
+    const stop = await h.listen(STORE_STATUS_CHANNEL, (id) => heard.push(id));
+    try {
+      const requested = await requestBackup(h.db, {
+        storeId: store.id,
+        kind: "on-demand",
+        requestedBy: "user:a@example.test",
+      });
+      if (!("backup" in requested)) throw new Error(requested.refused);
+      const id = requested.backup.id;
+      await markBackupRunning(h.db, id, T0);
+      await failBackup(h.db, id, { error: "unreachable", retryAt: T0 }, T0);
+      await markBackupRunning(h.db, id, T0);
+      await completeBackup(h.db, id, result, T0);
+      await expect.poll(() => heard.length, { timeout: 3000 }).toBe(4);
+      const asked = await requestBackupVerification(
+        h.db,
+        { backupId: id, requestedBy: "user:a" },
+        T0,
+      );
+      expect("backup" in asked).toBe(true);
+      await markVerificationRunning(h.db, id, T0);
+      await finishVerification(h.db, id, { status: "passed", durationMs: 2_900 }, T0);
+      // Already finished: a late second writer changes nothing and says nothing.
+      await finishVerification(h.db, id, { status: "failed", error: "late" }, T0);
+      await markBackupRunning(h.db, "00000000-0000-4000-8000-000000000000", T0);
+      await expect.poll(() => heard.length, { timeout: 3000 }).toBeGreaterThanOrEqual(6);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(heard).toEqual(Array(6).fill(store.id));
+    } finally {
+      await stop();
+    }
   });
 
   it("lists a store's backups newest first", async () => {

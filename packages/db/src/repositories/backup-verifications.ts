@@ -7,7 +7,7 @@ import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import type { Backup, Database } from "../schema.ts";
 import { notifyBackupWork } from "../wakeup.ts";
-import type { Refusal } from "./backups.ts";
+import { announceBackupChange, type Refusal } from "./backups.ts";
 
 /**
  * Asks for a verification of a complete, unpruned backup of a store that is
@@ -94,7 +94,9 @@ export async function markVerificationRunning(
     })
     .where("id", "=", backupId)
     .where("verification_status", "=", "requested")
-    .execute();
+    .returning("store_id")
+    .executeTakeFirst()
+    .then((row) => announceBackupChange(db, row));
 }
 
 export type VerificationOutcome =
@@ -119,5 +121,7 @@ export async function finishVerification(
     })
     .where("id", "=", backupId)
     .where("verification_status", "in", ["requested", "running"])
-    .execute();
+    .returning("store_id")
+    .executeTakeFirst()
+    .then((row) => announceBackupChange(db, row));
 }

@@ -10,7 +10,7 @@ import {
   type RestoreKind,
 } from "../backup-domain.ts";
 import type { Backup, BackupSchedule, Database, StoreRestore } from "../schema.ts";
-import { notifyBackupWork } from "../wakeup.ts";
+import { notifyBackupWork, notifyStoreStatusChanged } from "../wakeup.ts";
 
 export type Refusal = { refused: string };
 
@@ -141,7 +141,9 @@ export async function markBackupRunning(
     .set({ status: "running", started_at: now, attempts: sql`attempts + 1`, updated_at: now })
     .where("id", "=", id)
     .where("status", "in", ["requested", "running"])
-    .execute();
+    .returning("store_id")
+    .executeTakeFirst()
+    .then((row) => announceBackupChange(db, row));
 }
 
 /**
@@ -194,7 +196,9 @@ export async function completeBackup(
       updated_at: now,
     })
     .where("id", "=", id)
-    .execute();
+    .returning("store_id")
+    .executeTakeFirst()
+    .then((row) => announceBackupChange(db, row));
 }
 
 /**
@@ -221,7 +225,21 @@ export async function failBackup(
         : { status: "failed", error: failure.error, finished_at: now, updated_at: now },
     )
     .where("id", "=", id)
-    .execute();
+    .returning("store_id")
+    .executeTakeFirst()
+    .then((row) => announceBackupChange(db, row));
+}
+
+/**
+ * The store page lists its backups live: a backup or its verification that
+ * changed state is announced on the status channel the dashboard listens to
+ * (the controller's reconcile does not listen there, so nothing else wakes).
+ */
+export async function announceBackupChange(
+  db: Kysely<Database>,
+  changed: { store_id: string } | undefined,
+): Promise<void> {
+  if (changed) await notifyStoreStatusChanged(db, changed.store_id);
 }
 
 export async function markBackupsPruned(
