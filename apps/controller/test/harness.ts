@@ -1,7 +1,7 @@
 // Shared by the *.sim.test.ts suites and the benchmarks: a controller loop on
 // a real database and the simulated cluster, with fast timings.
 import { resolve } from "node:path";
-import type { DatabaseHandle, Store } from "@storeplane/db";
+import { type DatabaseHandle, listStoreEvents, type Store } from "@storeplane/db";
 import type { Cluster } from "@storeplane/k8s";
 import { type KyselyPlugin, sql } from "kysely";
 import pino from "pino";
@@ -196,6 +196,27 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * The store's event reasons once all of `expected` are among them. A pass
+ * writes its status first and its events after (reconcile-store.ts), so a
+ * test that has just seen the phase may not see that pass's events yet.
+ */
+export async function waitForEventReasons(
+  handle: DatabaseHandle,
+  id: string,
+  expected: readonly string[],
+  timeoutMs = 10_000,
+): Promise<string[]> {
+  return waitFor(
+    `events ${expected.join(", ")} of store ${id}`,
+    async () => {
+      const reasons = (await listStoreEvents(handle.db, id)).map((e) => e.reason);
+      return expected.every((r) => reasons.includes(r)) ? reasons : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 export async function waitForPhase(

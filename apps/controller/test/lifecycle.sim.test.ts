@@ -16,6 +16,7 @@ import {
   startController,
   storesById,
   waitFor,
+  waitForEventReasons,
   waitForPhase,
 } from "./harness.ts";
 import { SCENARIOS, type ScenarioCluster } from "./scenarios.ts";
@@ -79,18 +80,15 @@ describeEachDatabase("store lifecycle on the simulated cluster", ({ handle }) =>
         expect(rowText).not.toContain(value);
         expect(eventsText).not.toContain(value);
       }
-      const events = await listStoreEvents(handle().db, store!.id);
-      const reasons = events.map((e) => e.reason);
-      for (const r of [
+      await waitForEventReasons(handle(), store!.id, [
         "NamespaceCreated",
         "GuardrailsApplied",
         "SecretsCreated",
         "ReleaseInstalled",
         "StoreReady",
         "PhaseReady",
-      ]) {
-        expect(reasons).toContain(r);
-      }
+      ]);
+      const events = await listStoreEvents(handle().db, store!.id);
       expect(events.every((e) => e.actor === "controller:replica-a")).toBe(true);
 
       await requestDeletion(handle(), [store!.id]);
