@@ -77,9 +77,15 @@ describeEachDatabase("suspend and resume on the simulated cluster", ({ handle })
         expect(pvcs()).toEqual(pvcsBefore);
         expect(sim.peekSecret(namespace, "store-credentials")).toEqual(secretBefore);
         expect(installs()).toBe(3);
-        const events = await listStoreEvents(handle().db, id);
+        // mark-ready's own event, once at first and once after the resume. The
+        // Ready pass writes its events after its status: wait for the second.
+        const events = await waitFor("the second mark-ready event", async () => {
+          const all = await listStoreEvents(handle().db, id);
+          return all.filter((e) => e.message.startsWith("store is ready at")).length >= 2
+            ? all
+            : undefined;
+        });
         expect(events.map((e) => e.reason)).toContain("PhaseSuspended");
-        // mark-ready's own event, once at first and once after the resume.
         expect(events.filter((e) => e.message.startsWith("store is ready at"))).toHaveLength(2);
       } finally {
         await loop.stop();
