@@ -26,7 +26,12 @@ import {
   backupSpecEnv,
   startBackupHarness,
 } from "./backup/backup-job.ts";
-import { ensureMedusaInstalled, type MedusaInstance, medusaInstance } from "./backup/medusa-app.ts";
+import {
+  adminIdentityRows,
+  ensureMedusaInstalled,
+  type MedusaInstance,
+  medusaInstance,
+} from "./backup/medusa-app.ts";
 import { describeEngine } from "./harness/engine-suite.ts";
 import { runCommand } from "./harness/processes.ts";
 import { acquireSuiteLock } from "./harness/suite-lock.ts";
@@ -127,7 +132,7 @@ describeEngine(
       shop = await medusaInstance(urlOf(dbA), "Storeplane Backup Shop");
       await shop.cli("db:migrate");
       await shop.cli("exec", "./src/scripts/seed.ts");
-      await shop.cli("user", "-e", adminEmail, "-p", adminPassword);
+      await shop.createAdmin(adminEmail, adminPassword);
       await shop.start();
       jobs = await startBackupHarness();
     }, 900_000);
@@ -140,16 +145,33 @@ describeEngine(
       console.log(`medusa backup figures (bytes, ms): ${JSON.stringify(figures)}`);
     }, 120_000);
 
-    const orders = async (instance: MedusaInstance, email = adminEmail, password = adminPassword) =>
-      (
-        await listMedusaOrders({
-          baseUrl: instance.baseUrl,
-          adminEmail: email,
-          adminPassword: password,
-        })
-      )
-        .map((o) => o.id)
-        .sort();
+    const orders = async (
+      instance: MedusaInstance,
+      email = adminEmail,
+      password = adminPassword,
+    ) => {
+      try {
+        return (
+          await listMedusaOrders({
+            baseUrl: instance.baseUrl,
+            adminEmail: email,
+            adminPassword: password,
+          })
+        )
+          .map((o) => o.id)
+          .sort();
+      } catch (error) {
+        // What the server's own database holds for the login, and its log: a
+        // refused login is otherwise impossible to tell apart from a wrong server.
+        const identities = await adminIdentityRows(instance.databaseUrl, email).catch(
+          (e: Error) => `unreadable (${e.message})`,
+        );
+        throw new Error(
+          `${(error as Error).message}\n${new URL(instance.databaseUrl).pathname.slice(1)} holds ${identities} identity row(s) for ${email}; ` +
+            `server at ${instance.baseUrl}, log tail:\n${instance.log().slice(-4000)}`,
+        );
+      }
+    };
 
     it("backs up after order A; after order B a restore brings back only order A, and the Store API takes orders", async () => {
       orderA = (await placeMedusaOrder({ baseUrl: shop.baseUrl, email: "a@example.com" })).orderId;
@@ -266,7 +288,7 @@ describeEngine(
         email: "owner@clone.test",
         password: randomBytes(12).toString("base64url"),
       };
-      await clone.cli("user", "-e", cloneAdmin.email, "-p", cloneAdmin.password);
+      await clone.createAdmin(cloneAdmin.email, cloneAdmin.password);
       await clone.start();
       expect(await orders(clone, cloneAdmin.email, cloneAdmin.password)).toEqual([orderA]);
       // The source store's admin login is refused on the clone, and still works on the source.

@@ -113,7 +113,7 @@ describeEngine(
       shop = await medusaInstance(url.toString(), "Storeplane Verify Shop");
       await shop.cli("db:migrate");
       await shop.cli("exec", "./src/scripts/seed.ts");
-      await shop.cli("user", "-e", adminEmail, "-p", adminPassword);
+      await shop.createAdmin(adminEmail, adminPassword);
       await shop.start();
       jobs = await startBackupHarness();
       const placed = await placeMedusaOrder({ baseUrl: shop.baseUrl, email: "v@example.com" });

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import pg from "pg";
 import { type Daemon, freePort, runCommand, startDaemon, waitFor } from "../harness/processes.ts";
 
 export const MEDUSA_DIR = resolve(import.meta.dirname, "../../../images/medusa");
@@ -46,9 +47,32 @@ export interface MedusaInstance {
   databaseUrl: string;
   env: NodeJS.ProcessEnv;
   cli: (...args: string[]) => Promise<string>;
+  /**
+   * `medusa user` as the chart's setup Job runs it, then proof in the
+   * instance's own database that the admin's email/password identity is
+   * there: CI saw an admin login refused with no identity row in the
+   * database behind it, and a check here tells that apart from a refusal by
+   * the server.
+   */
+  createAdmin: (email: string, password: string) => Promise<void>;
   start: () => Promise<void>;
   stop: () => Promise<void>;
   log: () => string;
+}
+
+/** How many email/password identities a Medusa database holds for an email (the admin's login). */
+export async function adminIdentityRows(databaseUrl: string, email: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      "select count(*)::int as n from provider_identity where provider = 'emailpass' and entity_id = $1",
+      [email],
+    );
+    return Number(rows[0]?.n);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A Medusa configuration for one store: its own database, URL, port and secrets. */
@@ -80,6 +104,14 @@ export async function medusaInstance(databaseUrl: string, title: string): Promis
       );
     return result.output;
   };
+  const createAdmin = async (email: string, password: string) => {
+    const output = await cli("user", "-e", email, "-p", password);
+    const rows = await adminIdentityRows(databaseUrl, email);
+    if (!output.includes("User created successfully") || rows !== 1)
+      throw new Error(
+        `medusa user -e ${email} exited 0 but ${rows} email/password identity row(s) for it are in ${databaseUrl.replace(/\/\/[^@]*@/, "//")}; its output:\n${output.slice(-3000)}`,
+      );
+  };
   return {
     get baseUrl() {
       return baseUrl;
@@ -87,6 +119,7 @@ export async function medusaInstance(databaseUrl: string, title: string): Promis
     databaseUrl,
     env,
     cli,
+    createAdmin,
     log: () => daemon?.log() ?? "",
     start: async () => {
       // The port is picked now, not when the instance was made: migrations and
