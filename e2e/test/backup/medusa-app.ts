@@ -52,7 +52,8 @@ export interface MedusaInstance {
    * instance's own database that the admin's email/password identity is
    * there: CI saw an admin login refused with no identity row in the
    * database behind it, and a check here tells that apart from a refusal by
-   * the server.
+   * the server. A run that leaves no row is reported on stderr and run once
+   * more; a second miss fails the suite with the CLI's output.
    */
   createAdmin: (email: string, password: string) => Promise<void>;
   start: () => Promise<void>;
@@ -105,11 +106,24 @@ export async function medusaInstance(databaseUrl: string, title: string): Promis
     return result.output;
   };
   const createAdmin = async (email: string, password: string) => {
-    const output = await cli("user", "-e", email, "-p", password);
-    const rows = await adminIdentityRows(databaseUrl, email);
-    if (!output.includes("User created successfully") || rows !== 1)
+    const attempt = async () => {
+      const output = await cli("user", "-e", email, "-p", password);
+      const created = output.includes("User created successfully");
+      return { output, created, rows: await adminIdentityRows(databaseUrl, email) };
+    };
+    const where = databaseUrl.replace(/\/\/[^@]*@/, "//");
+    let result = await attempt();
+    if (result.rows === 0) {
+      // Seen once in ~30 runs here, under load: exit 0 and no identity row.
+      // Said loudly, then one more run: the suites test restores, not this.
+      console.warn(
+        `medusa user -e ${email} exited 0 (${result.created ? "reporting success" : "without reporting success"}) but left no identity row in ${where}; running it once more. Its output:\n${result.output.slice(-3000)}`,
+      );
+      result = await attempt();
+    }
+    if (!result.created || result.rows !== 1)
       throw new Error(
-        `medusa user -e ${email} exited 0 but ${rows} email/password identity row(s) for it are in ${databaseUrl.replace(/\/\/[^@]*@/, "//")}; its output:\n${output.slice(-3000)}`,
+        `medusa user -e ${email}: ${result.rows} email/password identity row(s) in ${where}; its output:\n${result.output.slice(-3000)}`,
       );
   };
   return {
