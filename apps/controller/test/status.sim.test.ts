@@ -6,7 +6,14 @@ import { listStoreEvents, STORE_STATUS_CHANNEL } from "@storeplane/db";
 import { describeEachDatabase, resetDatabase } from "@storeplane/db/testing";
 import { createSimulatedCluster, FAST_LATENCIES } from "@storeplane/k8s/simulated";
 import { beforeEach, expect, it } from "vitest";
-import { createStores, startController, storesById, waitFor, waitForPhase } from "./harness.ts";
+import {
+  createStores,
+  startController,
+  storesById,
+  waitFor,
+  waitForEventReasons,
+  waitForPhase,
+} from "./harness.ts";
 
 describeEachDatabase("status written like Flux's", ({ handle }) => {
   beforeEach(async () => resetDatabase(handle()));
@@ -101,6 +108,8 @@ describeEachDatabase("status written like Flux's", ({ handle }) => {
       expect(failed!.conditions.find((c) => c.type === "Stalled")?.message).toContain(
         "ImagePullBackOff",
       );
+      // The events follow the status write (reconcile-store.ts): wait for them.
+      await waitForEventReasons(handle(), store!.id, ["ImagePullFailed", "NoWorkloads"]);
       const events = await listStoreEvents(handle().db, store!.id);
       // Never seen True before, yet a problem: the condition says so, not a list of reasons.
       expect(events.find((e) => e.reason === "ImagePullFailed")?.type).toBe("Warning");
