@@ -1,5 +1,5 @@
-// The environment of the chart's WooCommerce setup Job, read from the chart
-// itself (`helm template`), so the real-engine suite runs setup.sh with exactly
+// The environment of an engine chart's setup Job, read from the chart itself
+// (`helm template`), so the real-engine suites run the Job's script with exactly
 // the variables a store's Job gets: plain values as rendered, Secret references
 // resolved from the store Secret the controller would create, and only the
 // pod-local things (the database address, paths inside the pod) mapped to this
@@ -18,7 +18,7 @@ interface EnvVar {
 }
 
 export interface SetupJob {
-  /** The container command the Job runs (prebaked image: /usr/local/bin/storeplane-setup.sh). */
+  /** The container command the Job runs (WooCommerce's prebaked image: /usr/local/bin/storeplane-setup.sh; Medusa: sh -c <script>). */
   command: string[];
   env: EnvVar[];
   runAsUser?: number;
@@ -34,9 +34,13 @@ export function resolveHelm(): string | undefined {
   return candidates.find((c) => existsSync(c) && spawnSync(c, ["version"]).status === 0);
 }
 
-/** Renders the setup Job of charts/woocommerce with values-local.yaml and the controller's values. */
-export function renderSetupJob(helm: string, store: { name: string; url: string }): SetupJob {
-  const chart = join(repoRoot, "charts", "woocommerce");
+/** Renders the setup Job of charts/<engine> with values-local.yaml and the controller's values. */
+export function renderSetupJob(
+  helm: string,
+  store: { name: string; url: string },
+  engine: "woocommerce" | "medusa" = "woocommerce",
+): SetupJob {
+  const chart = join(repoRoot, "charts", engine);
   const host = new URL(store.url).hostname;
   const result = spawnSync(
     helm,
@@ -73,7 +77,8 @@ export function renderSetupJob(helm: string, store: { name: string; url: string 
 /**
  * The Job's env for this machine. `secret` plays the store-credentials Secret;
  * `local` replaces the variables whose value only makes sense inside the pod
- * (WORDPRESS_DB_HOST, WP_PATH, HOME, WP_CLI_CACHE_DIR) and must name each of them.
+ * (WooCommerce: WORDPRESS_DB_HOST, WP_PATH, HOME, WP_CLI_CACHE_DIR; Medusa:
+ * DATABASE_URL, REDIS_URL, NODE_ENV, PORT) and must name each of them.
  */
 export function jobEnvironment(
   job: SetupJob,
