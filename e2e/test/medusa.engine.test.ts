@@ -17,6 +17,7 @@ import { join, resolve } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { confirmMedusaOrder, listMedusaOrders, placeMedusaOrder } from "../src/orders/medusa.ts";
+import { adminIdentityRows } from "./backup/medusa-app.ts";
 import { describeEngine, itInChromium } from "./harness/engine-suite.ts";
 import { freePort, stopGroup } from "./harness/processes.ts";
 import { jobEnvironment, renderSetupJob, resolveHelm } from "./harness/setup-job-env.ts";
@@ -119,20 +120,6 @@ async function snapshot(url: string): Promise<SeedSnapshot> {
     const row = rows[0];
     if (!row) throw new Error("snapshot query returned no row");
     return row;
-  } finally {
-    await client.end();
-  }
-}
-
-async function adminIdentities(url: string, email: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query(
-      "select count(*)::int as n from provider_identity where provider = 'emailpass' and entity_id = $1",
-      [email],
-    );
-    return Number(rows[0]?.n);
   } finally {
     await client.end();
   }
@@ -274,7 +261,7 @@ describeEngine(
       expect(rerun.output).toContain("admin user already exists");
       expect(rerun.output).toContain("store initialised");
       secondSeed = await snapshot(medusaDbUrl);
-      expect(await adminIdentities(medusaDbUrl, adminEmail)).toBe(1);
+      expect(await adminIdentityRows(medusaDbUrl, adminEmail)).toBe(1);
 
       const startedAt = performance.now();
       server = spawn("node", [CLI, "start"], {
