@@ -107,7 +107,9 @@ export async function medusaInstance(databaseUrl: string, title: string): Promis
   };
   const createAdmin = async (email: string, password: string) => {
     const attempt = async () => {
-      const output = await cli("user", "-e", email, "-p", password);
+      // --name=value, as the chart's Job passes them: a password that begins
+      // with "-" is otherwise read as options (the CI failures' cause).
+      const output = await cli("user", `--email=${email}`, `--password=${password}`);
       const created = output.includes("User created successfully");
       return { output, created, rows: await adminIdentityRows(databaseUrl, email) };
     };
