@@ -116,16 +116,16 @@ export async function medusaInstance(databaseUrl: string, title: string): Promis
     const where = databaseUrl.replace(/\/\/[^@]*@/, "//");
     let result = await attempt();
     if (result.rows === 0) {
-      // Seen once in ~30 runs here, under load: exit 0 and no identity row.
+      // A password read as options did this (fixed by --name=value above).
       // Said loudly, then one more run: the suites test restores, not this.
       console.warn(
-        `medusa user -e ${email} exited 0 (${result.created ? "reporting success" : "without reporting success"}) but left no identity row in ${where}; running it once more. Its output:\n${result.output.slice(-3000)}`,
+        `medusa user --email=${email} exited 0 (${result.created ? "reporting success" : "without reporting success"}) but left no identity row in ${where}; running it once more. Its output:\n${result.output.slice(-3000)}`,
       );
       result = await attempt();
     }
     if (!result.created || result.rows !== 1)
       throw new Error(
-        `medusa user -e ${email}: ${result.rows} email/password identity row(s) in ${where}; its output:\n${result.output.slice(-3000)}`,
+        `medusa user --email=${email}: ${result.rows} email/password identity row(s) in ${where}; its output:\n${result.output.slice(-3000)}`,
       );
   };
   return {
